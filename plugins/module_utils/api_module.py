@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AnsibleModule subclasses that add the connection options of each platform and build its client."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import (
+    AUTH_METHODS, ROUTE_SETS, CyberwatchClient,
+)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import DEFAULT_API_URL, CyStackClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+
+
+def _env(*names):
+    return dict(fallback=(env_fallback, list(names)))
+
+
+def transport_options(prefix):
+    """validate_certs, ca_path, request_timeout and max_retries, with PREFIX_* environment fallbacks."""
+    return dict(
+        validate_certs=dict(type='bool', default=True, **_env(prefix + '_VALIDATE_CERTS')),
+        ca_path=dict(type='path', **_env(prefix + '_CA_PATH')),
+        request_timeout=dict(type='float', default=30.0, **_env(prefix + '_REQUEST_TIMEOUT')),
+        max_retries=dict(type='int', default=3, **_env(prefix + '_MAX_RETRIES')),
+    )
+
+
+def cyberwatch_argument_spec():
+    spec = dict(
+        api_url=dict(type='str', required=True, **_env('CYBERWATCH_API_URL', 'CBW_API_URL')),
+        api_key=dict(type='str', required=True, no_log=True, **_env('CYBERWATCH_API_KEY', 'CBW_API_KEY')),
+        secret_key=dict(type='str', required=True, no_log=True,
+                        **_env('CYBERWATCH_SECRET_KEY', 'CBW_SECRET_KEY')),
+        auth_method=dict(type='str', default='hmac', choices=list(AUTH_METHODS), **_env('CYBERWATCH_AUTH_METHOD')),
+        api_routes=dict(type='str', default='current', choices=list(ROUTE_SETS), **_env('CYBERWATCH_API_ROUTES')),
+    )
+    spec.update(transport_options('CYBERWATCH'))
+    return spec
+
+
+def cystack_argument_spec():
+    spec = dict(
+        api_url=dict(type='str', default=DEFAULT_API_URL, **_env('CYSTACK_API_URL')),
+        api_key=dict(type='str', required=True, no_log=True, **_env('CYSTACK_API_KEY')),
+    )
+    spec.update(transport_options('CYSTACK'))
+    return spec
+
+
+def check_transport_options(options, fail):
+    """Reject transport values that cannot work, naming the option; fail(msg) does not return."""
+    if options['request_timeout'] is not None and options['request_timeout'] <= 0:
+        fail('request_timeout must be a number of seconds greater than 0, got %s' % options['request_timeout'])
+    if options['max_retries'] is not None and not 0 <= options['max_retries'] <= 10:
+        fail('max_retries must be between 0 and 10, got %s' % options['max_retries'])
+    url = options['api_url'] or ''
+    if not url.lower().startswith(('http://', 'https://')):
+        fail('api_url must be an http:// or https:// URL, got %r' % url)
+
+
+def cyberwatch_client(options):
+    return CyberwatchClient(
+        options['api_url'], options['api_key'], options['secret_key'], auth_method=options['auth_method'],
+        api_routes=options['api_routes'], validate_certs=options['validate_certs'], ca_path=options['ca_path'],
+        request_timeout=options['request_timeout'], max_retries=options['max_retries'])
+
+
+def cystack_client(options):
+    return CyStackClient(
+        options['api_key'], api_url=options['api_url'], validate_certs=options['validate_certs'],
+        ca_path=options['ca_path'], request_timeout=options['request_timeout'], max_retries=options['max_retries'])
+
+
+class ApiModule(AnsibleModule):
+    """An AnsibleModule with a platform's connection options and a lazily built client."""
+
+    connection_spec = staticmethod(dict)
+    client_factory = None
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = self.connection_spec()
+        spec.update(argument_spec or {})
+        kwargs.setdefault('supports_check_mode', True)
+        super(ApiModule, self).__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        check_transport_options(self.params, lambda msg: self.fail_json(msg=msg))
+        if self.params['api_url'].lower().startswith('http://'):
+            self.warn('api_url %s uses plain HTTP: API traffic is not encrypted' % self.params['api_url'])
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = type(self).client_factory(self.params)
+        return self._client
+
+    def fail_api(self, exc, **result):
+        """fail_json for an ApiError: the message names method, path and server message."""
+        result.update(exc.to_result())
+        self.fail_json(msg=exc.message, **result)
+
+    def run(self, action):
+        """Call action() -> result dict and exit; ApiError and bad values become a clean failure."""
+        try:
+            result = action()
+        except ApiError as exc:
+            self.fail_api(exc)
+        except ValueError as exc:
+            self.fail_json(msg=str(exc))
+        self.exit_json(**result)
+
+
+class CyberwatchModule(ApiModule):
+    connection_spec = staticmethod(cyberwatch_argument_spec)
+    client_factory = staticmethod(cyberwatch_client)
+
+
+class CyStackModule(ApiModule):
+    connection_spec = staticmethod(cystack_argument_spec)
+    client_factory = staticmethod(cystack_client)

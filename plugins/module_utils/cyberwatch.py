@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination and resource descriptions."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import hashlib
+import hmac
+from email.utils import formatdate
+from urllib.parse import parse_qs, quote, urlparse
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError, HttpClient
+
+try:
+    from requests.auth import AuthBase, HTTPBasicAuth
+except ImportError:  # pragma: no cover - HttpClient reports the missing library
+    AuthBase = object
+    HTTPBasicAuth = None
+
+HMAC_PREFIX = 'CyberWatch APIAuth-HMAC-SHA256'
+DEFAULT_PER_PAGE = 100
+AUTH_METHODS = ('hmac', 'basic')
+ROUTE_SETS = ('current', 'legacy')
+
+# Route table: resource collection -> path, for the prefixed routes of current servers and the seed's old v3 routes.
+ROUTES = {
+    'current': {
+        'ping': '/api/v3/ping',
+        'servers': '/api/v3/vulnerabilities/servers',
+        'remote_accesses': '/api/v3/assets/remote_accesses',
+        'groups': '/api/v3/assets/groups',
+        'hosts': '/api/v3/hosts',
+        'nodes': '/api/v3/nodes',
+        'users': '/api/v3/users',
+        'cve_announcements': '/api/v3/vulnerabilities/cve_announcements',
+        'security_issues': '/api/v3/vulnerabilities/security_issues',
+        'agents': '/api/v3/assets/agents',
+        'assets': '/api/v3/assets/servers',
+    },
+    'legacy': {
+        'ping': '/api/v3/ping',
+        'servers': '/api/v3/servers',
+        'remote_accesses': '/api/v3/remote_accesses',
+        'groups': '/api/v3/groups',
+        'hosts': '/api/v3/hosts',
+        'nodes': '/api/v3/nodes',
+        'users': '/api/v3/users',
+        'cve_announcements': '/api/v3/cve_announcements',
+        'security_issues': '/api/v3/security_issues',
+        'agents': '/api/v3/agents',
+        'assets': '/api/v3/assets/servers',
+    },
+}
+
+
+class Resource:
+    """What the API offers for one kind of object: where it lives and how it is identified and written."""
+
+    def __init__(self, name, collection, key, update_method='PATCH', write_only=(), immutable=(), filters=(),
+                 key_casefold=False):
+        self.name = name                    # singular, as modules return it: 'remote_access'
+        self.collection = collection        # route table key: 'remote_accesses'
+        self.key = key                      # natural key field: unique on the server
+        self.update_method = update_method  # the verb the server accepts for updates
+        self.write_only = tuple(write_only)  # accepted on write, never returned
+        self.immutable = tuple(immutable)   # ignored by the server on update
+        self.filters = tuple(filters)       # server-side list filters the API honours
+        self.key_casefold = key_casefold    # DNS names and addresses compare case-insensitively
+
+
+RESOURCES = dict((r.name, r) for r in (
+    Resource('remote_access', 'remote_accesses', key='address', key_casefold=True,
+             write_only=('login', 'password', 'key', 'auth_password', 'priv_password')),
+    Resource('group', 'groups', key='name', update_method='PUT'),
+    Resource('host', 'hosts', key='target', update_method='PUT', immutable=('target',), key_casefold=True),
+    Resource('server', 'servers', key='hostname', key_casefold=True,
+             filters=('hostname', 'group_id', 'reboot_required', 'communication_failed', 'active')),
+    Resource('node', 'nodes', key='name'),
+    Resource('user', 'users', key='login', filters=('auth_provider',)),
+    Resource('cve_announcement', 'cve_announcements', key='cve_code', update_method='PUT',
+             filters=('level', 'exploitable', 'active', 'technology_product')),
+    Resource('security_issue', 'security_issues', key='sid', update_method='PUT', filters=('sid',)),
+    Resource('agent', 'agents', key='id'),
+    Resource('asset', 'assets', key='hostname', key_casefold=True),
+))
+
+# Friendly remote-access types and the server's class names, with their default ports.
+REMOTE_ACCESS_TYPES = {
+    'ssh_password': ('CbwRam::RemoteAccess::Ssh::WithPassword', 22),
+    'ssh_key': ('CbwRam::RemoteAccess::Ssh::WithKey', 22),
+    'winrm_negotiate': ('CbwRam::RemoteAccess::WinRm::WithNegotiate', 5985),
+    'snmp': ('CbwRam::RemoteAccess::Snmp', 161),
+}
+
+
+def hmac_signature(secret_key, method, content_type, path_and_query, date):
+    """Base64 HMAC-SHA256 of the canonical string METHOD,content-type,content-md5(empty),path?query,date."""
+    message = ','.join([method.upper(), content_type or '', '', path_and_query, date])
+    digest = hmac.new(secret_key.encode('utf-8'), message.encode('utf-8'), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode('ascii').strip()
+
+
+class CyberwatchHmacAuth(AuthBase):
+    """requests auth that signs each prepared request as the Cyberwatch API expects (api-auth canonical string)."""
+
+    def __init__(self, api_key, secret_key, clock=None):
+        self.api_key = api_key
+        self._secret_key = secret_key
+        self._clock = clock  # returns an RFC 7231 date; tests pin it
+
+    def __repr__(self):
+        return 'CyberwatchHmacAuth(api_key=<hidden>)'
+
+    def __call__(self, request):
+        date = self._clock() if self._clock else formatdate(usegmt=True)
+        has_body = bool(request.body)
+        content_type = 'application/json' if has_body else ''
+        if has_body:
+            request.headers['Content-Type'] = content_type  # signed: must be exactly this value
+        else:
+            request.headers.pop('Content-Type', None)
+        request.headers['Date'] = date
+        signature = hmac_signature(self._secret_key, request.method, content_type, request.path_url, date)
+        request.headers['Authorization'] = '%s %s:%s' % (HMAC_PREFIX, self.api_key, signature)
+        return request
+
+
+class CyberwatchClient:
+    """One Cyberwatch server: every call goes through one pooled HttpClient."""
+
+    def __init__(self, api_url, api_key, secret_key, auth_method='hmac', api_routes='current',
+                 validate_certs=True, ca_path=None, request_timeout=30.0, max_retries=3, backoff_factor=0.5):
+        if auth_method not in AUTH_METHODS:
+            raise ValueError('auth_method must be one of %s, got %r' % (', '.join(AUTH_METHODS), auth_method))
+        if api_routes not in ROUTE_SETS:
+            raise ValueError('api_routes must be one of %s, got %r' % (', '.join(ROUTE_SETS), api_routes))
+        if auth_method == 'hmac':
+            auth = CyberwatchHmacAuth(api_key, secret_key)
+        else:
+            auth = HTTPBasicAuth(api_key, secret_key)
+        self.routes = ROUTES[api_routes]
+        self.http = HttpClient(api_url, auth=auth, validate_certs=validate_certs, ca_path=ca_path,
+                               request_timeout=request_timeout, max_retries=max_retries,
+                               secrets=(api_key, secret_key), backoff_factor=backoff_factor)
+
+    def __repr__(self):
+        return 'CyberwatchClient(api_url=%r)' % self.http.base_url
+
+    # -- paths -------------------------------------------------------------------------------------------
+    def path(self, resource, object_id=None, *suffix):
+        """API path of a collection, of one object, or of an object's sub-route."""
+        collection = resource.collection if isinstance(resource, Resource) else resource
+        parts = [self.routes[collection]]
+        if object_id is not None:
+            parts.append(quote(str(object_id), safe=''))
+        parts.extend(quote(str(s), safe='') for s in suffix)
+        return '/'.join(parts)
+
+    # -- generic calls -----------------------------------------------------------------------------------
+    def request(self, method, path, params=None, json_body=None):
+        return self.http.request(method, path, params=params, json_body=json_body)[1]
+
+    def ping(self):
+        return self.request('GET', self.routes['ping'])
+
+    def iter_pages(self, path, params=None, per_page=DEFAULT_PER_PAGE):
+        """Yield each page (a list) of a paginated list, following Link rel="next" (page taken, host not trusted)."""
+        query = dict(params or {})
+        query['per_page'] = per_page
+        page = 1
+        while True:
+            query['page'] = page
+            dummy, body, headers, response = self.http.request('GET', path, params=query)
+            if not isinstance(body, list):
+                raise ApiError('GET %s page %d: expected a JSON list, got %s' % (path, page, type(body).__name__),
+                               status=response.status_code, method='GET', path=path)
+            yield body
+            next_page = _next_page(response, page)
+            page_size = _int(headers.get('X-Per-Page'), per_page)
+            if next_page is None or not body or len(body) < page_size:
+                return
+            page = next_page
+
+    def list(self, resource, filters=None, per_page=DEFAULT_PER_PAGE):
+        """Every object of a collection; filters go to the server only where the API honours them."""
+        resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        params = {}
+        for name, value in (filters or {}).items():
+            if value is None:
+                continue
+            if name not in resource.filters:
+                raise ValueError('%s cannot be filtered by %r on the server; accepted: %s' % (
+                    resource.collection, name, ', '.join(resource.filters) or 'none'))
+            params[name] = _query_value(value)
+        items = []
+        for page in self.iter_pages(self.path(resource), params, per_page):
+            items.extend(page)
+        return items
+
+    def find(self, resource, value, per_page=DEFAULT_PER_PAGE):
+        """Objects whose natural key equals value: filtered on the server where possible, always checked here."""
+        resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        filters = {resource.key: value} if resource.key in resource.filters else None
+        return [item for item in self.list(resource, filters, per_page)
+                if same_key(item.get(resource.key), value, resource.key_casefold)]
+
+    def get(self, resource, object_id):
+        """One object by id, or None when the server says 404."""
+        resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        try:
+            return self.request('GET', self.path(resource, object_id))
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def create(self, resource, body):
+        resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        return self.request('POST', self.path(resource), json_body=body)
+
+    def update(self, resource, object_id, body):
+        resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        return self.request(resource.update_method, self.path(resource, object_id), json_body=body)
+
+    def delete(self, resource, object_id, body=None):
+        """Delete; returns the deleted object, or None when it was already absent (404)."""
+        resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        try:
+            return self.request('DELETE', self.path(resource, object_id), json_body=body)
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    # -- resource-specific routes ------------------------------------------------------------------------
+    def test_deploy(self, remote_access_id):
+        return self.request('PUT', self.path('remote_accesses', remote_access_id, 'test_deploy'))
+
+    def set_server_cve(self, server_id, cve_code, ignored=None, comment=None):
+        body = {}
+        if ignored is not None:
+            body['ignored'] = 'true' if ignored else 'false'
+        if comment is not None:
+            body['comment'] = comment
+        return self.request('PUT', self.path('servers', server_id, 'cve_announcements', cve_code), json_body=body)
+
+    def delete_node(self, node_id, transfer_to_id):
+        return self.delete('node', node_id, body={'new_id': str(transfer_to_id)})
+
+
+def _next_page(response, page):
+    link = response.links.get('next') if response is not None else None
+    if not link or not link.get('url'):
+        return None
+    values = parse_qs(urlparse(link['url']).query).get('page')
+    next_page = _int(values[0] if values else None, page + 1)
+    return next_page if next_page > page else None
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _query_value(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return value
+
+
+def same_key(actual, wanted, casefold=False):
+    """Natural-key equality: ids compare as text, DNS names and addresses without case."""
+    actual, wanted = str(actual).strip(), str(wanted).strip()
+    if casefold:
+        return actual.lower() == wanted.lower()
+    return actual == wanted

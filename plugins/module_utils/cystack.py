@@ -1,0 +1,228 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""CyStack API client: bearer auth, DRF pagination, ids from href/Location, and normalised objects."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+from urllib.parse import parse_qs, quote, urlparse
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError, HttpClient
+
+try:
+    from requests.auth import AuthBase
+except ImportError:  # pragma: no cover - HttpClient reports the missing library
+    AuthBase = object
+
+DEFAULT_API_URL = 'https://api.cystack.io/v1'
+SCAN_STATUSES = ('Queued', 'Running', 'Stopping', 'Stopped')
+SEVERITIES = ('High', 'Medium', 'Low', 'Information')
+# The list endpoint prints start_time as '%H:%M:%S %d/%m/%Y' in the service's local time (Vietnam, UTC+7, no DST).
+LIST_TIME_FORMAT = '%H:%M:%S %d/%m/%Y'
+LIST_TIME_ZONE = datetime.timezone(datetime.timedelta(hours=7))
+MAX_PAGES = 100000
+
+
+class BearerAuth(AuthBase):
+    """Authorization: Bearer <API key>, with a repr that hides the key."""
+
+    def __init__(self, api_key):
+        self._api_key = api_key
+
+    def __repr__(self):
+        return 'BearerAuth(<hidden>)'
+
+    def __call__(self, request):
+        request.headers['Authorization'] = 'Bearer %s' % self._api_key
+        return request
+
+
+def id_from_href(href):
+    """Last path segment of an href or Location ('/v1/scans/<uuid>' -> '<uuid>'), or None."""
+    if not href or not isinstance(href, str):
+        return None
+    segment = urlparse(href).path.rstrip('/').rsplit('/', 1)[-1]
+    return segment or None
+
+
+def none_strings(value):
+    """The API prints Python None as the string "None": turn it back into null, recursively."""
+    if value == 'None':
+        return None
+    if isinstance(value, list):
+        return [none_strings(v) for v in value]
+    if isinstance(value, dict):
+        return dict((k, none_strings(v)) for k, v in value.items())
+    return value
+
+
+def parse_time(value):
+    """start_time/stop_time as (ISO 8601 UTC, epoch seconds): epoch ints in details, local strings in lists."""
+    if value is None or value == '':
+        return None, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        moment = datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+    elif isinstance(value, str) and value.strip().isdigit():
+        moment = datetime.datetime.fromtimestamp(int(value), tz=datetime.timezone.utc)
+    else:
+        try:
+            moment = datetime.datetime.strptime(value, LIST_TIME_FORMAT).replace(tzinfo=LIST_TIME_ZONE)
+        except (TypeError, ValueError):
+            return value, None
+    moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ'), int(moment.timestamp())
+
+
+def normalize_target(target):
+    target = none_strings(dict(target))
+    target.setdefault('id', id_from_href(target.get('href')))
+    if 'verification' in target:
+        target['verified'] = target['verification'] == 0  # documented: 0 = owner verified, 1 = not verified
+    return target
+
+
+def normalize_scan(scan, scan_id=None):
+    """A scan with an id (scans carry none), times as ISO 8601 + epoch, and ids of its vulnerabilities."""
+    scan = none_strings(dict(scan))
+    scan['id'] = scan_id or scan.get('id') or id_from_href(scan.get('href'))
+    for field in ('start_time', 'stop_time'):
+        if field in scan:
+            scan[field], scan[field + '_epoch'] = parse_time(scan[field])
+    if 'vuln_href' in scan:
+        scan['vulnerability_ids'] = [id_from_href(h) for h in scan['vuln_href'] or []]
+        scan.setdefault('vulnerabilities', len(scan['vulnerability_ids']))
+    if 'noti_href' in scan:
+        scan['notification_ids'] = [id_from_href(h) for h in scan['noti_href'] or []]
+    return scan
+
+
+def normalize_vulnerability(vuln):
+    vuln = none_strings(dict(vuln))
+    vuln['id'] = vuln.get('id') or id_from_href(vuln.get('href'))
+    return vuln
+
+
+class CyStackClient:
+    """The CyStack REST API of one account."""
+
+    def __init__(self, api_key, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, request_timeout=30.0,
+                 max_retries=3, backoff_factor=0.5):
+        self.http = HttpClient(api_url or DEFAULT_API_URL, auth=BearerAuth(api_key), validate_certs=validate_certs,
+                               ca_path=ca_path, request_timeout=request_timeout, max_retries=max_retries,
+                               secrets=(api_key,), backoff_factor=backoff_factor)
+
+    def __repr__(self):
+        return 'CyStackClient(api_url=%r)' % self.http.base_url
+
+    def request(self, method, path, params=None, json_body=None):
+        return self.http.request(method, path, params=params, json_body=json_body)
+
+    def iter_pages(self, path, params=None):
+        """Yield each DRF page's results. Only `page` is taken from `next`: its host is not trusted."""
+        query = dict((k, v) for k, v in (params or {}).items() if v is not None)
+        page = 1
+        for dummy in range(MAX_PAGES):
+            if page > 1:
+                query['page'] = page
+            body = self.request('GET', path, params=query)[1]
+            if not isinstance(body, dict) or not isinstance(body.get('results'), list):
+                raise ApiError('GET %s page %d: expected a paginated object with "results"' % (path, page),
+                               method='GET', path=path, body=body)
+            yield body['results']
+            next_url = body.get('next')
+            if not next_url:
+                return
+            values = parse_qs(urlparse(next_url).query).get('page')
+            if not values or not values[0].isdigit() or int(values[0]) <= page:
+                raise ApiError('GET %s page %d: unusable "next" link %r' % (path, page, next_url),
+                               method='GET', path=path)
+            page = int(values[0])
+
+    def list(self, path, params=None):
+        items = []
+        for results in self.iter_pages(path, params):
+            items.extend(results)
+        return items
+
+    def get(self, path):
+        """One object, or None on 404."""
+        try:
+            return self.request('GET', path)[1]
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    # -- targets -----------------------------------------------------------------------------------------
+    def targets(self, q=None, ordering=None):
+        return [normalize_target(t) for t in self.list('/targets', dict(q=q, ordering=ordering))]
+
+    def find_target(self, ref):
+        """A target by id or by address (exact, without trailing slash or case); None when absent."""
+        wanted = str(ref).strip().rstrip('/').lower()
+        matches = [t for t in self.targets()
+                   if str(t.get('id')).lower() == wanted or str(t.get('address', '')).rstrip('/').lower() == wanted]
+        if len(matches) > 1:
+            raise ApiError('target %r matches %d targets: %s' % (ref, len(matches),
+                                                                  ', '.join(t['id'] for t in matches)))
+        return matches[0] if matches else None
+
+    # -- scans -------------------------------------------------------------------------------------------
+    def scans(self, q=None, ordering=None, status=None):
+        return [normalize_scan(s) for s in self.list('/scans', dict(q=q, ordering=ordering, status=status))]
+
+    def scan(self, scan_id):
+        body = self.get('/scans/%s' % quote(str(scan_id), safe=''))
+        return None if body is None else normalize_scan(body, scan_id)
+
+    def create_scan(self, body):
+        """Launch a scan; returns its id from the Location header (or a Location/href in the body)."""
+        dummy, data, headers, response = self.request('POST', '/scans', json_body=body)
+        location = headers.get('Location')
+        if not location and isinstance(data, dict):
+            location = data.get('Location') or data.get('href')
+        scan_id = id_from_href(location)
+        if not scan_id:
+            raise ApiError('POST /scans answered HTTP %s without a Location' % response.status_code,
+                           status=response.status_code, method='POST', path='/scans', body=data)
+        return scan_id
+
+    def stop_scan(self, scan_id):
+        return normalize_scan(self.request('GET', '/scans/%s/stop' % quote(str(scan_id), safe=''))[1], scan_id)
+
+    def delete_scan(self, scan_id):
+        """True when deleted, False when it was already absent (404)."""
+        try:
+            self.request('DELETE', '/scans/%s' % quote(str(scan_id), safe=''), json_body=None)
+        except ApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    # -- vulnerabilities ---------------------------------------------------------------------------------
+    def vulnerabilities(self, q=None, ordering=None, severity=None):
+        params = dict(q=q, ordering=ordering, sev=severity)
+        return [normalize_vulnerability(v) for v in self.list('/vulnerabilities', params)]
+
+    def vulnerability(self, vuln_id):
+        body = self.get('/vulnerabilities/%s' % quote(str(vuln_id), safe=''))
+        return None if body is None else normalize_vulnerability(body)
+
+    def set_false_positive(self, vuln_id, value):
+        path = '/vulnerabilities/%s' % quote(str(vuln_id), safe='')
+        return normalize_vulnerability(self.request('PUT', path, json_body={'false_positive': bool(value)})[1])
+
+    # -- monitoring --------------------------------------------------------------------------------------
+    def monitoring(self, target_id):
+        return self.get('/targets/%s/monitoring' % quote(str(target_id), safe=''))
+
+    def set_monitoring(self, target_id, settings):
+        path = '/targets/%s/monitoring' % quote(str(target_id), safe='')
+        return self.request('PUT', path, json_body=settings)[1]
+
+    def monitor_results(self, target_id):
+        return self.request('GET', '/targets/%s/monitor_result' % quote(str(target_id), safe=''))[1] or []

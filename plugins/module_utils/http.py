@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP transport shared by every module and inventory plugin of the collection.
+
+It owns the requests Session (keep-alive, pooling), TLS, timeouts, bounded retries and error mapping.
+Platform clients (cyberwatch.py, cystack.py) add auth, routes and pagination on top of it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import warnings
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+    Retry = object
+
+USER_AGENT = 'secops.vulnmgmt/0.1.0 (+ansible)'
+REDACTED = '********'
+# Methods whose repetition cannot create a duplicate: the only ones ever retried after the request was sent.
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
+RETRY_STATUSES = (429, 502, 503, 504)
+MAX_RETRY_AFTER = 120.0
+
+STATUS_HINTS = {
+    401: 'authentication failed: check the API credentials',
+    403: 'permission denied: the API key is valid but lacks the rights for this call',
+    404: 'not found',
+    409: 'conflict with the current state of the resource',
+    422: 'rejected by the server validation',
+    429: 'rate limited by the server (retries exhausted)',
+}
+
+
+def redact(text, secrets):
+    """Return text with every secret value replaced by a mask."""
+    if text is None:
+        return None
+    text = str(text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class ApiError(Exception):
+    """Any failure talking to an API: HTTP error status, transport error, or an unreadable answer.
+
+    status is None for transport errors (connection, TLS, timeout). The message never holds a secret value.
+    """
+
+    def __init__(self, message, status=None, method=None, path=None, body=None, request_id=None):
+        super(ApiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.body = body
+        self.request_id = request_id
+
+    def __str__(self):
+        return self.message
+
+    def __repr__(self):
+        return 'ApiError(status=%r, method=%r, path=%r, message=%r)' % (self.status, self.method, self.path, self.message)
+
+    def to_result(self):
+        """The keys a module adds to fail_json."""
+        return dict(status=self.status, method=self.method, path=self.path, body=self.body, request_id=self.request_id)
+
+
+def server_message(body):
+    """Best human-readable message from an error body of either platform (Cyberwatch envelope or DRF)."""
+    if isinstance(body, dict):
+        error = body.get('error')
+        if isinstance(error, dict) and error.get('message'):
+            return str(error['message'])
+        for key in ('detail', 'message', 'error'):
+            if isinstance(body.get(key), str):
+                return body[key]
+        parts = []
+        for key, value in sorted(body.items()):
+            if isinstance(value, list):
+                parts.append('%s: %s' % (key, ' '.join(str(v) for v in value)))
+        if parts:
+            return '; '.join(parts)
+        return json.dumps(body, sort_keys=True)[:500]
+    if isinstance(body, list):
+        return json.dumps(body)[:500]
+    return (body or '').strip()[:500]
+
+
+class BoundedRetry(Retry):
+    """urllib3 Retry whose Retry-After wait is capped, so a hostile header cannot park a play for hours."""
+
+    def get_retry_after(self, response):
+        value = super(BoundedRetry, self).get_retry_after(response)
+        return None if value is None else min(value, MAX_RETRY_AFTER)
+
+
+def build_retry(max_retries, backoff_factor=0.5, backoff_max=30.0):
+    """Retry policy: only idempotent methods after the request was sent; 429/502/503/504 and resets."""
+    kwargs = dict(
+        total=max_retries, connect=max_retries, read=max_retries, status=max_retries, other=0,
+        redirect=0, allowed_methods=IDEMPOTENT_METHODS, status_forcelist=RETRY_STATUSES,
+        backoff_factor=backoff_factor, respect_retry_after_header=True, raise_on_status=False,
+        raise_on_redirect=False,
+    )
+    try:
+        return BoundedRetry(backoff_jitter=backoff_factor, backoff_max=backoff_max, **kwargs)
+    except TypeError:  # urllib3 < 2 has neither backoff_jitter nor backoff_max
+        return BoundedRetry(**kwargs)
+
+
+class HttpClient:
+    """Session-based JSON client: base URL, auth, TLS, timeout, retries, and ApiError on failure."""
+
+    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, request_timeout=30.0,
+                 max_retries=3, secrets=(), backoff_factor=0.5, headers=None):
+        if not HAS_REQUESTS:
+            raise ApiError('the Python library "requests" is required: %s' % REQUESTS_IMPORT_ERROR)
+        self.base_url = base_url.rstrip('/')
+        self.timeout = float(request_timeout)
+        self.max_retries = int(max_retries)
+        self._secrets = tuple(s for s in secrets if s)
+        self.session = requests.Session()
+        self.session.auth = auth
+        self.session.verify = (ca_path or True) if validate_certs else False
+        self.session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
+        self.session.headers.update(headers or {})
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16,
+                              max_retries=build_retry(self.max_retries, backoff_factor=backoff_factor))
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
+
+    def __repr__(self):
+        return '%s(base_url=%r)' % (type(self).__name__, self.base_url)
+
+    @property
+    def insecure_http(self):
+        return self.base_url.lower().startswith('http://')
+
+    def url(self, path):
+        """Absolute URL of an API path; full URLs pass through unchanged."""
+        if path.startswith(('http://', 'https://')):
+            return path
+        return self.base_url + '/' + path.lstrip('/')
+
+    def request(self, method, path, params=None, json_body=None, expect_json=True):
+        """Send one request and return (status, parsed body or None, headers, response).
+
+        Raises ApiError for any status >= 400, transport failure or unreadable JSON body.
+        """
+        method = method.upper()
+        kwargs = dict(params=params, timeout=self.timeout, allow_redirects=False)
+        if json_body is not None:
+            kwargs['json'] = json_body
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')  # InsecureRequestWarning: validate_certs=false is a user choice
+                response = self.session.request(method, self.url(path), **kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise self._transport_error(method, path, 'TLS verification failed', exc,
+                                        'set ca_path to the CA bundle that signed the server certificate, '
+                                        'or validate_certs=false for a lab') from exc
+        except requests.exceptions.Timeout as exc:
+            raise self._transport_error(method, path, 'timed out after %ss' % self.timeout, exc,
+                                        'raise request_timeout or check the server load') from exc
+        except requests.exceptions.RetryError as exc:
+            raise self._transport_error(method, path, 'gave up after %d retries' % self.max_retries, exc) from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise self._transport_error(method, path, 'cannot connect to %s' % self.base_url, exc,
+                                        'check api_url, DNS, proxies and firewalls') from exc
+        except requests.exceptions.RequestException as exc:
+            raise self._transport_error(method, path, 'request failed', exc) from exc
+        return self._handle(method, path, response, expect_json)
+
+    def _transport_error(self, method, path, what, exc, hint=None):
+        cause = exc
+        while getattr(cause, '__context__', None) is not None and not str(cause):
+            cause = cause.__context__
+        msg = '%s %s: %s: %s' % (method, path, what, cause)
+        if hint:
+            msg += ' (%s)' % hint
+        return ApiError(redact(msg, self._secrets), method=method, path=path)
+
+    def _handle(self, method, path, response, expect_json):
+        request_id = response.headers.get('X-Request-Id')
+        text = response.text
+        body = None
+        if text.strip():
+            try:
+                body = json.loads(text)
+            except ValueError:
+                if response.status_code < 400 and expect_json:
+                    raise ApiError(redact('%s %s: HTTP %s but the body is not valid JSON (%d bytes): %r' % (
+                        method, path, response.status_code, len(text), text[:200]), self._secrets),
+                        status=response.status_code, method=method, path=path,
+                        body=redact(text[:2000], self._secrets), request_id=request_id)
+                body = text
+        if response.status_code >= 400:
+            status = response.status_code
+            hint = STATUS_HINTS.get(status) or ('server error' if status >= 500 else 'request rejected')
+            if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS:
+                hint += ' after %d retries' % self.max_retries
+            msg = '%s %s failed with HTTP %d %s (%s): %s' % (
+                method, path, status, response.reason or '', hint, server_message(body))
+            raise ApiError(redact(msg, self._secrets), status=status, method=method, path=path,
+                           body=_redact_body(body, self._secrets), request_id=request_id)
+        return response.status_code, body, response.headers, response
+
+    def close(self):
+        self.session.close()
+
+
+def _redact_body(body, secrets):
+    if isinstance(body, (dict, list)):
+        return json.loads(redact(json.dumps(body), secrets))
+    return redact(body, secrets)
+
