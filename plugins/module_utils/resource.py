@@ -1,0 +1,228 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The reconcile engine shared by every state module of both platforms.
+
+A module declares a ResourceSpec (which options map to which API fields, how they compare, which are secret)
+and hands the engine a backend (find/create/update/delete for one object). The engine finds the object,
+compares only the options the user set, and creates, updates (changed fields only), deletes or does nothing.
+Check mode predicts the same result and sends no write. The diff is field-level and never shows a secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
+
+MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+class ResourceNotUnique(ValueError):
+    """A natural-key lookup matched more than one object."""
+
+
+def normalize(value):
+    """Comparable form of an API or option value: ids as text, lists as sorted, '' as None."""
+    if value is None or value == '':
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple, set)):
+        return sorted((normalize(v) for v in value), key=repr)
+    if isinstance(value, dict):
+        return dict((k, normalize(v)) for k, v in value.items())
+    return value
+
+
+def equal(current, desired):
+    return normalize(current) == normalize(desired)
+
+
+def equal_casefold(current, desired):
+    """String equality without case (colors, DNS names)."""
+    return equal(str(current).lower() if current is not None else None,
+                 str(desired).lower() if desired is not None else None)
+
+
+class Field:
+    """One module option and the API field it sets.
+
+    to_api(value, params) turns the option value into the API value (name -> id, friendly -> server enum).
+    compare(current, desired) says whether the server already has the desired value.
+    write_only fields are never returned by the API: they are sent on create, and on update only when
+    update_password=always. create_only fields are sent on create and never compared (the API does not return them).
+    """
+
+    def __init__(self, option, api_name=None, to_api=None, compare=equal, write_only=False, create_only=False):
+        self.option = option
+        self.api_name = api_name or option
+        self.to_api = to_api
+        self.compare = compare
+        self.write_only = write_only
+        self.create_only = create_only
+
+    @property
+    def secret(self):
+        return self.write_only
+
+
+class ResourceSpec:
+    """Declaration of a state module's resource: the return key and its fields."""
+
+    def __init__(self, name, fields, hidden=()):
+        self.name = name
+        self.fields = tuple(fields)
+        self.hidden = tuple(hidden)  # API fields removed from returned objects
+        self.secret_fields = tuple(f.api_name for f in self.fields if f.secret)
+
+    def desired(self, params):
+        """API field -> value for every option the user set (None means 'not managed')."""
+        wanted = {}
+        for field in self.fields:
+            value = params.get(field.option)
+            if value is None:
+                continue
+            wanted[field.api_name] = field.to_api(value, params) if field.to_api else value
+        return wanted
+
+    def field(self, api_name):
+        for field in self.fields:
+            if field.api_name == api_name:
+                return field
+        return None
+
+    def view(self, obj):
+        """The object as modules return it: a copy without secrets or hidden fields."""
+        if obj is None:
+            return None
+        obj = copy.deepcopy(obj)
+        for name in self.secret_fields + self.hidden:
+            obj.pop(name, None)
+        return obj
+
+    def masked(self, values):
+        """A copy of values with every secret replaced by the no_log mask (for diffs)."""
+        return dict((k, MASK if k in self.secret_fields else copy.deepcopy(v)) for k, v in values.items())
+
+
+class Reconciler:
+    """Drive one object to the desired state. Backends implement find/create/update/delete (+ can_create)."""
+
+    def __init__(self, spec, backend, check_mode=False, update_password='on_create'):
+        self.spec = spec
+        self.backend = backend
+        self.check_mode = check_mode
+        self.update_password = update_password
+
+    def changes(self, current, desired):
+        """The subset of desired that differs from current (write-only fields per update_password)."""
+        changed = {}
+        for api_name, value in desired.items():
+            field = self.spec.field(api_name)
+            if field is not None and field.create_only:
+                continue
+            if field is not None and field.write_only:
+                if self.update_password == 'always':
+                    changed[api_name] = value
+                continue
+            if not (field.compare if field is not None else equal)(current.get(api_name), value):
+                changed[api_name] = value
+        return changed
+
+    def present(self, desired, current=None, found=False):
+        """Create or update; returns the module result dict."""
+        if not found:
+            current = self.backend.find()
+        if current is None:
+            if not getattr(self.backend, 'can_create', True):
+                raise ValueError(self.backend.not_found_message())
+            obj = self.backend.create(desired) if not self.check_mode else self._predict({}, desired)
+            return self._result(True, obj, {}, self.spec.masked(self._visible(desired, create=True)))
+        updates = self.changes(current, desired)
+        if not updates:
+            return self._result(False, current, {}, {})
+        obj = self.backend.update(current, updates) if not self.check_mode else self._predict(current, updates)
+        before = dict((k, current.get(k)) for k in updates)
+        return self._result(True, obj, self.spec.masked(before), self.spec.masked(updates))
+
+    def absent(self, current=None, found=False):
+        if not found:
+            current = self.backend.find()
+        if current is None:
+            return self._result(False, None, {}, {})
+        if not self.check_mode:
+            self.backend.delete(current)
+        return self._result(True, None, self.spec.masked(self.spec.view(current)), {})
+
+    def _visible(self, desired, create):
+        return dict((k, v) for k, v in desired.items() if create or not self._is_create_only(k))
+
+    def _is_create_only(self, api_name):
+        field = self.spec.field(api_name)
+        return field is not None and field.create_only
+
+    def _predict(self, current, changes):
+        """What the server would return in check mode: current with the changes, secrets left out."""
+        predicted = copy.deepcopy(current) if current else {'id': None}
+        predicted.update(dict((k, v) for k, v in changes.items() if k not in self.spec.secret_fields))
+        return predicted
+
+    def _result(self, changed, obj, before, after):
+        return {
+            'changed': changed,
+            self.spec.name: self.spec.view(obj),
+            'diff': {'before': before, 'after': after},
+        }
+
+
+class CyberwatchBackend:
+    """find/create/update/delete of one Cyberwatch object, found by id or by its natural key."""
+
+    def __init__(self, client, resource, key_value=None, object_id=None, can_create=True):
+        self.client = client
+        self.resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        self.key_value = key_value
+        self.object_id = object_id
+        self.can_create = can_create
+
+    def describe(self):
+        if self.object_id is not None:
+            return '%s with id %s' % (self.resource.name, self.object_id)
+        return '%s with %s %r' % (self.resource.name, self.resource.key, self.key_value)
+
+    def not_found_message(self):
+        return 'no %s exists, and this module cannot create one' % self.describe()
+
+    def find(self):
+        if self.object_id is not None:
+            return self.client.get(self.resource, self.object_id)
+        matches = self.client.find(self.resource, self.key_value)
+        if len(matches) > 1:
+            raise ResourceNotUnique('%d objects match %s (ids: %s); select one by id' % (
+                len(matches), self.describe(), ', '.join(str(m.get('id')) for m in matches)))
+        return matches[0] if matches else None
+
+    def create(self, body):
+        return self.client.create(self.resource, body)
+
+    def update(self, current, changes):
+        return self.client.update(self.resource, current['id'], changes)
+
+    def delete(self, current):
+        return self.client.delete(self.resource, current['id'])
+
+
+def reconcile(module, spec, backend, desired=None):
+    """Run the engine for module.params['state'] (default present) and return the module result."""
+    reconciler = Reconciler(spec, backend, check_mode=module.check_mode,
+                            update_password=module.params.get('update_password') or 'on_create')
+    if module.params.get('state') == 'absent':
+        return reconciler.absent()
+    return reconciler.present(spec.desired(module.params) if desired is None else desired)

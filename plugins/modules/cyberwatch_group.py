@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_group
+short_description: Manage Cyberwatch asset groups
+version_added: 0.1.0
+description:
+  - Create, update or delete a Cyberwatch group, found by its O(name).
+  - Only the options you set are compared and sent; a run that changes nothing sends no write.
+author:
+  - secops.vulnmgmt maintainers
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+options:
+  name:
+    description:
+      - Name of the group. It identifies the group, so it must be unique on the server.
+    type: str
+    required: true
+  description:
+    description:
+      - Free-text description. V("") clears it.
+    type: str
+  color:
+    description:
+      - Color of the group in the web interface, as C(#RRGGBB). Compared without case.
+      - The server picks C(#12AFCB) when a group is created without one.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the group, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+attributes:
+  check_mode:
+    support: full
+    description: Predicts the change and sends no write.
+  diff_mode:
+    support: full
+    description: Shows the changed fields before and after.
+  action_group:
+    support: full
+    membership: [secops.vulnmgmt.cyberwatch]
+'''
+
+EXAMPLES = r'''
+- name: Declare the groups of the fleet
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: Production servers
+      secops.vulnmgmt.cyberwatch_group:
+        name: production
+        description: Servers in the production environment
+        color: "#D9534F"
+      delegate_to: localhost
+
+    - name: Remove an old group
+      secops.vulnmgmt.cyberwatch_group:
+        name: legacy-dc
+        state: absent
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+group:
+  description: The group after the run; V(null) after a delete. In check mode, the predicted group.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Server id of the group (V(null) for a group predicted in check mode).
+      type: int
+      sample: 12
+    name:
+      description: Name.
+      type: str
+      sample: production
+    description:
+      description: Description.
+      type: str
+      sample: Servers in the production environment
+    color:
+      description: Color as C(#RRGGBB).
+      type: str
+      sample: "#D9534F"
+diff:
+  description: The fields that changed, before and after.
+  returned: always
+  type: dict
+  sample: {"before": {"color": "#12afcb"}, "after": {"color": "#D9534F"}}
+'''
+
+import re
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
+    CyberwatchBackend, Field, ResourceSpec, equal_casefold, reconcile,
+)
+
+COLOR = re.compile(r'^#[0-9A-Fa-f]{6}$')
+
+SPEC = ResourceSpec('group', fields=(
+    Field('name'),
+    Field('description'),
+    Field('color', compare=equal_casefold),
+))
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        name=dict(type='str', required=True),
+        description=dict(type='str'),
+        color=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    ))
+    if module.params['color'] is not None and not COLOR.match(module.params['color']):
+        module.fail_json(msg='color must be #RRGGBB (six hex digits), got %r' % module.params['color'])
+    backend = CyberwatchBackend(module.client, 'group', key_value=module.params['name'])
+    module.run(lambda: reconcile(module, SPEC, backend))
+
+
+if __name__ == '__main__':
+    main()

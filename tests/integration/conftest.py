@@ -1,0 +1,112 @@
+"""Integration harness: one simulator per session, real ansible-playbook / ansible-inventory runs against it.
+
+Targets live in tests/integration/targets/<name>/ in ansible-test layout (tasks/main.yml + aliases); each is
+applied as a role by a generated playbook, with `sim_url` (the simulator's root URL, for /_sim/ calls) set and the
+credentials injected as environment variables, exactly as AWX injects them.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TARGETS = REPO / 'tests' / 'integration' / 'targets'
+sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
+
+from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def collections_root(tmp_root):
+    """A directory containing ansible_collections/secops/vulnmgmt that points at this checkout."""
+    if REPO.parent.name == 'secops' and REPO.parent.parent.name == 'ansible_collections':
+        return str(REPO.parent.parent.parent)
+    link = Path(tmp_root) / 'ansible_collections' / 'secops' / 'vulnmgmt'
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.exists():
+        link.symlink_to(REPO)
+    return str(tmp_root)
+
+
+@pytest.fixture(scope='session')
+def simulator():
+    sim = Simulator(seed=1, servers=30, targets=15, scan_seconds=1).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(scope='session')
+def workdir():
+    with tempfile.TemporaryDirectory(prefix='vulnmgmt-it-') as path:
+        yield Path(path)
+
+
+class Ansible:
+    """Runs ansible-playbook and ansible-inventory with the simulator's credentials in the environment."""
+
+    def __init__(self, sim, workdir):
+        self.sim = sim
+        self.workdir = workdir
+        self.env = dict(os.environ)
+        for name in list(self.env):
+            if name.startswith(('CYBERWATCH_', 'CBW_', 'CYSTACK_')):
+                del self.env[name]
+        self.env.update(sim.env())
+        self.env.update({
+            'ANSIBLE_COLLECTIONS_PATH': collections_root(workdir),
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_ROLES_PATH': str(TARGETS),
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_FORCE_COLOR': '0',
+            'ANSIBLE_RETRY_FILES_ENABLED': '0',
+            'ANSIBLE_LOCALHOST_WARNING': '0',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+            'ANSIBLE_HOST_KEY_CHECKING': '0',
+            'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(workdir / 'inventory-cache'),
+        })
+        self.bin = Path(sys.executable).parent
+
+    def run(self, tool, args, env=None, check=True):
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        proc = subprocess.run([str(self.bin / tool)] + [str(a) for a in args], cwd=str(self.workdir), env=full_env,
+                              capture_output=True, text=True, timeout=600, check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError('%s %s failed (rc=%d)\n--- stdout\n%s\n--- stderr\n%s' % (
+                tool, ' '.join(map(str, args)), proc.returncode, proc.stdout[-20000:], proc.stderr[-5000:]))
+        return proc
+
+    def playbook(self, tasks, extra_args=(), extra_vars=None, env=None, check=True, name='play'):
+        """Run a list of tasks (Python structures) on localhost; returns the CompletedProcess."""
+        play = [{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+                 'vars': dict({'sim_url': self.sim.url}, **(extra_vars or {})), 'tasks': tasks}]
+        path = self.workdir / ('%s.yml' % name)
+        path.write_text(json.dumps(play))
+        return self.run('ansible-playbook', ['-i', 'localhost,', path] + list(extra_args), env=env, check=check)
+
+    def target(self, role, extra_args=(), extra_vars=None, env=None, check=True):
+        """Apply tests/integration/targets/<role> as a role."""
+        tasks = [{'name': 'Run target %s' % role, 'ansible.builtin.include_role': {'name': role}}]
+        return self.playbook(tasks, extra_args, extra_vars, env, check, name='target-%s' % role)
+
+    def inventory(self, source_text, filename, args=('--list',), env=None, check=True):
+        """Write an inventory source file and run ansible-inventory on it; returns the CompletedProcess."""
+        path = self.workdir / filename
+        path.write_text(source_text)
+        return self.run('ansible-inventory', ['-i', path] + list(args), env=env, check=check)
+
+
+@pytest.fixture(scope='session')
+def ansible(simulator, workdir):
+    return Ansible(simulator, workdir)
+
+
+@pytest.fixture
+def sim(simulator):
+    """The session simulator, reset to its seeded state before the test."""
+    simulator.reset()
+    return simulator
