@@ -52,3 +52,12 @@ def as_int(value, default=None):
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+class ApiError(Exception):
+    """An error each API renders with its own envelope (Cyberwatch {"error": ...}, CyStack DRF)."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -1,0 +1,154 @@
+"""The WSGI application: routing between the two APIs and /_sim/, authentication, faults and the request log."""
+
+import socket
+import sys
+import threading
+import time
+import uuid
+
+from werkzeug.wrappers import Request, Response
+
+import fleet
+from auth import Credentials
+from control import Control
+from cyberwatch_api import CyberwatchApi, error_response
+from cystack_api import CyStackApi
+from faults import HTML_502, Faults
+from scan_lifecycle import Lifecycle
+from views_common import json_response
+
+CBW_HEADERS = {"Cache-Control": "max-age=0, private, must-revalidate"}
+
+
+class RequestLog:
+    """Thread-safe, append-only list of API requests."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.items = []
+
+    def add(self, entry):
+        """Append one entry."""
+        with self.lock:
+            self.items.append(entry)
+
+    def entries(self, since=0):
+        """Entries from index since."""
+        with self.lock:
+            return list(self.items[since:])
+
+    def clear(self):
+        """Forget everything."""
+        with self.lock:
+            self.items = []
+
+
+class App:
+    """Callable WSGI app holding the store, the two APIs, the faults and the log."""
+
+    def __init__(self, options, credentials: Credentials, store=None):
+        self.options = options
+        self.credentials = credentials
+        self.store = store or fleet.generate(options.seed, options.servers, options.targets)
+        self.cyberwatch = CyberwatchApi(self.store, options.max_per_page, options.test_deploy_delay)
+        self.cystack = CyStackApi(self.store, options.scan_seconds, options.cystack_next_host)
+        self.faults = Faults(options.seed)
+        self.log = RequestLog()
+        self.control = Control(self)
+        self.verbose = options.verbose
+
+    def reset(self):
+        """Seeded state again, empty log, no faults."""
+        fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets)
+        with self.store.lock:
+            self.store.tables = fresh.tables
+            self.store.next_ids = fresh.next_ids
+            self.store.cve_servers = fresh.cve_servers
+            self.cystack.lifecycle = Lifecycle(self.store, self.options.scan_seconds)
+        self.log.clear()
+        self.faults.replace([])
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        path = request.path
+        if path.startswith("/_sim/") or path == "/_sim":
+            return self.control.dispatch(request)(environ, start_response)
+        api = "cyberwatch" if path.startswith("/api/") else "cystack" if path == "/v1" or path.startswith("/v1/") else None
+        if api is None:
+            return json_response({"error": "Not Found"}, 404)(environ, start_response)
+        query = environ.get("QUERY_STRING", "")
+        request_id = str(uuid.uuid4())
+        scheme, message = self._authenticate(api, request)
+        fault = self.faults.pick(request.method, path, query)
+        if fault is not None and fault.kind == "latency":
+            time.sleep(fault.seconds)
+            fault = None
+        if fault is not None and fault.kind == "drop":
+            self._log(request, 0, scheme)
+            return self._drop(environ, start_response)
+        if fault is not None and fault.kind != "truncate":
+            response = self._fault_response(api, fault)
+        elif message is not None:
+            response = self._unauthorized(api, message)
+        else:
+            response = self.cyberwatch.dispatch(request, request_id) if api == "cyberwatch" else self.cystack.dispatch(request)
+        response.headers["X-Request-Id"] = request_id
+        if api == "cyberwatch" and response.status_code < 400:
+            response.headers.update(CBW_HEADERS)
+        if fault is not None and fault.kind == "truncate":
+            response = self._truncate(response)
+        self._log(request, response.status_code, scheme)
+        return response(environ, start_response)
+
+    def _authenticate(self, api, request):
+        if api == "cystack":
+            return self.credentials.check_cystack(request.headers)
+        raw_uri = request.environ.get("RAW_URI") or request.full_path.rstrip("?")
+        return self.credentials.check_cyberwatch(request.headers, request.method, raw_uri, time.time())
+
+    @staticmethod
+    def _unauthorized(api, message):
+        if api == "cystack":
+            return json_response({"detail": message}, 401, {"WWW-Authenticate": 'Bearer realm="api"'})
+        return error_response(401, message)
+
+    @staticmethod
+    def _fault_response(api, fault):
+        if fault.kind == "non_json":
+            return Response(HTML_502, status=fault.status, content_type="text/html")
+        headers = {"Retry-After": str(fault.retry_after)} if fault.kind == "retry_after" else {}
+        if api == "cystack":
+            detail = ("Request was throttled. Expected available in %s seconds." % fault.retry_after
+                      if fault.kind == "retry_after" else "Service unavailable (simulated fault).")
+            return json_response({"detail": detail}, fault.status, headers)
+        response = error_response(fault.status, "Simulated fault")
+        response.headers.update(headers)
+        return response
+
+    @staticmethod
+    def _truncate(response):
+        """Half the body, a Content-Length for the whole body, then the connection closes."""
+        body = response.get_data()
+        cut = Response(body[: len(body) // 2], status=response.status_code, headers=list(response.headers.items()))
+        cut.headers["Content-Length"] = str(len(body))
+        cut.headers["Connection"] = "close"
+        cut.automatically_set_content_length = False
+        return cut
+
+    @staticmethod
+    def _drop(environ, start_response):
+        """Close the socket without answering; werkzeug then gives up on this connection."""
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        start_response("500 Dropped", [("Content-Length", "0"), ("Connection", "close")])
+        return [b""]
+
+    def _log(self, request, status, scheme):
+        self.log.add({"method": request.method, "path": request.path, "query": request.environ.get("QUERY_STRING", ""),
+                      "status": status, "auth": scheme})
+        if self.verbose:
+            print("%s %s %s" % (request.method, request.path, status), file=sys.stderr, flush=True)

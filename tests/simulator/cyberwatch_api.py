@@ -1,0 +1,189 @@
+"""The simulated Cyberwatch API: current prefixed routes and legacy routes onto one store.
+
+Routing, reads and pagination live here; writes are in cyberwatch_writes.py.
+"""
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+
+import cyberwatch_views as views
+import cyberwatch_writes as writes
+from pagination import cyberwatch_page
+from views_common import ApiError, as_int, json_response, params, truthy
+
+# kind -> (route prefixes: current first, then legacy; model name in 404 messages)
+RESOURCES = {
+    "servers": (("/api/v3/vulnerabilities/servers", "/api/v3/servers"), "Server"),
+    "assets": (("/api/v3/assets/servers",), "Server"),
+    "remote_accesses": (("/api/v3/assets/remote_accesses", "/api/v3/remote_accesses"), "CbwRam::RemoteAccess"),
+    "groups": (("/api/v3/assets/groups", "/api/v3/groups"), "Group"),
+    "cves": (("/api/v3/vulnerabilities/cve_announcements", "/api/v3/cve_announcements"), "CveAnnouncement"),
+    "security_issues": (("/api/v3/vulnerabilities/security_issues", "/api/v3/security_issues"), "SecurityIssue"),
+    "agents": (("/api/v3/assets/agents", "/api/v3/agents"), "Agent"),
+    "hosts": (("/api/v3/hosts",), "Host"),
+    "nodes": (("/api/v3/nodes",), "Node"),
+    "users": (("/api/v3/users",), "User"),
+}
+TABLE = {"assets": "servers"}
+# verbs allowed per kind on the item route (GET list/detail are always there)
+ITEM_VERBS = {"servers": ("PATCH", "PUT", "DELETE"), "assets": ("DELETE",), "remote_accesses": ("PATCH", "DELETE"),
+              "groups": ("PUT", "DELETE"), "cves": ("PUT", "DELETE"), "security_issues": ("PUT", "DELETE"),
+              "agents": ("DELETE",), "hosts": ("PUT", "DELETE"), "nodes": ("DELETE",), "users": ()}
+CREATABLE = ("remote_accesses", "groups", "security_issues", "hosts")
+REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+           422: "Unprocessable Entity"}
+
+
+def error_response(status, message):
+    """{"error": {"code", "status", "message"}} with Cache-Control: no-cache, as recorded."""
+    body = {"error": {"code": status, "status": REASONS.get(status, "Error"), "message": message}}
+    return json_response(body, status, {"Cache-Control": "no-cache"})
+
+
+def not_found(kind, raw_id):
+    """The recorded 404 for an unknown id."""
+    model = RESOURCES[kind][1]
+    if kind == "cves":
+        return ApiError(404, "Couldn't find CveAnnouncement")
+    return ApiError(404, "Couldn't find %s with 'id'=%s" % (model, raw_id))
+
+
+def _build_map():
+    rules = [Rule("/api/v3/ping", endpoint=("ping", None), methods=["GET"])]
+    for kind, (prefixes, _model) in RESOURCES.items():
+        for prefix in prefixes:
+            rules.append(Rule(prefix, endpoint=("list", kind),
+                              methods=["GET", "POST"] if kind in CREATABLE else ["GET"]))
+            rules.append(Rule(prefix + "/<item_id>", endpoint=("item", kind), methods=["GET"] + list(ITEM_VERBS[kind])))
+    for prefix in RESOURCES["servers"][0]:
+        rules.append(Rule(prefix + "/<item_id>/cve_announcements/<cve>", endpoint=("server_cve", "servers"), methods=["PUT"]))
+    for prefix in RESOURCES["remote_accesses"][0]:
+        rules.append(Rule(prefix + "/<item_id>/test_deploy", endpoint=("test_deploy", "remote_accesses"),
+                          methods=["PUT", "POST"]))
+    return Map(rules, strict_slashes=False, merge_slashes=False)
+
+
+class CyberwatchApi:
+    """WSGI-free request handler: dispatch(request, request_id) -> Response."""
+
+    def __init__(self, store, max_per_page=500, test_deploy_delay=0.5):
+        self.store = store
+        self.max_per_page = max_per_page
+        self.writes = writes.Writes(store, test_deploy_delay)
+        self.url_map = _build_map()
+
+    def dispatch(self, request, request_id):
+        """Route and answer one authenticated request."""
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            (action, kind), args = adapter.match()
+        except MethodNotAllowed:
+            return error_response(405, "405 Not Allowed")
+        except NotFound:
+            return error_response(404, "Not Found")
+        if action == "ping":
+            return json_response({"uuid": request_id})
+        try:
+            with self.store.lock:
+                self.writes.settle_tests()
+                return self._handle(request, action, kind, args)
+        except ApiError as err:
+            return error_response(err.status, err.message)
+
+    def _handle(self, request, action, kind, args):
+        method = request.method
+        if action == "list" and method == "GET":
+            return self._list(request, kind)
+        if action == "list":
+            return json_response(self.writes.create(kind, request), 201)
+        if action == "server_cve":
+            server = self.lookup("servers", args["item_id"])
+            return json_response(self.writes.server_cve(server, args["cve"], request))
+        record = self.lookup(kind, args["item_id"])
+        if action == "test_deploy":
+            return json_response(self.writes.test_deploy(record))
+        if method == "GET":
+            return json_response(self.render_detail(kind, record))
+        if method == "DELETE":
+            return json_response(self.writes.delete(kind, record, request))
+        return json_response(self.writes.update(kind, record, request))
+
+    def add_server(self, fields):
+        """Test-only server creation: a seeded-looking server overridden by the given fields."""
+        sid = self.store.new_id("servers")
+        now = self.store.now()
+        server = {"id": sid, "hostname": "server-%d.example.com" % sid, "description": None, "last_communication": now,
+                  "reboot_required": False, "addresses": [], "boot_at": None, "category": "server", "created_at": now,
+                  "analyzed_at": None, "status": "server_awaiting_analysis", "os": None, "environment_id": 2,
+                  "groups": [], "compliance_groups": [], "cves": {}, "updates": [], "security_issues": [],
+                  "active": True, "packages": []}
+        server.update({k: v for k, v in fields.items() if k in server and k not in ("id", "cves")})
+        self.store.servers[sid] = server
+        return views.server_item(self.store, server)
+
+    def lookup(self, kind, raw_id):
+        """The record of kind with the raw id from the path, or ApiError 404."""
+        table = self.store.tables[TABLE.get(kind, kind)]
+        key = raw_id if kind == "cves" else as_int(raw_id)
+        if key is None or key not in table:
+            raise not_found(kind, raw_id)
+        return table[key]
+
+    def render_detail(self, kind, record):
+        """Detail shape of a record."""
+        store = self.store
+        renderers = {"servers": lambda r: views.server_detail(store, r), "assets": lambda r: views.asset_detail(store, r),
+                     "cves": lambda r: views.cve_detail(store, r), "security_issues": views.issue_full}
+        return renderers.get(kind, lambda r: self.render_item(kind, r))(record)
+
+    def render_item(self, kind, record):
+        """List shape of a record."""
+        store = self.store
+        renderers = {"servers": lambda r: views.server_item(store, r), "assets": lambda r: views.asset_item(store, r),
+                     "remote_accesses": views.remote_access, "groups": dict, "cves": views.cve_item,
+                     "security_issues": views.issue_item, "agents": views.agent, "hosts": views.host_item,
+                     "nodes": views.node, "users": views.user}
+        return renderers[kind](record)
+
+    def _list(self, request, kind):
+        query = params(request)
+        rows = list(self.store.tables[TABLE.get(kind, kind)].values())
+        rows = [row for row in rows if self._matches(kind, row, query)] if self._filters(kind, query) else rows
+        page, headers = cyberwatch_page(request, query, rows, self.max_per_page)
+        return json_response([self.render_item(kind, row) for row in page], 200, headers)
+
+    @staticmethod
+    def _filters(kind, query):
+        known = {"servers": ("hostname", "group_id", "reboot_required", "communication_failed", "active"),
+                 "cves": ("level", "exploitable", "active", "technology_product", "exploit_code_maturity"),
+                 "users": ("auth_provider",), "security_issues": ("sid",)}
+        return [key for key in known.get(kind, ()) if query.get(key) not in (None, "")]
+
+    def _matches(self, kind, row, query):
+        for key in self._filters(kind, query):
+            if not self._match_one(kind, key, row, query[key]):
+                return False
+        return True
+
+    def _match_one(self, kind, key, row, value):
+        if kind == "servers":
+            checks = {"hostname": lambda: row["hostname"] == value,
+                      "group_id": lambda: as_int(value) in row["groups"],
+                      "reboot_required": lambda: bool(row["reboot_required"]) == truthy(value),
+                      "communication_failed": lambda: (row["status"] == "server_update_comm_fail") == truthy(value),
+                      "active": lambda: row["active"] == truthy(value)}
+            return checks[key]()
+        if kind == "cves":
+            wanted = value if isinstance(value, list) else [value]
+            checks = {"level": lambda: row["level"] in wanted,
+                      "exploitable": lambda: row["exploitable"] == truthy(value),
+                      "active": lambda: self._cve_active(row["cve_code"]) == truthy(value),
+                      "technology_product": lambda: any(t["product"] in wanted for t in row["technologies"]),
+                      "exploit_code_maturity": lambda: row["exploit_code_maturity"] in wanted}
+            return checks[key]()
+        return str(row[key]) == str(value)
+
+    def _cve_active(self, code):
+        servers = self.store.servers
+        return any(not servers[sid]["cves"][code]["ignored"] and servers[sid]["cves"][code]["fixed_at"] is None
+                   for sid in self.store.cve_servers.get(code, ()))

@@ -1,0 +1,138 @@
+"""Start and drive the simulator from tests, the demo and the benchmarks (stdlib only).
+
+    with Simulator(seed=1) as sim:
+        requests.get(sim.cystack["api_url"] + "/targets", headers={"Authorization": "Bearer " + sim.cystack["api_key"]})
+        sim.requests()
+"""
+
+import json as jsonlib
+import os
+import ssl
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+SERVE = Path(__file__).resolve().parent / "serve.py"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class Simulator:
+    """A simulator subprocess and its readiness record."""
+
+    def __init__(self, *, seed=1, servers=20, targets=12, scan_seconds=3, tls=False, faults=None, extra_args=()):
+        self.args = ["--seed", str(seed), "--servers", str(servers), "--targets", str(targets),
+                     "--scan-seconds", str(scan_seconds)] + (["--tls"] if tls else []) + list(extra_args)
+        if faults:
+            self.args += ["--faults", jsonlib.dumps(faults)]
+        self.process = None
+        self.info = {}
+        self._stderr = []
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def url(self):
+        """Base URL of both APIs."""
+        return self.info["url"]
+
+    @property
+    def cyberwatch(self):
+        """{"api_url", "api_key", "secret_key"}."""
+        return self.info["cyberwatch"]
+
+    @property
+    def cystack(self):
+        """{"api_url", "api_key"}."""
+        return self.info["cystack"]
+
+    @property
+    def ca_cert(self):
+        """CA PEM path with --tls, else None."""
+        return self.info.get("ca_cert")
+
+    def start(self, timeout=30):
+        """Spawn serve.py and wait for its JSON line."""
+        self.process = subprocess.Popen([sys.executable, str(SERVE)] + self.args, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        result = {}
+        reader = threading.Thread(target=lambda: result.setdefault("line", self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = result.get("line", "")
+        if not line:
+            self.stop()
+            raise RuntimeError("simulator did not start within %ss: %s" % (timeout, "".join(self._stderr)[-4000:]))
+        self.info = jsonlib.loads(line)
+        return self
+
+    def _drain_stderr(self):
+        for line in self.process.stderr:
+            self._stderr.append(line)
+
+    def stop(self):
+        """SIGTERM, then kill after 5 s."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        self.process = None
+
+    def control(self, method, path, json=None):
+        """Call a /_sim/ endpoint and return the parsed JSON answer."""
+        data = None if json is None else jsonlib.dumps(json).encode("utf-8")
+        req = urllib.request.Request(self.url + "/_sim/" + path.lstrip("/").removeprefix("_sim/"), data=data,
+                                     method=method, headers={"Content-Type": "application/json"})
+        context = ssl.create_default_context(cafile=self.ca_cert) if self.ca_cert else None
+        with urllib.request.urlopen(req, timeout=30, context=context) as resp:
+            return jsonlib.loads(resp.read() or b"null")
+
+    def requests(self, since=0):
+        """The request log from index since."""
+        return self.control("GET", "requests?since=%d" % since)["requests"]
+
+    def writes(self, since=0):
+        """Logged requests that are writes (POST/PUT/PATCH/DELETE)."""
+        return [entry for entry in self.requests(since) if entry["method"] in WRITE_METHODS]
+
+    def clear_requests(self):
+        """Empty the request log."""
+        self.control("DELETE", "requests")
+
+    def reset(self):
+        """Seeded state, empty log, no faults."""
+        self.control("POST", "reset")
+
+    def set_faults(self, rules):
+        """Replace the fault rules."""
+        self.control("PUT", "faults", {"faults": list(rules)})
+
+    def clear_faults(self):
+        """Remove every fault rule."""
+        self.control("DELETE", "faults")
+
+    def env(self):
+        """Environment variables for the collection's connection options."""
+        env = {"CYBERWATCH_API_URL": self.cyberwatch["api_url"], "CYBERWATCH_API_KEY": self.cyberwatch["api_key"],
+               "CYBERWATCH_SECRET_KEY": self.cyberwatch["secret_key"], "CYSTACK_API_URL": self.cystack["api_url"],
+               "CYSTACK_API_KEY": self.cystack["api_key"]}
+        if self.ca_cert:
+            env.update({"CYBERWATCH_CA_PATH": self.ca_cert, "CYSTACK_CA_PATH": self.ca_cert})
+        return env
+
+
+if __name__ == "__main__":
+    with Simulator(**jsonlib.loads(os.environ.get("SIM_ARGS", "{}"))) as running:
+        print(jsonlib.dumps(running.info))
