@@ -300,11 +300,9 @@ class Writes:
         return views.issue_full(record)
 
     def create_security_issues(self, body):
-        """POST security issue: sid is mandatory."""
-        if not body.get("sid"):
-            raise ApiError(400, "sid is missing")
+        """POST security issue (sid and type may be omitted: they stay null, as recorded in 2020)."""
         iid = self.store.new_id("security_issues")
-        record = {"id": iid, "type": "SecurityIssues::Custom", "sid": None, "level": "level_info", "title": None,
+        record = {"id": iid, "type": None, "sid": None, "level": "level_info", "title": None,
                   "description": None, "score": None, "servers": [], "cve_announcements": []}
         rendered = self._issue_fields(record, body)
         self.store.security_issues[iid] = record

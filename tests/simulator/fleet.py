@@ -157,7 +157,7 @@ def _cyberwatch(rng, store, servers):
                             "auth_provider": provider, "description": "", "server_groups": []}
     store.cves.update(_cve_catalogue(rng, max(60, min(servers // 4, 600))))
     _servers(rng, store, servers)
-    ra_rows = (("CbwRam::RemoteAccess::Ssh::WithPassword", "10.0.2.15", 22, False, "Net::SSH::ConnectionTimeout"),
+    ra_rows = (("CbwRam::RemoteAccess::Ssh::WithPassword", "10.0.2.14", 22, False, "Net::SSH::ConnectionTimeout"),
                ("CbwRam::RemoteAccess::Snmp", "10.10.1.207", 161, True, None),
                ("CbwRam::RemoteAccess::Ssh::WithKey", "10.10.1.103", 22, True, None),
                ("CbwRam::RemoteAccess::WinRm::WithNegotiate", "10.0.0.30", 5985, None, None))
