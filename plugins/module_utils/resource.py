@@ -58,15 +58,29 @@ class Field:
     compare(current, desired) says whether the server already has the desired value.
     write_only fields are never returned by the API: they are sent on create, and on update only when
     update_password=always. create_only fields are sent on create and never compared (the API does not return them).
+    create_default(params) gives the value sent on create when the option is unset (never compared).
+    from_api(value) turns the API value into the option's form before compare and diff (group dicts -> ids).
+    replace fields cannot be updated: a change deletes the object and creates it again.
+    required_on_create fields must be set (or defaulted) to create the object.
     """
 
-    def __init__(self, option, api_name=None, to_api=None, compare=equal, write_only=False, create_only=False):
+    def __init__(self, option, api_name=None, to_api=None, compare=equal, write_only=False, create_only=False,
+                 create_default=None, from_api=None, replace=False, required_on_create=False):
         self.option = option
         self.api_name = api_name or option
         self.to_api = to_api
         self.compare = compare
         self.write_only = write_only
         self.create_only = create_only
+        self.create_default = create_default
+        self.from_api = from_api
+        self.replace = replace
+        self.required_on_create = required_on_create
+
+    def current(self, obj):
+        """The server's value of this field in the option's form."""
+        value = (obj or {}).get(self.api_name)
+        return self.from_api(value) if self.from_api and value is not None else value
 
     @property
     def secret(self):
@@ -91,6 +105,16 @@ class ResourceSpec:
                 continue
             wanted[field.api_name] = field.to_api(value, params) if field.to_api else value
         return wanted
+
+    def create_defaults(self, params):
+        """API field -> value sent on create for the unset options that have a create_default."""
+        defaults = {}
+        for field in self.fields:
+            if field.create_default is not None and params.get(field.option) is None:
+                value = field.create_default(params)
+                if value is not None:
+                    defaults[field.api_name] = value
+        return defaults
 
     def field(self, api_name):
         for field in self.fields:
@@ -132,25 +156,51 @@ class Reconciler:
                 if self.update_password == 'always':
                     changed[api_name] = value
                 continue
-            if not (field.compare if field is not None else equal)(current.get(api_name), value):
+            current_value = field.current(current) if field is not None else current.get(api_name)
+            if not (field.compare if field is not None else equal)(current_value, value):
                 changed[api_name] = value
         return changed
 
-    def present(self, desired, current=None, found=False):
-        """Create or update; returns the module result dict."""
+    def present(self, desired, current=None, found=False, defaults=None):
+        """Create or update; returns the module result dict. defaults are added to the body of a create."""
         if not found:
             current = self.backend.find()
         if current is None:
             if not getattr(self.backend, 'can_create', True):
                 raise ValueError(self.backend.not_found_message())
-            obj = self.backend.create(desired) if not self.check_mode else self._predict({}, desired)
-            return self._result(True, obj, {}, self.spec.masked(self._visible(desired, create=True)))
+            return self._create(dict(defaults or {}, **desired), {})
         updates = self.changes(current, desired)
         if not updates:
             return self._result(False, current, {}, {})
+        if any(self._is_replace(k) for k in updates):
+            return self._replace(current, dict(defaults or {}, **desired))
         obj = self.backend.update(current, updates) if not self.check_mode else self._predict(current, updates)
-        before = dict((k, current.get(k)) for k in updates)
+        before = dict((k, self._current(current, k)) for k in updates)
         return self._result(True, obj, self.spec.masked(before), self.spec.masked(updates))
+
+    def _create(self, body, before):
+        missing = [f.option for f in self.spec.fields if f.required_on_create and body.get(f.api_name) is None]
+        if missing:
+            raise ValueError('%s is required to create a %s: %s' % (
+                ' and '.join(missing), self.spec.name, getattr(self.backend, 'describe', lambda: 'new one')()))
+        obj = self.backend.create(body) if not self.check_mode else self._predict({}, body)
+        return self._result(True, obj, before, self.spec.masked(self._visible(body, create=True)))
+
+    def _replace(self, current, body):
+        """Delete then create: for objects whose changed field the server cannot update."""
+        if not self.check_mode:
+            self.backend.delete(current)
+        result = self._create(body, self.spec.masked(self.spec.view(current)))
+        result['replaced'] = True
+        return result
+
+    def _current(self, current, api_name):
+        field = self.spec.field(api_name)
+        return field.current(current) if field is not None else current.get(api_name)
+
+    def _is_replace(self, api_name):
+        field = self.spec.field(api_name)
+        return field is not None and field.replace
 
     def absent(self, current=None, found=False):
         if not found:
@@ -185,12 +235,13 @@ class Reconciler:
 class CyberwatchBackend:
     """find/create/update/delete of one Cyberwatch object, found by id or by its natural key."""
 
-    def __init__(self, client, resource, key_value=None, object_id=None, can_create=True):
+    def __init__(self, client, resource, key_value=None, object_id=None, can_create=True, delete_body=None):
         self.client = client
         self.resource = RESOURCES[resource] if isinstance(resource, str) else resource
         self.key_value = key_value
         self.object_id = object_id
         self.can_create = can_create
+        self.delete_body = delete_body  # callable(current) -> JSON body of the DELETE (node transfer)
 
     def describe(self):
         if self.object_id is not None:
@@ -205,8 +256,9 @@ class CyberwatchBackend:
             return self.client.get(self.resource, self.object_id)
         matches = self.client.find(self.resource, self.key_value)
         if len(matches) > 1:
-            raise ResourceNotUnique('%d objects match %s (ids: %s); select one by id' % (
-                len(matches), self.describe(), ', '.join(str(m.get('id')) for m in matches)))
+            raise ResourceNotUnique('%d objects match %s (candidates: %s); select one by id' % (
+                len(matches), self.describe(), ', '.join('id %s %s=%s' % (
+                    m.get('id'), self.resource.key, m.get(self.resource.key)) for m in matches)))
         return matches[0] if matches else None
 
     def create(self, body):
@@ -216,7 +268,8 @@ class CyberwatchBackend:
         return self.client.update(self.resource, current['id'], changes)
 
     def delete(self, current):
-        return self.client.delete(self.resource, current['id'])
+        body = self.delete_body(current) if self.delete_body else None
+        return self.client.delete(self.resource, current['id'], body=body)
 
 
 def reconcile(module, spec, backend, desired=None):
@@ -225,4 +278,5 @@ def reconcile(module, spec, backend, desired=None):
                             update_password=module.params.get('update_password') or 'on_create')
     if module.params.get('state') == 'absent':
         return reconciler.absent()
-    return reconciler.present(spec.desired(module.params) if desired is None else desired)
+    return reconciler.present(spec.desired(module.params) if desired is None else desired,
+                              defaults=spec.create_defaults(module.params))

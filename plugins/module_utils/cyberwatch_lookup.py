@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cyberwatch helpers shared by the modules: name -> id resolution, test_deploy polling, info queries."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
+
+
+def is_id(value):
+    return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+
+
+def ids_of(objects):
+    """Ids of a list of objects (or ids) as ints: server groups are returned as {id, name, ...}."""
+    return sorted(int(o['id'] if isinstance(o, dict) else o) for o in objects or () if o not in (None, ''))
+
+
+def equal_ids(current, desired):
+    return ids_of(current) == ids_of(desired)
+
+
+class Lookup:
+    """Resolves names to ids with one cached list request per collection."""
+
+    def __init__(self, client):
+        self.client = client
+        self._lists = {}
+
+    def all(self, collection):
+        if collection not in self._lists:
+            self._lists[collection] = self.client.list(collection)
+        return self._lists[collection]
+
+    def one(self, collection, value, key='name'):
+        """The object whose id or name is value; ValueError naming the choices otherwise."""
+        items = self.all(collection)
+        matches = [i for i in items if is_id(value) and str(i.get('id')) == str(value).strip()]
+        matches = matches or [i for i in items if same_key(i.get(key), value)]
+        if len(matches) != 1:
+            raise ValueError('%s %r: %s; known: %s' % (
+                RESOURCES[collection].name, value, 'ambiguous' if matches else 'not found',
+                ', '.join('%s (id %s)' % (i.get(key), i.get('id')) for i in items) or 'none'))
+        return matches[0]
+
+    def node_id(self, value):
+        return None if value is None else self.one('node', value)['id']
+
+    def group_ids(self, names):
+        return None if names is None else [self.one('group', name)['id'] for name in names]
+
+    def server_groups(self, current, names, purge):
+        """The full id list a server PATCH must send: the wanted groups, plus the current ones unless purge."""
+        wanted = self.group_ids(names)
+        if wanted is None:
+            return None
+        return sorted(set(wanted) | (set() if purge else set(ids_of(current.get('groups')))))
+
+
+def wait_test_deploy(client, remote_access_id, timeout, interval=0.5, clock=time.monotonic, sleep=time.sleep):
+    """Run test_deploy and poll the remote access until is_valid is not null or timeout seconds passed."""
+    obj = client.test_deploy(remote_access_id)
+    deadline = clock() + timeout
+    while obj.get('is_valid') is None and clock() < deadline:
+        sleep(min(interval, max(0.0, deadline - clock())))
+        obj = client.get('remote_access', remote_access_id) or obj
+    return obj
+
+
+def query(client, resource, object_id=None, key_value=None, filters=None):
+    """Objects by id (404 -> []), by natural key, or all of them (filtered on the server where possible)."""
+    resource = RESOURCES[resource]
+    if object_id is not None:
+        obj = client.get(resource, object_id)
+        return [obj] if obj else []
+    if key_value is not None and not filters:
+        return client.find(resource, key_value)
+    items = client.list(resource, filters)
+    if key_value is not None:
+        items = [i for i in items if same_key(i.get(resource.key), key_value, resource.key_casefold)]
+    return items
+
+
+def details(client, resource, items, max_workers):
+    """The detail of each item, fetched with bounded concurrency, in the same order; errors propagate."""
+    if not items:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(items)))) as pool:
+        return list(pool.map(lambda item: client.get(resource, item['id']) or item, items))
