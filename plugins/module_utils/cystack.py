@@ -147,12 +147,12 @@ class CyStackClient:
             items.extend(results)
         return items
 
-    def get(self, path):
-        """One object, or None on 404."""
+    def get(self, path, missing_ok=True):
+        """One object, or None on 404 (missing_ok=False lets the 404 ApiError through)."""
         try:
             return self.request('GET', path)[1]
         except ApiError as exc:
-            if exc.status == 404:
+            if exc.status == 404 and missing_ok:
                 return None
             raise
 
@@ -174,8 +174,8 @@ class CyStackClient:
     def scans(self, q=None, ordering=None, status=None):
         return [normalize_scan(s) for s in self.list('/scans', dict(q=q, ordering=ordering, status=status))]
 
-    def scan(self, scan_id):
-        body = self.get('/scans/%s' % quote(str(scan_id), safe=''))
+    def scan(self, scan_id, missing_ok=True):
+        body = self.get('/scans/%s' % quote(str(scan_id), safe=''), missing_ok)
         return None if body is None else normalize_scan(body, scan_id)
 
     def create_scan(self, body):
@@ -208,8 +208,8 @@ class CyStackClient:
         params = dict(q=q, ordering=ordering, sev=severity)
         return [normalize_vulnerability(v) for v in self.list('/vulnerabilities', params)]
 
-    def vulnerability(self, vuln_id):
-        body = self.get('/vulnerabilities/%s' % quote(str(vuln_id), safe=''))
+    def vulnerability(self, vuln_id, missing_ok=True):
+        body = self.get('/vulnerabilities/%s' % quote(str(vuln_id), safe=''), missing_ok)
         return None if body is None else normalize_vulnerability(body)
 
     def set_false_positive(self, vuln_id, value):

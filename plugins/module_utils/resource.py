@@ -280,3 +280,48 @@ def reconcile(module, spec, backend, desired=None):
         return reconciler.absent()
     return reconciler.present(spec.desired(module.params) if desired is None else desired,
                               defaults=spec.create_defaults(module.params))
+
+
+class CyStackMonitoringBackend:
+    """The monitoring settings of one CyStack target: they always exist, and a PUT sends all three fields."""
+
+    can_create = False
+    FIELDS = ('interval', 'is_activated', 'notifications')
+
+    def __init__(self, client, target):
+        self.client = client
+        self.target = target
+
+    def not_found_message(self):
+        return 'target %s has no monitoring settings' % self.target['id']
+
+    def _with_target(self, settings):
+        return dict(settings, target_id=self.target['id'], address=self.target.get('address'))
+
+    def find(self):
+        settings = self.client.monitoring(self.target['id'])
+        return None if settings is None else self._with_target(settings)
+
+    def update(self, current, changes):
+        body = dict((k, current.get(k)) for k in self.FIELDS)
+        body.update(changes)
+        return self._with_target(self.client.set_monitoring(self.target['id'], body) or body)
+
+
+class CyStackVulnerabilityBackend:
+    """One CyStack vulnerability by id; only false_positive is writable. A 404 fails with the API message."""
+
+    can_create = False
+
+    def __init__(self, client, vuln_id):
+        self.client = client
+        self.vuln_id = vuln_id
+
+    def not_found_message(self):
+        return 'no vulnerability with id %s' % self.vuln_id
+
+    def find(self):
+        return self.client.vulnerability(self.vuln_id, missing_ok=False)
+
+    def update(self, current, changes):
+        return self.client.set_false_positive(current['id'], changes['false_positive'])

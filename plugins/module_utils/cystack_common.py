@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Logic shared by the CyStack modules: target resolution, scan launch/wait/reuse, vulnerability expansion,
+severity counts and monitoring statistics. Modules only declare options and call these."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES, id_from_href
+
+ACTIVE_STATUSES = ('Queued', 'Running')
+FINISHED_STATUS = 'Stopped'
+AUTH_FIELDS = ('authentication_method', 'username', 'password', 'log_out_url', 'cookie', 'username_field',
+               'password_field', 'auth_url', 'check_url', 'check_string')
+UNITS = {'': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
+
+
+class ScanTimeout(Exception):
+    """wait_timeout elapsed before the scan finished; carries the last scan seen."""
+
+    def __init__(self, scan, timeout):
+        super(ScanTimeout, self).__init__(
+            'scan %s did not finish within %ss (last status: %s); it is still running on CyStack' % (
+                scan.get('id'), timeout, scan.get('status')))
+        self.scan = scan
+
+
+def parse_duration(value, option='max_age'):
+    """Seconds from an int or a string such as '90', '90s', '30m', '2h', '1d', '1w' (units may be combined: '1h30m')."""
+    if value is None:
+        return None
+    text = str(value).strip().lower().replace(' ', '')
+    parts = re.findall(r'(\d+)([smhdw]?)', text)
+    if not text or ''.join(n + u for n, u in parts) != text or (len(parts) > 1 and not all(u for n, u in parts)):
+        raise ValueError('%s must be a number of seconds or a duration such as 90s, 30m, 2h, 1d or 1h30m, got %r'
+                         % (option, value))
+    return sum(int(n) * UNITS[u] for n, u in parts)
+
+
+def resolve_target(client, ref):
+    """The target whose id or address is ref; ValueError naming ref when the account has none."""
+    target = client.find_target(ref)
+    if target is None:
+        raise ValueError('target %r is neither the id nor the address of a target of this CyStack account' % ref)
+    return target
+
+
+def scan_body(target_id, params):
+    """POST /scans body from the module options (notifications -> notification; all auth fields sent)."""
+    body = {'target': target_id, 'profile': params['profile'], 'notification': params.get('notifications') or [],
+            'description': params.get('description') or ''}
+    advances = params.get('advances')
+    if advances:
+        extra = {}
+        if advances.get('headers'):
+            extra['headers'] = advances['headers']
+        auth = advances.get('authentication')
+        if auth:
+            extra['authentication'] = dict((k, auth.get(k) or '') for k in AUTH_FIELDS)
+        if extra:
+            body['advances'] = extra
+    return body
+
+
+def bounded_map(func, items, max_workers):
+    """[func(item) for item in items], with at most max_workers requests in flight; order kept."""
+    items = list(items)
+    if len(items) <= 1 or max_workers <= 1:
+        return [func(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+        return list(pool.map(func, items))
+
+
+def scan_vulnerabilities(client, scan, max_workers=4):
+    """Detail of every vulnerability of a scan detail (from its vuln_href), fetched concurrently."""
+    ids = scan.get('vulnerability_ids') or [id_from_href(h) for h in scan.get('vuln_href') or []]
+    found = bounded_map(lambda vid: client.vulnerability(vid, missing_ok=False), ids, max_workers)
+    return [v for v in found if v is not None]
+
+
+def severity_counts(vulnerabilities, exclude_false_positives=False):
+    """{'High': n, 'Medium': n, 'Low': n, 'Information': n, 'total': n}."""
+    counts = dict((sev, 0) for sev in SEVERITIES)
+    for vuln in vulnerabilities:
+        if exclude_false_positives and vuln.get('false_positive'):
+            continue
+        counts[vuln.get('severity')] = counts.get(vuln.get('severity'), 0) + 1
+    counts['total'] = sum(counts.values())
+    return counts
+
+
+def vulnerability_report(vulnerabilities):
+    """The return keys shared by every module that returns vulnerabilities."""
+    return dict(vulnerabilities=vulnerabilities, counts=severity_counts(vulnerabilities),
+                counts_excluding_false_positives=severity_counts(vulnerabilities, exclude_false_positives=True))
+
+
+def recent_scan(client, target, max_age, now=None):
+    """The newest finished scan of target started less than max_age seconds ago, or None.
+
+    The list gives no id and a local-time start string, so candidates are read newest first in detail (epoch
+    times); the first one that is too old ends the search.
+    """
+    now = time.time() if now is None else now
+    scans = [s for s in client.scans(q=target.get('address'), status=FINISHED_STATUS)
+             if (s.get('target') or {}).get('id') == target['id'] and s.get('status') == FINISHED_STATUS]
+    scans.sort(key=lambda s: s.get('start_time_epoch') or 0, reverse=True)
+    for item in scans:
+        scan = client.scan(item['id'])
+        if scan is None or scan.get('start_time_epoch') is None:
+            continue
+        if now - scan['start_time_epoch'] > max_age:
+            return None
+        if scan.get('status') == FINISHED_STATUS:
+            return scan
+    return None
+
+
+def wait_for_scan(client, scan_id, timeout, poll_interval, clock=time.monotonic, sleep=time.sleep):
+    """Poll the scan until it is Stopped; ScanTimeout(last scan) after timeout seconds."""
+    deadline = clock() + timeout
+    while True:
+        scan = client.scan(scan_id, missing_ok=False)
+        if scan.get('status') == FINISHED_STATUS:
+            return scan
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise ScanTimeout(scan, timeout)
+        sleep(min(poll_interval, remaining))
+
+
+def monitoring_statistics(checks):
+    """Uptime ratio and mean response time (of the checks that were up) over the returned checks."""
+    up = [c for c in checks if c.get('is_up')]
+    times = [c['response_time'] for c in up if isinstance(c.get('response_time'), (int, float))]
+    starts = [c['start_time'] for c in checks if isinstance(c.get('start_time'), (int, float))]
+    return {
+        'checks': len(checks),
+        'up_checks': len(up),
+        'down_checks': len(checks) - len(up),
+        'uptime_ratio': round(float(len(up)) / len(checks), 4) if checks else None,
+        'mean_response_time': round(sum(times) / len(times), 6) if times else None,
+        'last_check_epoch': max(starts) if starts else None,
+        'last_is_up': max(checks, key=lambda c: c.get('start_time') or 0).get('is_up') if checks else None,
+    }
+
+
+
+def check_positive(module, *options, minimum=1):
+    """fail_json unless every named int option is >= minimum (bad input fails before any request)."""
+    for option in options:
+        value = module.params.get(option)
+        if value is not None and value < minimum:
+            module.fail_json(msg='%s must be an integer >= %d, got %s' % (option, minimum, value))
+
+
+def scan_action(module):
+    """Validate the cystack_scan options now, and return the action that module.run() calls."""
+    params = module.params
+    check_positive(module, 'poll_interval', 'max_workers')
+    check_positive(module, 'wait_timeout', minimum=0)
+    try:
+        max_age = parse_duration(params.get('max_age'))
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    if params['state'] == 'stopped':
+        return lambda: _stop(module)
+    if params['state'] == 'absent':
+        return lambda: _delete(module)
+    return lambda: _launch(module, max_age)
+
+
+def _launch(module, max_age):
+    client, params = module.client, module.params
+    target = resolve_target(client, params['target'])
+    scan = recent_scan(client, target, max_age) if max_age is not None else None
+    result = dict(changed=scan is None, reused=scan is not None, diff=dict(before={}, after={}))
+    if scan is None:
+        body = scan_body(target['id'], params)
+        result['diff']['after'] = dict((k, v) for k, v in body.items() if k != 'advances')
+        if module.check_mode:
+            result.update(scan=dict(id=None, status='Queued', description=params.get('description'),
+                                    target=dict(id=target['id'], address=target.get('address'))), scan_id=None)
+            return result
+        scan_id = client.create_scan(body)
+        result['scan_id'] = scan_id
+        if not params['wait']:
+            result['scan'] = client.scan(scan_id, missing_ok=False)
+            return result
+        try:
+            scan = wait_for_scan(client, scan_id, params['wait_timeout'], params['poll_interval'])
+        except ScanTimeout as exc:
+            module.fail_json(msg=str(exc), changed=True, scan=exc.scan, scan_id=scan_id,
+                             status=exc.scan.get('status'), diff=result['diff'])
+    result.update(scan=scan, scan_id=scan['id'])
+    if params['wait']:
+        result.update(vulnerability_report(scan_vulnerabilities(client, scan, params['max_workers'])))
+    return result
+
+
+def _stop(module):
+    scan = module.client.scan(module.params['id'], missing_ok=False)
+    if scan.get('status') not in ACTIVE_STATUSES:
+        return dict(changed=False, scan=scan, scan_id=scan['id'], diff=dict(before={}, after={}))
+    before = dict(status=scan['status'])
+    if module.check_mode:
+        scan = dict(scan, status=FINISHED_STATUS)
+    else:
+        scan = module.client.stop_scan(scan['id'])
+    return dict(changed=True, scan=scan, scan_id=scan['id'], diff=dict(before=before, after=dict(status=scan['status'])))
+
+
+def _delete(module):
+    scan = module.client.scan(module.params['id'])
+    changed = scan is not None
+    if changed and not module.check_mode:
+        changed = module.client.delete_scan(scan['id'])
+    return dict(changed=changed, scan=None, scan_id=module.params['id'],
+                diff=dict(before=scan if changed else {}, after={}))
