@@ -135,7 +135,8 @@ class HttpClient:
         self._secrets = tuple(s for s in secrets if s)
         self.session = requests.Session()
         self.session.auth = auth
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE in requests.
+        self.verify = (ca_path or True) if validate_certs else False
         self.session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
         self.session.headers.update(headers or {})
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16,
@@ -162,28 +163,31 @@ class HttpClient:
         Raises ApiError for any status >= 400, transport failure or unreadable JSON body.
         """
         method = method.upper()
-        kwargs = dict(params=params, timeout=self.timeout, allow_redirects=False)
+        kwargs = dict(params=params, timeout=self.timeout, allow_redirects=False, verify=self.verify)
         if json_body is not None:
             kwargs['json'] = json_body
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')  # InsecureRequestWarning: validate_certs=false is a user choice
                 response = self.session.request(method, self.url(path), **kwargs)
-        except requests.exceptions.SSLError as exc:
-            raise self._transport_error(method, path, 'TLS verification failed', exc,
-                                        'set ca_path to the CA bundle that signed the server certificate, '
-                                        'or validate_certs=false for a lab') from exc
-        except requests.exceptions.Timeout as exc:
-            raise self._transport_error(method, path, 'timed out after %ss' % self.timeout, exc,
-                                        'raise request_timeout or check the server load') from exc
-        except requests.exceptions.RetryError as exc:
-            raise self._transport_error(method, path, 'gave up after %d retries' % self.max_retries, exc) from exc
-        except requests.exceptions.ConnectionError as exc:
-            raise self._transport_error(method, path, 'cannot connect to %s' % self.base_url, exc,
-                                        'check api_url, DNS, proxies and firewalls') from exc
         except requests.exceptions.RequestException as exc:
-            raise self._transport_error(method, path, 'request failed', exc) from exc
+            what, hint = self._describe_transport_error(exc)
+            raise self._transport_error(method, path, what, exc, hint) from exc
         return self._handle(method, path, response, expect_json)
+
+    def _describe_transport_error(self, exc):
+        """(what happened, what to do) from the root cause, which urllib3 may wrap in MaxRetryError."""
+        reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+        if isinstance(exc, requests.exceptions.SSLError) or 'SSLError' in type(reason).__name__:
+            return ('TLS verification failed', 'set ca_path to the CA bundle that signed the server certificate, '
+                                               'or validate_certs=false for a lab')
+        if isinstance(exc, requests.exceptions.Timeout) or 'Timeout' in type(reason).__name__:
+            return 'timed out after %ss' % self.timeout, 'raise request_timeout or check the server load'
+        if isinstance(exc, requests.exceptions.RetryError):
+            return 'gave up after %d retries' % self.max_retries, None
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return 'cannot connect to %s' % self.base_url, 'check api_url, DNS, proxies and firewalls'
+        return 'request failed', None
 
     def _transport_error(self, method, path, what, exc, hint=None):
         cause = exc

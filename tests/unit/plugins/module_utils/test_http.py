@@ -1,0 +1,140 @@
+"""The transport: bounded retries for idempotent methods only, errors that keep their cause and hide secrets."""
+
+import time
+
+import pytest
+import requests
+from conftest import Reply
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError, HttpClient
+
+SECRET = 'sUp3r-s3cr3t-k3y-value=='
+
+
+def client(url, **kwargs):
+    kwargs.setdefault('backoff_factor', 0.01)
+    kwargs.setdefault('secrets', (SECRET,))
+    return HttpClient(url, **kwargs)
+
+
+def test_429_is_retried_after_retry_after(server):
+    server.script(Reply(429, {'detail': 'slow down'}, headers={'Retry-After': '1'}), Reply(200, {'ok': True}))
+    started = time.monotonic()
+    status, body, dummy, dummy2 = client(server.url).request('GET', '/thing')
+    assert (status, body) == (200, {'ok': True})
+    assert len(server.received) == 2
+    assert time.monotonic() - started >= 0.9
+
+
+def test_503_is_retried_then_succeeds(server):
+    server.script(Reply(503, {'detail': 'busy'}), Reply(503, {'detail': 'busy'}), Reply(200, []))
+    assert client(server.url).request('PUT', '/thing', json_body={'a': 1})[0] == 200
+    assert [r['method'] for r in server.received] == ['PUT'] * 3
+
+
+def test_a_reset_connection_is_retried_for_get(server):
+    server.script(Reply(drop=True), Reply(200, {'ok': True}))
+    assert client(server.url).request('GET', '/thing')[1] == {'ok': True}
+    assert len(server.received) == 2
+
+
+def test_retries_are_bounded_and_the_error_says_so(server):
+    server.default = Reply(502, {'error': {'code': 502, 'status': 'Bad Gateway', 'message': 'upstream down'}})
+    with pytest.raises(ApiError) as info:
+        client(server.url, max_retries=2).request('DELETE', '/api/v3/hosts/4')
+    assert len(server.received) == 3
+    err = info.value
+    assert err.status == 502 and err.method == 'DELETE' and err.path == '/api/v3/hosts/4'
+    assert 'DELETE /api/v3/hosts/4 failed with HTTP 502' in err.message
+    assert 'after 2 retries' in err.message and 'upstream down' in err.message
+
+
+def test_a_post_is_never_retried_on_503(server):
+    server.default = Reply(503, {'detail': 'busy'})
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('POST', '/scans', json_body={'target': 't'})
+    assert len(server.received) == 1
+    assert info.value.status == 503
+
+
+def test_a_post_is_never_retried_after_a_reset(server):
+    server.script(Reply(drop=True), Reply(201, {}))
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('POST', '/scans', json_body={'target': 't'})
+    assert len(server.received) == 1
+    assert info.value.status is None
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+
+
+def test_timeout_keeps_its_cause(server):
+    server.script(Reply(200, {}, delay=1.5))
+    with pytest.raises(ApiError) as info:
+        client(server.url, request_timeout=0.3, max_retries=0).request('GET', '/slow')
+    assert 'timed out after 0.3s' in info.value.message
+    assert isinstance(info.value.__cause__, requests.exceptions.RequestException)
+    assert 'Read timed out' in str(info.value.__cause__)
+
+
+def test_unreachable_url_keeps_its_cause():
+    with pytest.raises(ApiError) as info:
+        client('http://127.0.0.1:9', max_retries=0).request('GET', '/api/v3/ping')
+    assert 'cannot connect to http://127.0.0.1:9' in info.value.message
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+
+
+def test_tls_failure_keeps_its_cause_and_ca_path_fixes_it(tls_server, tmp_path, monkeypatch):
+    # requests lets REQUESTS_CA_BUNDLE override a session's verify; ours must win (execution environments set it).
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/bundle.pem')
+    tls_server.script(Reply(200, {'ok': True}))
+    with pytest.raises(ApiError) as info:
+        client(tls_server.url, max_retries=0).request('GET', '/ping')
+    assert 'TLS verification failed' in info.value.message and 'ca_path' in info.value.message
+    assert isinstance(info.value.__cause__, requests.exceptions.SSLError)
+    ca_file = tmp_path / 'ca.pem'
+    tls_server.ca.cert_pem.write_to_path(str(ca_file))
+    assert client(tls_server.url, ca_path=str(ca_file)).request('GET', '/ping')[1] == {'ok': True}
+
+
+def test_validate_certs_false_accepts_a_self_signed_server(tls_server, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/bundle.pem')
+    tls_server.script(Reply(200, {'ok': True}))
+    assert client(tls_server.url, validate_certs=False).request('GET', '/ping')[1] == {'ok': True}
+
+
+def test_error_messages_never_hold_a_secret(server):
+    server.default = Reply(401, {'error': {'code': 401, 'status': 'Unauthorized',
+                                           'message': 'key %s rejected' % SECRET}})
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('GET', '/api/v3/ping')
+    err = info.value
+    assert err.status == 401 and 'HTTP 401' in err.message and 'authentication failed' in err.message
+    for text in (err.message, str(err), repr(err), str(err.body), str(err.to_result())):
+        assert SECRET not in text
+    assert '********' in err.message
+
+
+def test_non_json_success_body_is_an_api_error(server):
+    server.script(Reply(200, raw=b'<html>proxy page</html>'))
+    with pytest.raises(ApiError, match='not valid JSON'):
+        client(server.url).request('GET', '/api/v3/ping')
+
+
+def test_truncated_json_is_an_api_error(server):
+    server.script(Reply(200, raw=b'[{"id": 1}, {"id"'))
+    with pytest.raises(ApiError, match='not valid JSON'):
+        client(server.url).request('GET', '/api/v3/servers')
+
+
+@pytest.mark.parametrize('status,body,expected', [
+    (404, {'error': {'code': 404, 'status': 'Not Found', 'message': "Couldn't find Server with 'id'=9"}},
+     "not found): Couldn't find Server with 'id'=9"),
+    (422, {'error': {'code': 422, 'message': 'Validation failed: Address has already been taken'}},
+     'rejected by the server validation): Validation failed: Address has already been taken'),
+    (400, {'profile': ['A valid integer is required.']}, 'profile: A valid integer is required.'),
+    (403, {'detail': 'You do not have permission.'}, 'lacks the rights for this call): You do not have permission.'),
+])
+def test_status_specific_messages(server, status, body, expected):
+    server.default = Reply(status, body)
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('GET', '/x')
+    assert expected in info.value.message
