@@ -83,14 +83,14 @@ def test_unreachable_url_keeps_its_cause():
 
 
 def test_tls_failure_keeps_its_cause_and_ca_path_fixes_it(tls_server, tmp_path, monkeypatch):
-    # requests lets REQUESTS_CA_BUNDLE override a session's verify; ours must win (execution environments set it).
-    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/bundle.pem')
     tls_server.script(Reply(200, {'ok': True}))
     with pytest.raises(ApiError) as info:
         client(tls_server.url, max_retries=0).request('GET', '/ping')
     assert 'TLS verification failed' in info.value.message and 'ca_path' in info.value.message
     assert isinstance(info.value.__cause__, requests.exceptions.SSLError)
     ca_file = tmp_path / 'ca.pem'
+    # requests lets REQUESTS_CA_BUNDLE override a session's verify; ca_path must win (execution environments set it).
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/bundle.pem')
     tls_server.ca.cert_pem.write_to_path(str(ca_file))
     assert client(tls_server.url, ca_path=str(ca_file)).request('GET', '/ping')[1] == {'ok': True}
 
