@@ -1,0 +1,305 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: cyberwatch
+short_description: Cyberwatch servers as an Ansible inventory
+version_added: 0.1.0
+description:
+  - One host per Cyberwatch server (C(GET /api/v3/vulnerabilities/servers), every page), grouped by Cyberwatch
+    group, optionally by OS, environment, category and status, and by vulnerability state.
+  - The source file name must end with C(.cyberwatch.yml) or C(.cyberwatch.yaml).
+  - The listing takes C(ceil(servers / page_size)) requests. O(details=true) adds one request per server,
+    made O(max_workers) at a time, plus one listing of the active CVE announcements.
+  - B(Any API failure fails the whole source) (authentication, HTTP 5xx after the retries, an unreadable or
+    truncated page, a failed detail request); no host is added, and the error names the method, the path and the
+    server message. ansible-core then reports the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
+    (AWX does) to make that fatal instead of a warning.
+  - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
+author:
+  - secops.vulnmgmt maintainers
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+  - secops.vulnmgmt.cyberwatch.PLUGINS
+options:
+  plugin:
+    description: Marks the file as a source for this plugin.
+    type: str
+    required: true
+    choices: [secops.vulnmgmt.cyberwatch]
+  hostnames:
+    description:
+      - Ordered preference for the inventory hostname of a server; the first one that gives a non-empty value wins.
+      - V(hostname) is the Cyberwatch hostname, V(address) the first address, V(id) the server id.
+      - Any other entry is a Jinja expression evaluated with the server's hostvars
+        (for example V(cyberwatch_hostname.split('.'\)[0])).
+      - When no entry gives a value, the server id is used, so every server gets a stable name.
+    type: list
+    elements: str
+    default: [hostname, address, id]
+  duplicate_hostnames:
+    description:
+      - What to do when several servers get the same hostname. Servers are considered in increasing id order and
+        the lowest id always keeps the plain name.
+      - V(suffix) names the others C(<name>_<id>) (for example C(web-01.example.com_4711)).
+      - V(skip) leaves the others out, with one warning each.
+      - V(error) fails the source, naming the ids.
+    type: str
+    choices: [suffix, skip, error]
+    default: suffix
+  page_size:
+    description: Servers per page (C(per_page)). The server may cap it.
+    type: int
+    default: 100
+  filters:
+    description:
+      - Server-side filters of the servers listing, checked again on each answer.
+      - Accepted keys are V(hostname) (exact), V(group_id) (one Cyberwatch group id), V(reboot_required),
+        V(communication_failed) and V(active) (booleans).
+    type: dict
+    default: {}
+  include_groups:
+    description: Keep only the servers in at least one of these Cyberwatch groups (names, compared exactly).
+    type: list
+    elements: str
+    default: []
+  exclude_groups:
+    description: Leave out the servers in any of these Cyberwatch groups (names). Exclusion wins over inclusion.
+    type: list
+    elements: str
+    default: []
+  group_prefix:
+    description:
+      - Prefix of the group made for each Cyberwatch group. The Cyberwatch name is sanitised (lower case, any run
+        of characters other than letters, digits and C(_) becomes one C(_)), so C(Web Servers) gives
+        C(cyberwatch_group_web_servers).
+      - Set it to an empty string to use the sanitised Cyberwatch names as they are.
+    type: str
+    default: cyberwatch_group_
+  builtin_group_prefix:
+    description:
+      - Prefix of every other group this plugin makes.
+      - Always made, C(<prefix>reboot_required) (the server needs a reboot) and C(<prefix>vulnerable)
+        (C(prioritized_cve_announcements_count > 0)).
+      - With O(details=true), C(<prefix>cve_critical), C(<prefix>cve_high), C(<prefix>cve_medium) and
+        C(<prefix>cve_low) (at least one active CVE of that level).
+      - With O(group_by), C(<prefix>os_<os key>), C(<prefix>os_type_<family>), C(<prefix>environment_<name>),
+        C(<prefix>category_<category>) and C(<prefix>status_<status>), with sanitised values.
+    type: str
+    default: cyberwatch_
+  group_by:
+    description: Extra groups to make from server attributes (see O(builtin_group_prefix)).
+    type: list
+    elements: str
+    choices: [os, os_type, environment, category, status]
+    default: []
+  details:
+    description:
+      - Fetch each server's detail to add C(cyberwatch_cve_counts) (active CVEs by level), C(cyberwatch_pending_updates)
+        and C(cyberwatch_pending_updates_count), and the C(cve_*) groups.
+      - The CVE levels come from one listing of the active CVE announcements. Ignored and fixed CVEs are not counted;
+        a CVE missing from that listing is counted under C(unknown).
+    type: bool
+    default: false
+  max_workers:
+    description: How many detail requests run at the same time with O(details=true) (1 to 32).
+    type: int
+    default: 8
+'''
+
+EXAMPLES = r'''
+# inventory/prod.cyberwatch.yml; credentials from CYBERWATCH_API_URL, CYBERWATCH_API_KEY, CYBERWATCH_SECRET_KEY
+plugin: secops.vulnmgmt.cyberwatch
+
+# ---
+# Only the active servers of group 3, short names, with CVE counts, groups per OS and environment
+plugin: secops.vulnmgmt.cyberwatch
+api_url: https://cyberwatch.example.com
+api_key: "{{ lookup('ansible.builtin.env', 'CBW_KEY_ID') }}"
+secret_key: "{{ lookup('ansible.builtin.env', 'CBW_SECRET') }}"
+filters:
+  group_id: 3
+  active: true
+exclude_groups: [decommissioning]
+hostnames:
+  - cyberwatch_hostname.split('.')[0]
+  - id
+duplicate_hostnames: skip
+details: true
+max_workers: 8
+group_by: [os_type, environment]
+keyed_groups:
+  - key: cyberwatch_category
+    prefix: category
+groups:
+  patch_now: cyberwatch_reboot_required and cyberwatch_cve_counts.critical > 0
+compose:
+  ansible_user: "'Administrator' if cyberwatch_os.type == 'Os::Windows' else 'ansible'"
+
+# ---
+# Cache the API answers for an hour (ansible-inventory --flush-cache refetches)
+plugin: secops.vulnmgmt.cyberwatch
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: /var/tmp/cyberwatch_inventory
+cache_timeout: 3600
+'''
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cyberwatch_client
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, fetch_all, sanitize
+
+SERVER_FILTERS = RESOURCES['server'].filters
+# Client-side check of each server-side filter on a listed server.
+FILTER_CHECKS = {
+    'hostname': lambda server, value: str(server.get('hostname')) == str(value),
+    'group_id': lambda server, value: any(str(g.get('id')) == str(value) for g in server.get('groups') or ()),
+    'reboot_required': lambda server, value: bool(server.get('reboot_required')) == _bool(value),
+    'communication_failed': lambda server, value: (server.get('status') == 'server_update_comm_fail') == _bool(value),
+}
+LEVELS = ('critical', 'high', 'medium', 'low')
+
+
+def _bool(value):
+    return value if isinstance(value, bool) else str(value).strip().lower() in ('1', 'true', 'yes', 'on')
+
+
+def _first(values):
+    return values[0] if values else None
+
+
+class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'secops.vulnmgmt.cyberwatch'
+    FILE_SUFFIXES = ('.cyberwatch.yml', '.cyberwatch.yaml')
+    PREFIX = 'cyberwatch_'
+    CONNECTION_OPTIONS = ('api_url', 'api_key', 'secret_key', 'auth_method', 'api_routes', 'validate_certs',
+                          'ca_path', 'request_timeout', 'max_retries')
+    PAYLOAD_OPTIONS = ('api_routes', 'filters', 'page_size', 'details')
+    error_class = AnsibleParserError
+
+    def parse(self, inventory, loader, path, cache=True):
+        self.run(inventory, loader, path, cache)
+
+    def check_options(self, options):
+        super(InventoryModule, self).check_options(options)
+        if not options.get('secret_key'):
+            self.fail('%s: option secret_key is required (or its environment variable)' % self.NAME)
+        unknown = sorted(set(self.get_option('filters') or {}) - set(SERVER_FILTERS))
+        if unknown:
+            self.fail('%s: unknown filters %s; accepted: %s' % (self.NAME, ', '.join(unknown), ', '.join(SERVER_FILTERS)))
+        if self.get_option('page_size') < 1:
+            self.fail('%s: page_size must be at least 1, got %s' % (self.NAME, self.get_option('page_size')))
+        if not 1 <= self.get_option('max_workers') <= 32:
+            self.fail('%s: max_workers must be between 1 and 32, got %s' % (self.NAME, self.get_option('max_workers')))
+
+    # -- fetch (raw API answers only: this is what the cache stores) ---------------------------------------
+    def fetch_payload(self, options):
+        client = cyberwatch_client(options)
+        per_page = self.get_option('page_size')
+        servers = client.list('server', self.get_option('filters'), per_page)
+        payload = {'servers': servers}
+        if self.get_option('details'):
+            # Detail lists carry CVE codes, not levels: one listing of the active CVEs maps them.
+            cves = client.list('cve_announcement', {'active': True}, per_page)
+            payload['cve_levels'] = dict((c.get('cve_code'), c.get('level')) for c in cves)
+            payload['details'] = fetch_all(
+                lambda server: client.request('GET', client.path('servers', server['id'])),
+                servers, self.get_option('max_workers'))
+        return payload
+
+    # -- build (new objects only: the payload may be the cached one) -------------------------------------
+    def build_hosts(self, payload):
+        filters = self.get_option('filters') or {}
+        include = set(self.get_option('include_groups') or ())
+        exclude = set(self.get_option('exclude_groups') or ())
+        details = payload.get('details')
+        cve_levels = payload.get('cve_levels') or {}
+        hosts = []
+        for index, server in enumerate(payload['servers']):
+            names = [g.get('name') for g in server.get('groups') or () if g.get('name')]
+            if exclude.intersection(names) or (include and not include.intersection(names)):
+                continue
+            if not all(FILTER_CHECKS[key](server, value) for key, value in filters.items()
+                       if key in FILTER_CHECKS and value is not None):
+                continue
+            hostvars = self.server_vars(server, names)
+            groups = self.server_groups(server, names)
+            if details is not None:
+                self.add_details(hostvars, groups, details[index], cve_levels)
+            fields = {'hostname': server.get('hostname'), 'address': hostvars.get('ansible_host'), 'id': server['id']}
+            hosts.append((server['id'], hostvars, groups, fields))
+        return hosts
+
+    def server_vars(self, server, group_names):
+        env = server.get('environment') or {}
+        hostvars = {
+            'cyberwatch_id': server['id'],
+            'cyberwatch_hostname': server.get('hostname'),
+            'cyberwatch_addresses': list(server.get('addresses') or ()),
+            'cyberwatch_os': dict(server['os']) if isinstance(server.get('os'), dict) else None,
+            'cyberwatch_category': server.get('category'),
+            'cyberwatch_status': server.get('status'),
+            'cyberwatch_environment': env.get('name') if isinstance(env, dict) else env,
+            'cyberwatch_groups': group_names,
+            'cyberwatch_cve_announcements_count': server.get('cve_announcements_count'),
+            'cyberwatch_prioritized_cve_announcements_count': server.get('prioritized_cve_announcements_count'),
+            'cyberwatch_updates_count': server.get('updates_count'),
+            'cyberwatch_reboot_required': bool(server.get('reboot_required')),
+            'cyberwatch_last_communication': server.get('last_communication'),
+        }
+        address = _first(server.get('addresses'))
+        if address:
+            hostvars['ansible_host'] = address
+        return hostvars
+
+    def server_groups(self, server, group_names):
+        prefix = self.get_option('group_prefix')
+        builtin = self.get_option('builtin_group_prefix')
+        groups = [prefix + sanitize(name) for name in group_names if sanitize(name)]
+        if server.get('reboot_required'):
+            groups.append(builtin + 'reboot_required')
+        if (server.get('prioritized_cve_announcements_count') or 0) > 0:
+            groups.append(builtin + 'vulnerable')
+        os_info = server.get('os') if isinstance(server.get('os'), dict) else {}
+        env = server.get('environment') if isinstance(server.get('environment'), dict) else {}
+        values = {
+            'os': os_info.get('key'),
+            'os_type': str(os_info.get('type') or '').replace('Os::', '') or None,
+            'environment': env.get('name'),
+            'category': server.get('category'),
+            'status': server.get('status'),
+        }
+        for attribute in self.get_option('group_by') or ():
+            value = sanitize(values[attribute] or '')
+            if value:
+                groups.append('%s%s_%s' % (builtin, attribute, value))
+        return groups
+
+    def add_details(self, hostvars, groups, detail, cve_levels):
+        counts = dict((level, 0) for level in LEVELS)
+        for cve in (detail or {}).get('cve_announcements') or ():
+            if cve.get('ignored') or cve.get('fixed_at'):
+                continue
+            level = str(cve_levels.get(cve.get('cve_code')) or 'unknown').replace('level_', '')
+            counts[level] = counts.get(level, 0) + 1
+        updates = [{'product': (u.get('target') or u.get('current') or {}).get('product'),
+                    'current_version': (u.get('current') or {}).get('version'),
+                    'target_version': (u.get('target') or {}).get('version'),
+                    'patchable': u.get('patchable'),
+                    'cve_announcements': list(u.get('cve_announcements') or ())}
+                   for u in (detail or {}).get('updates') or () if not u.get('ignored')]
+        hostvars['cyberwatch_cve_counts'] = counts
+        hostvars['cyberwatch_pending_updates'] = updates
+        hostvars['cyberwatch_pending_updates_count'] = len(updates)
+        builtin = self.get_option('builtin_group_prefix')
+        groups.extend('%scve_%s' % (builtin, level) for level in LEVELS if counts[level])

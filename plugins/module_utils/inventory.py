@@ -1,0 +1,237 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Logic shared by the secops.vulnmgmt inventory plugins (controller side only).
+
+Hostname preference and duplicate handling, group-name sanitising, templated options, the cache of the raw API
+payload, bounded-concurrency fetching and the population of the inventory. No Ansible plugin imports here: the
+plugins mix ApiInventory into BaseInventoryPlugin, Constructable and Cacheable and set error_class.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+import re
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError
+
+DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
+_UNSAFE = re.compile(r'[^A-Za-z0-9_]+')
+
+
+def sanitize(name):
+    """A valid, stable group-name fragment: lower case, runs of other characters than [a-z0-9_] become one '_'."""
+    return _UNSAFE.sub('_', str(name)).strip('_').lower()
+
+
+def has_template(value):
+    return isinstance(value, str) and ('{{' in value or '{%' in value)
+
+
+def fetch_all(func, items, max_workers):
+    """[func(item) for item in items] on at most max_workers threads, in input order.
+
+    The first exception cancels what has not started and is raised: a failed item fails the whole call.
+    """
+    items = list(items)
+    if max_workers <= 1 or len(items) <= 1:
+        return [func(item) for item in items]
+    executor = ThreadPoolExecutor(max_workers=max_workers)
+    try:
+        futures = [executor.submit(func, item) for item in items]
+        done, dummy = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            if future in done and future.exception() is not None:
+                raise future.exception()
+        return [future.result() for future in futures]
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def resolve_duplicates(candidates, policy, warn):
+    """Unique inventory names for [(name, record_id, item)] in a deterministic order (by id).
+
+    suffix: the lowest id keeps the name, the others become <name>_<id>; skip: the others are left out with a
+    warning; error: ValueError naming the ids. Returns [(name, item)].
+    """
+    if policy not in DUPLICATE_POLICIES:
+        raise ValueError('duplicate_hostnames must be one of %s, got %r' % (', '.join(DUPLICATE_POLICIES), policy))
+    ordered = sorted(candidates, key=lambda c: (_id_key(c[1])))
+    owners = {}
+    for name, record_id, dummy in ordered:
+        owners.setdefault(name, []).append(record_id)
+    taken = set(owners)
+    result = []
+    for name, record_id, item in ordered:
+        ids = owners[name]
+        if len(ids) == 1 or ids[0] == record_id:
+            result.append((name, item))
+            continue
+        if policy == 'error':
+            raise ValueError('hostname %r is shared by the records with ids %s (duplicate_hostnames=error)' % (
+                name, ', '.join(str(i) for i in ids)))
+        if policy == 'skip':
+            warn('hostname %r is already used by id %s: record id %s skipped (duplicate_hostnames=skip)' % (
+                name, ids[0], record_id))
+            continue
+        unique = '%s_%s' % (name, record_id)
+        if unique in taken:
+            raise ValueError('cannot give a unique name to id %s: %r is taken too' % (record_id, unique))
+        taken.add(unique)
+        result.append((unique, item))
+    return result
+
+
+def _id_key(record_id):
+    """Integers in numeric order before anything else in text order."""
+    if isinstance(record_id, int) and not isinstance(record_id, bool):
+        return (0, record_id, '')
+    return (1, 0, str(record_id))
+
+
+class ApiInventory:
+    """Mixin of the collection's inventory plugins.
+
+    A plugin defines NAME, FILE_SUFFIXES, PREFIX (hostvars), CONNECTION_OPTIONS, PAYLOAD_OPTIONS (options that
+    change what is fetched, hence the cache key), error_class, and:
+      fetch_payload(options) -> JSON-able raw API answers
+      build_hosts(payload) -> [(record_id, hostvars, groups, hostname_fields)] (new objects: the payload is cached)
+    """
+
+    NAME = None
+    FILE_SUFFIXES = ()
+    PREFIX = ''
+    CONNECTION_OPTIONS = ()
+    PAYLOAD_OPTIONS = ()
+    error_class = RuntimeError
+
+    def verify_file(self, path):
+        if not super(ApiInventory, self).verify_file(path):  # pylint: disable=no-member
+            return False
+        if not str(path).endswith(self.FILE_SUFFIXES):
+            self.display.vvv('%s: skipping %s, its name must end with %s' % (  # pylint: disable=no-member
+                self.NAME, path, ' or '.join(self.FILE_SUFFIXES)))
+            return False
+        return True
+
+    def option(self, name):
+        """get_option, templated through self.templar when the value holds Jinja (lookups, vault vars)."""
+        value = self.get_option(name)  # pylint: disable=no-member
+        if has_template(value):
+            value = self.templar.template(value)  # pylint: disable=no-member
+        return value
+
+    def fail(self, msg):
+        raise self.error_class(msg)
+
+    def run(self, inventory, loader, path, cache=True):
+        """The whole parse: read the source, fetch (or read the cache), then add hosts and groups."""
+        super(ApiInventory, self).parse(inventory, loader, path, cache)  # pylint: disable=no-member
+        self._read_config_data(path)  # pylint: disable=no-member
+        options = dict((name, self.option(name)) for name in self.CONNECTION_OPTIONS)
+        self.check_options(options)
+        try:
+            payload = self.load_payload(path, cache, options)
+        except ApiError as exc:
+            self.fail(api_error_message(self.NAME, exc))
+        except ValueError as exc:  # a bad option value found while building the client or the query
+            self.fail('%s: %s' % (self.NAME, exc))
+        try:
+            hosts = self.build_hosts(payload)
+            named = resolve_duplicates([(self.hostname(fields, hostvars), record_id, (hostvars, groups))
+                                        for record_id, hostvars, groups, fields in hosts],
+                                       self.get_option('duplicate_hostnames'),  # pylint: disable=no-member
+                                       self.display.warning)  # pylint: disable=no-member
+        except ValueError as exc:
+            self.fail('%s: %s' % (self.NAME, exc))
+        self.populate(named)
+
+    def check_options(self, options):
+        """Connection options that cannot work fail here, before any request."""
+        for name in ('api_url', 'api_key'):
+            if not options.get(name):
+                self.fail('%s: option %s is required (or its environment variable)' % (self.NAME, name))
+        if options.get('request_timeout') is not None and float(options['request_timeout']) <= 0:
+            self.fail('%s: request_timeout must be greater than 0, got %s' % (self.NAME, options['request_timeout']))
+        if options.get('max_retries') is not None and not 0 <= int(options['max_retries']) <= 10:
+            self.fail('%s: max_retries must be between 0 and 10, got %s' % (self.NAME, options['max_retries']))
+        if not str(options['api_url']).lower().startswith(('http://', 'https://')):
+            self.fail('%s: api_url must be an http:// or https:// URL, got %r' % (self.NAME, options['api_url']))
+        if str(options['api_url']).lower().startswith('http://'):
+            self.display.warning('%s: api_url %s uses plain HTTP: API traffic is not encrypted' % (  # pylint: disable=no-member
+                self.NAME, options['api_url']))
+
+    # -- cache ---------------------------------------------------------------------------------------------
+    def cache_key(self, path, options):
+        """Per source file and per fetch-relevant options (URL, filters, ...), never per secret."""
+        relevant = dict((name, self.get_option(name)) for name in self.PAYLOAD_OPTIONS)  # pylint: disable=no-member
+        relevant['api_url'] = options.get('api_url')
+        digest = hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode('utf-8')).hexdigest()[:12]
+        return '%s_%s' % (self.get_cache_key(path), digest)  # pylint: disable=no-member
+
+    def load_payload(self, path, cache, options):
+        """The raw API payload from the cache (cache: true, no --flush-cache) or from the API (then cached)."""
+        use_cache = bool(self.get_option('cache'))  # pylint: disable=no-member
+        key = self.cache_key(path, options) if use_cache else None
+        if use_cache and cache:
+            try:
+                return self._cache[key]  # pylint: disable=no-member
+            except KeyError:
+                pass
+        payload = self.fetch_payload(options)
+        if use_cache:
+            self._cache[key] = payload  # pylint: disable=no-member
+        return payload
+
+    # -- hosts ---------------------------------------------------------------------------------------------
+    def hostname(self, fields, hostvars):
+        """First non-empty of the `hostnames` preferences: a field name of fields, else a Jinja expression."""
+        for preference in self.get_option('hostnames') or ():  # pylint: disable=no-member
+            if preference in fields:
+                value = fields[preference]
+            else:
+                value = self.expression(preference, hostvars)
+            if value not in (None, '') and str(value).strip():
+                return str(value).strip()
+        return str(fields['id'])
+
+    def expression(self, template, hostvars):
+        try:
+            return self._compose(template, hostvars)  # pylint: disable=no-member
+        except Exception as exc:  # pylint: disable=broad-except
+            if self.get_option('strict'):  # pylint: disable=no-member
+                raise ValueError('hostnames expression %r failed: %s' % (template, exc))
+            return None
+
+    def populate(self, named):
+        """Add every host with its hostvars and built-in groups, then compose, groups and keyed_groups."""
+        inventory = self.inventory  # pylint: disable=no-member
+        strict = self.get_option('strict')  # pylint: disable=no-member
+        compose = self.get_option('compose')  # pylint: disable=no-member
+        conditionals = self.get_option('groups')  # pylint: disable=no-member
+        keyed = self.get_option('keyed_groups')  # pylint: disable=no-member
+        known_groups = set()
+        for name, (hostvars, groups) in named:
+            inventory.add_host(name)
+            for key, value in hostvars.items():
+                inventory.set_variable(name, key, value)
+            for group in groups:
+                if group not in known_groups:
+                    inventory.add_group(group)
+                    known_groups.add(group)
+                inventory.add_child(group, name)
+            if compose:
+                self._set_composite_vars(compose, hostvars, name, strict=strict)  # pylint: disable=no-member
+            if conditionals:
+                self._add_host_to_composed_groups(conditionals, hostvars, name, strict=strict)  # pylint: disable=no-member
+            if keyed:
+                self._add_host_to_keyed_groups(keyed, hostvars, name, strict=strict)  # pylint: disable=no-member
+
+
+def api_error_message(name, exc):
+    """The message a failed source shows: plugin name, then the ApiError (method, path, server message)."""
+    return '%s: the inventory source failed, no host was added: %s' % (name, exc)
