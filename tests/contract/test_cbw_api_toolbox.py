@@ -1,4 +1,5 @@
 """The old official client cbw-api-toolbox (pinned in tests/simulator/requirements.txt) works unchanged."""
+# pylint: disable=redefined-outer-name
 
 import importlib
 import subprocess

@@ -153,8 +153,8 @@ class Writes:
         """POST remote access; server_groups is a comma-separated string of group names (missing ones are created)."""
         kind = body.get("type") or ""
         if kind not in RA_PORTS:
-            raise ApiError(422, "Validation failed: Type can't be blank" if not kind else
-                             "Validation failed: Type is not included in the list")
+            reason = "Type can't be blank" if not kind else "Type is not included in the list"
+            raise ApiError(422, "Validation failed: " + reason)
         address = self._ra_address(body.get("address"), None)
         node_id = self._node_id(body, 1)
         groups = self._groups_by_name(body.get("server_groups"), create=True)

@@ -58,8 +58,8 @@ class Simulator:
 
     def start(self, timeout=30):
         """Spawn serve.py and wait for its JSON line."""
-        self.process = subprocess.Popen([sys.executable, str(SERVE)] + self.args, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
+            [sys.executable, str(SERVE)] + self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         result = {}
         reader = threading.Thread(target=lambda: result.setdefault("line", self.process.stdout.readline()), daemon=True)
