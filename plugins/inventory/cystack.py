@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: cystack
+short_description: CyStack targets as an Ansible inventory
+version_added: 0.1.0
+description:
+  - One host per CyStack target (C(GET /v1/targets), every page), grouped by ownership verification and,
+    optionally, by the severity of their open vulnerabilities.
+  - The source file name must end with C(.cystack.yml) or C(.cystack.yaml).
+  - O(last_scan=true) adds one pass over the scan list and O(vulnerability_counts=true) one pass over the
+    vulnerability list, whatever the number of targets; there is never one request per target.
+  - B(Any API failure fails the whole source) (authentication, HTTP 5xx after the retries, an unreadable page);
+    no host is added, and the error names the method, the path and the server message. ansible-core then reports
+    the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX does) to make that fatal.
+  - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
+author:
+  - secops.vulnmgmt maintainers
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+  - secops.vulnmgmt.cystack.PLUGINS
+options:
+  plugin:
+    description: Marks the file as a source for this plugin.
+    type: str
+    required: true
+    choices: [secops.vulnmgmt.cystack]
+  hostnames:
+    description:
+      - Ordered preference for the inventory hostname of a target; the first one that gives a non-empty value wins.
+      - V(host) is the host part of the target URL (C(https://shop.example.com:8443/app) gives C(shop.example.com)),
+        V(address) the whole URL, V(id) the target id.
+      - Any other entry is a Jinja expression evaluated with the target's hostvars.
+      - When no entry gives a value, the target id is used.
+    type: list
+    elements: str
+    default: [host, id]
+  duplicate_hostnames:
+    description:
+      - What to do when several targets get the same hostname (for example V(http://x) and V(https://x)).
+        Targets are considered in id order and the lowest id keeps the plain name.
+      - V(suffix) names the others C(<name>_<id>); V(skip) leaves them out with one warning each; V(error) fails.
+    type: str
+    choices: [suffix, skip, error]
+    default: suffix
+  group_prefix:
+    description:
+      - Prefix of the groups this plugin makes, C(<prefix>verified) and C(<prefix>unverified) (target ownership),
+        and with O(vulnerability_counts=true) C(<prefix>vuln_high), C(<prefix>vuln_medium), C(<prefix>vuln_low)
+        and C(<prefix>vuln_information) (at least one open vulnerability of that severity).
+    type: str
+    default: cystack_
+  last_scan:
+    description:
+      - Add C(cystack_last_scan), the target's most recent scan by start time (C(id), C(status), C(profile),
+        C(start_time) in ISO 8601 UTC, C(vulnerabilities) found), or null when it was never scanned.
+    type: bool
+    default: false
+  vulnerability_counts:
+    description:
+      - Add C(cystack_vulnerability_counts) (C(high), C(medium), C(low), C(information)) and
+        C(cystack_vulnerabilities_count), and the C(vuln_*) groups.
+      - Vulnerabilities marked as false positives are not counted. They are matched to targets by address.
+    type: bool
+    default: false
+'''
+
+EXAMPLES = r'''
+# inventory/web.cystack.yml; the API key comes from CYSTACK_API_KEY
+plugin: secops.vulnmgmt.cystack
+
+# ---
+# Scan state and open findings, with a group of the verified targets that have high findings
+plugin: secops.vulnmgmt.cystack
+api_key: "{{ lookup('ansible.builtin.env', 'MY_CYSTACK_TOKEN') }}"
+last_scan: true
+vulnerability_counts: true
+groups:
+  fix_first: cystack_verified and cystack_vulnerability_counts.high > 0
+keyed_groups:
+  - key: cystack_last_scan.status | default('never', true)
+    prefix: scan
+'''
+
+from urllib.parse import urlparse
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cystack_client
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
+    SEVERITIES, normalize_scan, normalize_target,
+)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, sanitize
+
+
+def address_key(address):
+    """Addresses compare without case and trailing slash."""
+    return str(address or '').strip().rstrip('/').lower()
+
+
+def url_host(address):
+    """Host part of a target URL; a bare name or IP is returned as it is."""
+    text = str(address or '').strip()
+    parsed = urlparse(text if '://' in text else '//' + text)
+    return parsed.hostname or None
+
+
+class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'secops.vulnmgmt.cystack'
+    FILE_SUFFIXES = ('.cystack.yml', '.cystack.yaml')
+    PREFIX = 'cystack_'
+    CONNECTION_OPTIONS = ('api_url', 'api_key', 'validate_certs', 'ca_path', 'request_timeout', 'max_retries')
+    PAYLOAD_OPTIONS = ('last_scan', 'vulnerability_counts')
+    error_class = AnsibleParserError
+
+    def parse(self, inventory, loader, path, cache=True):
+        self.run(inventory, loader, path, cache)
+
+    # -- fetch (raw API answers only: this is what the cache stores) ---------------------------------------
+    def fetch_payload(self, options):
+        client = cystack_client(options)
+        payload = {'targets': client.list('/targets')}
+        if self.get_option('last_scan'):
+            payload['scans'] = client.list('/scans')
+        if self.get_option('vulnerability_counts'):
+            payload['vulnerabilities'] = client.list('/vulnerabilities')
+        return payload
+
+    # -- build (new objects only: the payload may be the cached one) -------------------------------------
+    def build_hosts(self, payload):
+        last_scans = last_scan_by_target(payload['scans']) if 'scans' in payload else None
+        counts = severity_counts(payload['vulnerabilities']) if 'vulnerabilities' in payload else None
+        prefix = self.get_option('group_prefix')
+        hosts = []
+        for raw in payload['targets']:
+            target = normalize_target(raw)
+            host = url_host(target.get('address'))
+            hostvars = {
+                'cystack_id': target.get('id'),
+                'cystack_address': target.get('address'),
+                'cystack_host': host,
+                'cystack_verified': bool(target.get('verified')),
+                'cystack_verification': target.get('verification'),
+            }
+            if host:
+                hostvars['ansible_host'] = host
+            groups = [prefix + ('verified' if hostvars['cystack_verified'] else 'unverified')]
+            if last_scans is not None:
+                hostvars['cystack_last_scan'] = last_scans.get(target.get('id'))
+            if counts is not None:
+                found = dict(counts.get(address_key(target.get('address'))) or dict((sanitize(s), 0) for s in SEVERITIES))
+                hostvars['cystack_vulnerability_counts'] = found
+                hostvars['cystack_vulnerabilities_count'] = sum(found.values())
+                groups.extend('%svuln_%s' % (prefix, severity) for severity, count in found.items() if count)
+            fields = {'host': host, 'address': target.get('address'), 'id': target.get('id')}
+            hosts.append((target.get('id'), hostvars, groups, fields))
+        return hosts
+
+
+def last_scan_by_target(scans):
+    """{target id: summary of its latest scan by start time} from one pass over the scan list."""
+    latest = {}
+    for raw in scans:
+        scan = normalize_scan(raw)
+        target_id = (scan.get('target') or {}).get('id')
+        key = (scan.get('start_time_epoch') or 0, str(scan.get('id')))
+        if target_id and (target_id not in latest or key > latest[target_id][0]):
+            latest[target_id] = (key, {
+                'id': scan.get('id'), 'status': scan.get('status'), 'profile': scan.get('profile'),
+                'start_time': scan.get('start_time'), 'vulnerabilities': scan.get('vulnerabilities'),
+            })
+    return dict((target_id, summary) for target_id, (dummy, summary) in latest.items())
+
+
+def severity_counts(vulnerabilities):
+    """{address key: {high, medium, low, information}} from one pass, false positives left out."""
+    counts = {}
+    for vuln in vulnerabilities:
+        if vuln.get('false_positive') in (True, 'true', 'True'):
+            continue
+        target = vuln.get('target')
+        address = target.get('address') if isinstance(target, dict) else target
+        per_target = counts.setdefault(address_key(address), dict((sanitize(s), 0) for s in SEVERITIES))
+        severity = sanitize(vuln.get('severity') or 'unknown')
+        per_target[severity] = per_target.get(severity, 0) + 1
+    return counts
