@@ -205,8 +205,13 @@ class CyberwatchClient:
         """Objects whose natural key equals value: filtered on the server where possible, always checked here."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
         filters = {resource.key: value} if resource.key in resource.filters else None
-        return [item for item in self.list(resource, filters, per_page)
-                if same_key(item.get(resource.key), value, resource.key_casefold)]
+        matches = [item for item in self.list(resource, filters, per_page)
+                   if same_key(item.get(resource.key), value, resource.key_casefold)]
+        if not matches and filters and resource.key_casefold:
+            # The server filter may be case-sensitive: confirm "absent" on the whole list.
+            matches = [item for item in self.list(resource, None, per_page)
+                       if same_key(item.get(resource.key), value, True)]
+        return matches
 
     def get(self, resource, object_id):
         """One object by id, or None when the server says 404."""

@@ -86,3 +86,10 @@ def test_drf_next_that_does_not_advance_is_an_error(server):
         assert 'unusable "next" link' in str(exc)
     else:
         raise AssertionError('expected ApiError')
+
+
+def test_find_confirms_absence_without_the_case_sensitive_server_filter(server):
+    server.script(Reply(200, []), Reply(200, [{'id': 7, 'hostname': 'Web-01.Example.com'}]))
+    client = CyberwatchClient(server.url, 'K', 'S')
+    assert client.find('server', 'web-01.example.com') == [{'id': 7, 'hostname': 'Web-01.Example.com'}]
+    assert 'hostname' in query(server.received[0]) and 'hostname' not in query(server.received[1])
