@@ -70,9 +70,11 @@ class Ansible:
         })
         self.bin = Path(sys.executable).parent
 
-    def run(self, tool, args, env=None, check=True):
+    def run(self, tool, args, env=None, check=True, unset=()):
         full_env = dict(self.env)
         full_env.update(env or {})
+        for name in unset:
+            full_env.pop(name, None)
         proc = subprocess.run([str(self.bin / tool)] + [str(a) for a in args], cwd=str(self.workdir), env=full_env,
                               capture_output=True, text=True, timeout=600, check=False)
         if check and proc.returncode != 0:
