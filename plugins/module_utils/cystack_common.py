@@ -84,6 +84,17 @@ def scan_vulnerabilities(client, scan, max_workers=4):
     return [v for v in found if v is not None]
 
 
+def expand_scans(client, scans, max_workers=4):
+    """Each scan in detail, with the detail of its vulnerabilities and their counts (bounded concurrency)."""
+    details = bounded_map(lambda s: dict(s, **client.scan(s['id'], missing_ok=False)), scans, max_workers)
+    ids = [vid for scan in details for vid in scan.get('vulnerability_ids') or []]
+    found = dict(zip(ids, bounded_map(lambda vid: client.vulnerability(vid), ids, max_workers)))
+    for scan in details:
+        report = vulnerability_report([found[v] for v in scan.get('vulnerability_ids') or [] if found.get(v)])
+        scan.update(vulnerability_details=report.pop('vulnerabilities'), **report)
+    return details
+
+
 def severity_counts(vulnerabilities, exclude_false_positives=False):
     """{'High': n, 'Medium': n, 'Low': n, 'Information': n, 'total': n}."""
     counts = dict((sev, 0) for sev in SEVERITIES)
@@ -223,3 +234,13 @@ def _delete(module):
         changed = module.client.delete_scan(scan['id'])
     return dict(changed=changed, scan=None, scan_id=module.params['id'],
                 diff=dict(before=scan if changed else {}, after={}))
+
+
+def monitoring_report(client, target, with_checks=True):
+    """Monitoring settings of a target, its recent checks and their statistics."""
+    checks = client.monitor_results(target['id'])
+    item = dict(client.monitoring(target['id']) or {}, target_id=target['id'], address=target.get('address'))
+    item['statistics'] = monitoring_statistics(checks)
+    if with_checks:
+        item['results'] = checks
+    return item
