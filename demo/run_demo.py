@@ -17,7 +17,7 @@ from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-posit
 # (title, command, whether a failure is the expected outcome)
 STEPS = [
     ('Check the Cyberwatch credentials (ad hoc, env-var credentials)',
-     ['ansible', 'localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping', '-o'], False),
+     ['ansible', 'localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping'], False),
     ('Declare groups: first run creates them', ['ansible-playbook', DEMO / 'playbooks' / 'groups.yml'], False),
     ('Declare groups again: nothing changes', ['ansible-playbook', DEMO / 'playbooks' / 'groups.yml'], False),
 ]

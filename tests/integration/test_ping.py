@@ -7,14 +7,17 @@ import pytest
 from launcher import Simulator
 
 
-def ping(ansible, env=None, args=()):
-    return ansible.run('ansible', ['localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping', '-o'] + list(args),
-                       env=env, check=False)
+JSON_OUTPUT = {'ANSIBLE_LOAD_CALLBACK_PLUGINS': '1', 'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.minimal'}
+
+
+def ping(ansible, env=None, args=(), unset=()):
+    return ansible.run('ansible', ['localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping'] + list(args),
+                       env=dict(JSON_OUTPUT, **(env or {})), check=False, unset=unset)
 
 
 def result(proc):
-    """The JSON result of a one-line (-o) ad-hoc run."""
-    return json.loads(proc.stdout.split('=>', 1)[1])
+    """The module result of an ad-hoc run with the minimal callback: 'localhost | STATUS => {json}'."""
+    return json.loads(proc.stdout.split(' => ', 1)[1])
 
 
 @pytest.mark.parametrize('auth', ['hmac', 'basic'])
@@ -30,8 +33,7 @@ def test_ping_with_env_credentials_only(sim, ansible, auth):
 def test_ping_accepts_the_cbw_variable_names(sim, ansible):
     env = {'CBW_API_URL': sim.cyberwatch['api_url'], 'CBW_API_KEY': sim.cyberwatch['api_key'],
            'CBW_SECRET_KEY': sim.cyberwatch['secret_key']}
-    proc = ansible.run('ansible', ['localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping', '-o'], env=env, check=False,
-                       unset=('CYBERWATCH_API_URL', 'CYBERWATCH_API_KEY', 'CYBERWATCH_SECRET_KEY'))
+    proc = ping(ansible, env=env, unset=('CYBERWATCH_API_URL', 'CYBERWATCH_API_KEY', 'CYBERWATCH_SECRET_KEY'))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -55,9 +57,8 @@ def test_unreachable_url_fails_clearly(sim, ansible):
 
 
 def test_missing_credentials_fail_before_any_request(sim, ansible):
-    proc = ansible.run('ansible', ['localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping', '-o'], check=False,
-                       unset=('CYBERWATCH_SECRET_KEY',))
-    assert proc.returncode != 0 and 'missing required arguments: secret_key' in proc.stdout
+    proc = ping(ansible, unset=('CYBERWATCH_SECRET_KEY',))
+    assert proc.returncode != 0 and 'missing required arguments: secret_key' in result(proc)['msg']
     assert sim.requests() == []
 
 
