@@ -93,3 +93,9 @@ def cyberwatch_servers(sim, workdir):
     servers = cyberwatch_client(sim, workdir).list('server', per_page=500)
     sim.clear_requests()
     return dict((s['id'], s) for s in servers)
+
+
+def cystack_client(sim, workdir):
+    collection_import(workdir)
+    from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient  # noqa: E501 pylint: disable=import-outside-toplevel
+    return CyStackClient(sim.cystack['api_key'], api_url=sim.cystack['api_url'])
