@@ -50,7 +50,10 @@ class Lookup:
         return matches[0]
 
     def node_id(self, value):
-        return None if value is None else self.one('node', value)['id']
+        """A node id as given (the server checks it on write), or the id of the node with that name."""
+        if value is None or is_id(value):
+            return None if value is None else int(value)
+        return self.one('node', value)['id']
 
     def group_ids(self, names):
         return None if names is None else [self.one('group', name)['id'] for name in names]

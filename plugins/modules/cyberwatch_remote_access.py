@@ -1,0 +1,271 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_remote_access
+short_description: Manage Cyberwatch remote accesses (agentless connections)
+version_added: 0.1.0
+description:
+  - Create, update or delete a Cyberwatch remote access, found by its O(address) (unique on the server,
+    compared without case).
+  - Only the options you set are compared and sent. A run that changes nothing sends no write, which matters
+    because every update resets the server's C(is_valid) test result.
+  - O(login), O(password), O(key), O(auth_password) and O(priv_password) are never returned by the API, so they
+    cannot be compared; O(update_password) says when they are sent.
+  - Optionally runs the deployment test after a create or a change and waits for its result.
+author:
+  - secops.vulnmgmt maintainers
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+options:
+  address:
+    description:
+      - IP address or DNS name of the machine to scan. It identifies the remote access.
+    type: str
+    required: true
+  type:
+    description:
+      - Connection type. Required to create a remote access.
+      - V(ssh_password) is C(CbwRam::RemoteAccess::Ssh::WithPassword), V(ssh_key) is
+        C(CbwRam::RemoteAccess::Ssh::WithKey), V(winrm_negotiate) is C(CbwRam::RemoteAccess::WinRm::WithNegotiate)
+        and V(snmp) is C(CbwRam::RemoteAccess::Snmp).
+    type: str
+    choices: [ssh_password, ssh_key, winrm_negotiate, snmp]
+  port:
+    description:
+      - TCP or UDP port, between 1 and 65535.
+      - When not set, a create uses the default port of O(type) (22 for SSH, 5985 for WinRM, 161 for SNMP) and an
+        update leaves the port alone.
+    type: int
+  login:
+    description:
+      - Login used to connect. Write-only, sent according to O(update_password).
+    type: str
+  password:
+    description:
+      - Password of O(login). Write-only, sent according to O(update_password).
+    type: str
+  key:
+    description:
+      - OpenSSH private key (PEM text) for O(type=ssh_key). Write-only, sent according to O(update_password).
+    type: str
+  auth_password:
+    description:
+      - SNMPv3 authentication password. Write-only, sent according to O(update_password).
+    type: str
+  priv_password:
+    description:
+      - SNMPv3 privacy password. Write-only, sent according to O(update_password).
+    type: str
+  credential_id:
+    description:
+      - Id of a stored credential to use instead of O(login), O(password) and O(key).
+    type: int
+  node:
+    description:
+      - Cyberwatch node (scanner) that connects, by id or by name. A name is resolved with one request.
+      - The server uses its main node when a remote access is created without one.
+    type: str
+  groups:
+    description:
+      - Names of the groups given to the server this remote access discovers.
+      - Only sent on create, as the API never returns them; missing groups are created by the server.
+    type: list
+    elements: str
+  update_password:
+    description:
+      - V(on_create) sends O(login), O(password), O(key), O(auth_password) and O(priv_password) only when the
+        remote access is created.
+      - V(always) sends them on every run, so every run with one of them set reports a change.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  test_deploy:
+    description:
+      - After a create or a change, run the deployment test and wait for its result (up to O(test_deploy_timeout)).
+    type: bool
+    default: false
+  test_deploy_timeout:
+    description:
+      - Seconds to wait for the deployment test result. After that, C(is_valid) is returned as V(null).
+    type: float
+    default: 30
+  fail_on_invalid:
+    description:
+      - Fail when the deployment test run by O(test_deploy) reports the remote access as not valid.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates or updates the remote access, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+attributes:
+  check_mode:
+    support: full
+    description: Predicts the change and sends no write. The deployment test is not run.
+  diff_mode:
+    support: full
+    description: Shows the changed fields before and after; secrets are masked.
+  action_group:
+    support: full
+    membership: [secops.vulnmgmt.cyberwatch]
+'''
+
+EXAMPLES = r'''
+- name: Declare agentless connections
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: Linux server over SSH with a key, tested after the change
+      secops.vulnmgmt.cyberwatch_remote_access:
+        address: db01.example.com
+        type: ssh_key
+        login: cyberwatch
+        key: "{{ vault_cyberwatch_ssh_key }}"
+        node: scanner-dmz
+        groups: [production, databases]
+        test_deploy: true
+        fail_on_invalid: true
+      delegate_to: localhost
+
+    - name: Windows server over WinRM, password rotated on every run
+      secops.vulnmgmt.cyberwatch_remote_access:
+        address: 10.0.0.30
+        type: winrm_negotiate
+        login: CORP\cyberwatch
+        password: "{{ vault_winrm_password }}"
+        update_password: always
+      delegate_to: localhost
+
+    - name: Remove a decommissioned machine
+      secops.vulnmgmt.cyberwatch_remote_access:
+        address: old01.example.com
+        state: absent
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+remote_access:
+  description: The remote access after the run; V(null) after a delete. In check mode, the predicted object.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Server id (V(null) for a remote access predicted in check mode).
+      type: int
+      sample: 42
+    type:
+      description: Connection type, as the server names it.
+      type: str
+      sample: CbwRam::RemoteAccess::Ssh::WithKey
+    address:
+      description: Address.
+      type: str
+      sample: db01.example.com
+    port:
+      description: Port.
+      type: int
+      sample: 22
+    is_valid:
+      description: Result of the last deployment test; V(null) until tested and after every update.
+      type: bool
+      sample: true
+    last_error:
+      description: Error of the last deployment test.
+      type: str
+      sample: Net::SSH::ConnectionTimeout
+    server_id:
+      description: Id of the server (asset) discovered through this remote access, once scanned.
+      type: int
+      sample: 7
+    node_id:
+      description: Id of the node that connects.
+      type: int
+      sample: 2
+is_valid:
+  description: Result of the deployment test run by O(test_deploy); V(null) when it did not finish in time.
+  returned: when the deployment test ran
+  type: bool
+  sample: false
+last_error:
+  description: Error reported by the deployment test run by O(test_deploy).
+  returned: when the deployment test ran
+  type: str
+  sample: Net::SSH::ConnectionTimeout
+diff:
+  description: The fields that changed, before and after. Secrets show as V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER).
+  returned: always
+  type: dict
+  sample: {"before": {"port": 22}, "after": {"port": 2222}}
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import REMOTE_ACCESS_TYPES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup, wait_test_deploy
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
+    CyberwatchBackend, Field, ResourceSpec, equal_casefold, reconcile,
+)
+
+SECRETS = ('login', 'password', 'key', 'auth_password', 'priv_password')
+
+SPEC = ResourceSpec('remote_access', fields=(
+    Field('address', compare=equal_casefold),
+    Field('type', to_api=lambda value, params: REMOTE_ACCESS_TYPES[value][0], required_on_create=True),
+    Field('port', create_default=lambda params: params['type'] and REMOTE_ACCESS_TYPES[params['type']][1]),
+    Field('credential_id'),
+    Field('node_id'),
+    Field('groups', api_name='server_groups', to_api=lambda value, params: ', '.join(value), create_only=True),
+) + tuple(Field(name, write_only=True) for name in SECRETS))
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        address=dict(type='str', required=True),
+        type=dict(type='str', choices=sorted(REMOTE_ACCESS_TYPES)),
+        port=dict(type='int'),
+        login=dict(type='str', no_log=False),
+        password=dict(type='str', no_log=True),
+        key=dict(type='str', no_log=True),
+        auth_password=dict(type='str', no_log=True),
+        priv_password=dict(type='str', no_log=True),
+        credential_id=dict(type='int'),
+        node=dict(type='str'),
+        groups=dict(type='list', elements='str'),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+        test_deploy=dict(type='bool', default=False),
+        test_deploy_timeout=dict(type='float', default=30.0),
+        fail_on_invalid=dict(type='bool', default=False),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    ))
+    if module.params['port'] is not None and not 1 <= module.params['port'] <= 65535:
+        module.fail_json(msg='port must be between 1 and 65535, got %s' % module.params['port'])
+
+    def run():
+        present = module.params['state'] == 'present'
+        params = dict(module.params, node_id=Lookup(module.client).node_id(module.params['node']) if present else None)
+        result = reconcile(module, SPEC, CyberwatchBackend(module.client, 'remote_access', params['address']),
+                           desired=SPEC.desired(params))
+        if result['changed'] and params['test_deploy'] and present and not module.check_mode:
+            obj = wait_test_deploy(module.client, result['remote_access']['id'], params['test_deploy_timeout'])
+            result.update(remote_access=SPEC.view(obj), is_valid=obj.get('is_valid'), last_error=obj.get('last_error'))
+            if params['fail_on_invalid'] and obj.get('is_valid') is False:
+                module.fail_json(msg='the deployment test of %s failed: %s' % (params['address'], obj.get('last_error')),
+                                 **result)
+        return result
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
