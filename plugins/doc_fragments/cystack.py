@@ -50,7 +50,7 @@ options:
     type: int
     default: 3
 notes:
-  - Runs on the controller. Use C(delegate_to: localhost) or a play on C(localhost).
+  - 'Runs on the controller: use C(delegate_to: localhost) or a play on C(localhost).'
   - All the options above can be set once per play with C(module_defaults) and the
     C(group/secops.vulnmgmt.cystack) action group.
 '''

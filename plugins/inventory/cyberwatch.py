@@ -22,7 +22,7 @@ description:
     (AWX does) to make that fatal instead of a warning.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - constructed
   - inventory_cache

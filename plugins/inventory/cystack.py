@@ -21,7 +21,7 @@ description:
     the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX does) to make that fatal.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - constructed
   - inventory_cache

@@ -14,7 +14,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import 
     AUTH_METHODS, ROUTE_SETS, CyberwatchClient,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import DEFAULT_API_URL, CyStackClient
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
 
 
 def _env(*names):

@@ -63,7 +63,32 @@ class Lookup:
         wanted = self.group_ids(names)
         if wanted is None:
             return None
-        return sorted(set(wanted) | (set() if purge else set(ids_of(current.get('groups')))))
+        ids = sorted(set(wanted) | (set() if purge else set(ids_of(current.get('groups')))))
+        return ids or [None]  # the recorded way to clear a server's groups
+
+
+def server_cve_changes(detail, ignored_cves, cve_comments):
+    """CVE code -> PUT body for the CVEs whose ignored flag or comment differ, and the codes that cannot be read.
+
+    The server detail hides ignored CVEs, so a code it does not show is taken as already ignored.
+    """
+    visible = dict((c['cve_code'], c) for c in detail.get('cve_announcements') or ())
+    ignored_cves, cve_comments = ignored_cves or [], cve_comments or {}
+    changes, unknown = {}, []
+    for code in sorted(set(ignored_cves) | set(cve_comments)):
+        current = visible.get(code)
+        if current is None:
+            if code not in ignored_cves:
+                unknown.append(code)
+            continue
+        body = {}
+        if code in ignored_cves and not current.get('ignored'):
+            body['ignored'] = True
+        if code in cve_comments and (current.get('comment') or '') != (cve_comments[code] or ''):
+            body['comment'] = cve_comments[code]
+        if body:
+            changes[code] = body
+    return changes, unknown
 
 
 def wait_test_deploy(client, remote_access_id, timeout, interval=0.5, clock=time.monotonic, sleep=time.sleep):
@@ -96,3 +121,27 @@ def details(client, resource, items, max_workers):
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(items)))) as pool:
         return list(pool.map(lambda item: client.get(resource, item['id']) or item, items))
+
+
+def apply_server_cves(module, server, result):
+    """Send the ignored/comment changes of module.params to the per-server CVE route; merge them into result."""
+    params, client = module.params, module.client
+    result['cve_announcements'] = {}
+    if not params['ignored_cves'] and not params['cve_comments']:
+        return result
+    detail = server if 'cve_announcements' in server else client.get('server', server['id'])
+    changes, unknown = server_cve_changes(detail, params['ignored_cves'], params['cve_comments'])
+    for code in unknown:
+        module.warn('%s is not shown on server %s (ignored, or not affecting it): comment not compared' % (
+            code, server['id']))
+    if not changes:
+        return result
+    visible = dict((c['cve_code'], c) for c in detail['cve_announcements'])
+    for code, body in sorted(changes.items()):
+        if not module.check_mode:
+            client.set_server_cve(server['id'], code, **body)
+    result.update(changed=True, cve_announcements=changes)
+    result['diff']['before']['cve_announcements'] = dict(
+        (code, dict((k, visible[code].get(k)) for k in body)) for code, body in changes.items())
+    result['diff']['after']['cve_announcements'] = changes
+    return result

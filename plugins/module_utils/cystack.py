@@ -10,7 +10,7 @@ __metaclass__ = type
 import datetime
 from urllib.parse import parse_qs, quote, urlparse
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError, HttpClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
     from requests.auth import AuthBase

@@ -17,7 +17,7 @@ import json
 import re
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
 _UNSAFE = re.compile(r'[^A-Za-z0-9_]+')

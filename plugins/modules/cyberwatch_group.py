@@ -15,7 +15,7 @@ description:
   - Create, update or delete a Cyberwatch group, found by its O(name).
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 options:
@@ -48,6 +48,7 @@ attributes:
     description: Shows the changed fields before and after.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 

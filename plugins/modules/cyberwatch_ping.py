@@ -15,7 +15,7 @@ description:
   - Calls C(GET /api/v3/ping) with the configured credentials and returns the server's answer.
   - Use it first in a play to fail fast on a wrong URL, a wrong key pair, a TLS problem or clock skew.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 attributes:
@@ -24,8 +24,10 @@ attributes:
     description: The module never changes anything.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is nothing to diff.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 

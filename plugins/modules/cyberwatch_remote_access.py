@@ -20,7 +20,7 @@ description:
     cannot be compared; O(update_password) says when they are sent.
   - Optionally runs the deployment test after a create or a change and waits for its result.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 options:
@@ -116,6 +116,7 @@ attributes:
     description: Shows the changed fields before and after; secrets are masked.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 

@@ -16,7 +16,7 @@ description:
     when something differs sends all three settings (C(PUT)), the unchanged ones with their current value.
   - A second run with the same options sends nothing.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
 options:
@@ -49,6 +49,7 @@ attributes:
     description: Shows the changed settings before and after.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cystack]
 '''
 

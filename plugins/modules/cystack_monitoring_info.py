@@ -16,7 +16,7 @@ description:
     (C(GET /targets/{id}/monitoring)) and the recent checks (C(GET /targets/{id}/monitor_result), about the last 30),
     with the uptime ratio and the mean response time computed from them.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
 options:
@@ -44,6 +44,7 @@ attributes:
     description: Nothing changes.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cystack]
 '''
 

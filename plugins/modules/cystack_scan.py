@@ -21,7 +21,7 @@ description:
   - V(absent) deletes a scan (C(DELETE /scans/{id})); a scan that does not exist is already absent.
   - A launch is a C(POST) and is never retried, so a network error cannot start two scans.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
 options:
@@ -141,6 +141,7 @@ attributes:
     description: Shows the launched scan's parameters, the status change of a stop, or the deleted scan.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cystack]
 notes:
   - The scan id is taken from the C(Location) header of the launch, because CyStack scans carry no id field.

@@ -18,7 +18,7 @@ description:
     C(start_time) as local text (C(%H:%M:%S %d/%m/%Y), read as UTC+7, the service's time zone); the detail gives
     epoch seconds.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
 options:
@@ -60,6 +60,7 @@ attributes:
     description: Nothing changes.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cystack]
 '''
 

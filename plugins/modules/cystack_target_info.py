@@ -15,7 +15,7 @@ description:
   - Lists the targets (websites) of the CyStack account, every page of them, or returns one by id or address.
   - Targets cannot be created through the CyStack API; they are added in the CyStack web interface.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
 options:
@@ -42,6 +42,7 @@ attributes:
     description: Nothing changes.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cystack]
 '''
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 from conftest import Reply
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.http import ApiError, HttpClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 SECRET = 'sUp3r-s3cr3t-k3y-value=='
 

@@ -231,4 +231,3 @@ def _redact_body(body, secrets):
     if isinstance(body, (dict, list)):
         return json.loads(redact(json.dumps(body), secrets))
     return redact(body, secrets)
-
