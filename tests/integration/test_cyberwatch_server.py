@@ -55,7 +55,7 @@ def test_ambiguous_hostname_lists_the_candidates(sim, ansible):
     out = ansible.playbook([server_task(hostname='twin.example.com', description='x')], check=False)
     assert out.returncode != 0
     assert '2 objects match server with hostname' in out.stdout
-    assert out.stdout.count('hostname=twin.example.com') == 2
+    assert 'id 31 hostname=twin.example.com, id 32 hostname=twin.example.com' in out.stdout
     assert sim.writes() == []
 
 
