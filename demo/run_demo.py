@@ -55,8 +55,8 @@ def main():
             if (code != 0) != expect_failure:
                 failures += 1
             print('--> %s: %d API requests, %d writes\n' % (verdict, len(requests_made), len(writes)), flush=True)
-    print('Demo finished in %.0f s with %d unexpected result(s); simulator stopped.' % (time.time() - started,
-                                                                                    failures))
+    took = time.time() - started
+    print('Demo finished in %.0f s with %d unexpected result(s); simulator stopped.' % (took, failures))
     return 1 if failures else 0
 
 

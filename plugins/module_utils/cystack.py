@@ -166,8 +166,8 @@ class CyStackClient:
         matches = [t for t in self.targets()
                    if str(t.get('id')).lower() == wanted or str(t.get('address', '')).rstrip('/').lower() == wanted]
         if len(matches) > 1:
-            raise ApiError('target %r matches %d targets: %s' % (ref, len(matches),
-                                                                  ', '.join(t['id'] for t in matches)))
+            ids = ', '.join(t['id'] for t in matches)
+            raise ApiError('target %r matches %d targets: %s' % (ref, len(matches), ids))
         return matches[0] if matches else None
 
     # -- scans -------------------------------------------------------------------------------------------

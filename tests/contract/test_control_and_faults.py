@@ -34,7 +34,7 @@ def test_add_server_with_duplicate_hostname(api):
 
 def test_fault_status_times_and_after(api):
     api.sim.set_faults([{"kind": "status", "status": 503, "match": "GET /api/v3/ping", "times": 1, "after": 1}])
-    codes = [api.cw("GET", "/api/v3/ping").status_code for _ in range(3)]
+    codes = [api.cw("GET", "/api/v3/ping").status_code for dummy in range(3)]
     assert codes == [200, 503, 200]
     assert [e["status"] for e in api.sim.requests()] == codes
     assert api.sim.control("GET", "faults")["faults"][0]["fired"] == 1
@@ -42,10 +42,10 @@ def test_fault_status_times_and_after(api):
 
 def test_fault_retry_after_and_probability(api):
     api.sim.set_faults([{"kind": "retry_after", "retry_after": 2, "match": "/v1/targets", "probability": 0.5}])
-    codes = [api.cs("GET", "/targets").status_code for _ in range(20)]
+    codes = [api.cs("GET", "/targets").status_code for dummy in range(20)]
     assert set(codes) == {200, 429}
     api.sim.set_faults([{"kind": "retry_after", "retry_after": 2, "match": "/v1/targets", "probability": 0.5}])
-    assert [api.cs("GET", "/targets").status_code for _ in range(20)] == codes  # same seed, same draws
+    assert [api.cs("GET", "/targets").status_code for dummy in range(20)] == codes  # same seed, same draws
     api.sim.set_faults([{"kind": "retry_after", "retry_after": 2, "match": "targets"}])
     resp = api.cs("GET", "/targets")
     assert resp.status_code == 429 and resp.headers["Retry-After"] == "2"

@@ -98,7 +98,7 @@ def _server(rng, sid, hostname, windows, store, cve_codes, update_id):
                           "detected_at": detected, "fixed_at": None, "prioritized": store.cves[code]["score"] >= 7.5}
     codes = list(cves)
     updates = []
-    for _ in range(rng.randint(0, min(4, len(codes)))):
+    for dummy in range(rng.randint(0, min(4, len(codes)))):
         vendor, product = rng.choice(TECHNOLOGIES)
         kind = "Packages::Msi" if windows else "Packages::Deb"
         updates.append({"id": update_id + len(updates), "ignored": False, "patchable": True,
