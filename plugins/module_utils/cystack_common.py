@@ -88,7 +88,7 @@ def expand_scans(client, scans, max_workers=4):
     """Each scan in detail, with the detail of its vulnerabilities and their counts (bounded concurrency)."""
     details = bounded_map(lambda s: dict(s, **client.scan(s['id'], missing_ok=False)), scans, max_workers)
     ids = [vid for scan in details for vid in scan.get('vulnerability_ids') or []]
-    found = dict(zip(ids, bounded_map(lambda vid: client.vulnerability(vid), ids, max_workers)))
+    found = dict(zip(ids, bounded_map(client.vulnerability, ids, max_workers)))
     for scan in details:
         report = vulnerability_report([found[v] for v in scan.get('vulnerability_ids') or [] if found.get(v)])
         scan.update(vulnerability_details=report.pop('vulnerabilities'), **report)
@@ -160,7 +160,6 @@ def monitoring_statistics(checks):
         'last_check_epoch': max(starts) if starts else None,
         'last_is_up': max(checks, key=lambda c: c.get('start_time') or 0).get('is_up') if checks else None,
     }
-
 
 
 def check_positive(module, *options, minimum=1):
