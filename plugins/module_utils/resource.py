@@ -187,7 +187,14 @@ class Reconciler:
         return self._result(True, obj, before, self.spec.masked(self._visible(body, create=True)))
 
     def _replace(self, current, body):
-        """Delete then create: for objects whose changed field the server cannot update."""
+        """Delete then create: for objects whose changed field the server cannot update.
+
+        The new object keeps the current values of the fields the user did not set.
+        """
+        kept = dict((f.api_name, f.current(current)) for f in self.spec.fields
+                    if not (f.secret or f.create_only) and f.current(current) is not None)
+        kept.update(body)
+        body = kept
         if not self.check_mode:
             self.backend.delete(current)
         result = self._create(body, self.spec.masked(self.spec.view(current)))

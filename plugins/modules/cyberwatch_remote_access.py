@@ -225,7 +225,7 @@ SPEC = ResourceSpec('remote_access', fields=(
     Field('type', to_api=lambda value, params: REMOTE_ACCESS_TYPES[value][0], required_on_create=True),
     Field('port', create_default=lambda params: params['type'] and REMOTE_ACCESS_TYPES[params['type']][1]),
     Field('credential_id'),
-    Field('node_id'),
+    Field('node', api_name='node_id'),
     Field('groups', api_name='server_groups', to_api=lambda value, params: ', '.join(value), create_only=True),
 ) + tuple(Field(name, write_only=True) for name in SECRETS))
 
@@ -254,7 +254,7 @@ def main():
 
     def run():
         present = module.params['state'] == 'present'
-        params = dict(module.params, node_id=Lookup(module.client).node_id(module.params['node']) if present else None)
+        params = dict(module.params, node=Lookup(module.client).node_id(module.params['node']) if present else None)
         result = reconcile(module, SPEC, CyberwatchBackend(module.client, 'remote_access', params['address']),
                            desired=SPEC.desired(params))
         if result['changed'] and params['test_deploy'] and present and not module.check_mode:
