@@ -97,7 +97,7 @@ def run_process(sim, source_path, env):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--servers', type=int, default=10000)
     parser.add_argument('--page-size', type=int, default=100)
     parser.add_argument('--repeat', type=int, default=3)
