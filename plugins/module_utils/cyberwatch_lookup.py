@@ -101,18 +101,29 @@ def wait_test_deploy(client, remote_access_id, timeout, interval=0.5, clock=time
     return obj
 
 
-def query(client, resource, object_id=None, key_value=None, filters=None):
-    """Objects by id (404 -> []), by natural key, or all of them (filtered on the server where possible)."""
+def query(client, resource, object_id=None, key_value=None, filters=None, check=None):
+    """Objects by id (404 -> []), by natural key, or all of them, filtered on the server where possible.
+
+    check(item) re-applies the server-side filters client-side.
+    """
     resource = RESOURCES[resource]
     if object_id is not None:
         obj = client.get(resource, object_id)
         return [obj] if obj else []
-    if key_value is not None and not filters:
-        return client.find(resource, key_value)
+    filters = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+    if key_value is not None and resource.key in resource.filters:
+        filters[resource.key] = key_value
     items = client.list(resource, filters)
     if key_value is not None:
         items = [i for i in items if same_key(i.get(resource.key), key_value, resource.key_casefold)]
-    return items
+    return [i for i in items if check(i)] if check else items
+
+
+def info_module(module, resource, plural, key_option=None, filters=None, check=None):
+    """The result of an info module: the objects selected by id, key_option and filters under plural."""
+    params = module.params
+    return {'changed': False, plural: query(module.client, resource, params.get('id'),
+                                            params.get(key_option) if key_option else None, filters, check)}
 
 
 def details(client, resource, items, max_workers):

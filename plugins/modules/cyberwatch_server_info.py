@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_server_info
+short_description: List Cyberwatch servers (assets) with their vulnerabilities
+version_added: 0.1.0
+description:
+  - Returns Cyberwatch servers by O(id), or filtered by O(hostname), O(group), O(reboot_required),
+    O(communication_failed) and O(active). Filters are applied by the server and checked again here
+    (O(active) by the server only, as servers do not return it). Every page is fetched.
+  - With O(details=true), the detail of each server (CVEs, updates, security issues) is fetched too,
+    O(max_workers) at a time.
+  - Never changes anything.
+author:
+  - secops.vulnmgmt maintainers
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+options:
+  id:
+    description:
+      - Id of one server, returned with its detail. An unknown id returns an empty list.
+    type: int
+  hostname:
+    description:
+      - Hostname of the server, compared without case.
+    type: str
+  group:
+    description:
+      - Only the servers of this group, by name or id.
+    type: str
+  reboot_required:
+    description:
+      - Only the servers that need (V(true)) or do not need (V(false)) a reboot.
+    type: bool
+  communication_failed:
+    description:
+      - Only the servers whose communication failed (V(true)), or the others (V(false)).
+    type: bool
+  active:
+    description:
+      - Only the active (V(true)) or inactive (V(false)) servers.
+    type: bool
+  details:
+    description:
+      - Fetch the detail of each server (one request per server).
+    type: bool
+    default: false
+  max_workers:
+    description:
+      - How many details are fetched at the same time, between 1 and 32.
+    type: int
+    default: 8
+attributes:
+  check_mode:
+    support: full
+    description: The module never changes anything.
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership: [secops.vulnmgmt.cyberwatch]
+'''
+
+EXAMPLES = r'''
+- name: Report on servers
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: Production servers waiting for a reboot, with their CVEs
+      secops.vulnmgmt.cyberwatch_server_info:
+        group: production
+        reboot_required: true
+        details: true
+      register: reboot_needed
+      delegate_to: localhost
+
+    - name: One server by hostname
+      secops.vulnmgmt.cyberwatch_server_info:
+        hostname: web-01.prod.example.com
+      register: web01
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+servers:
+  description: The matching servers (their detail with O(details=true) or O(id)), as the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": 12, "hostname": "web-01.prod.example.com", "status": "server_vulnerable", "category": "server",
+            "reboot_required": true, "cve_announcements_count": 14,
+            "groups": [{"id": 1, "name": "production", "description": "", "color": "#12afcb"}]}]
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup, details, ids_of, query
+
+COMM_FAILED = 'server_update_comm_fail'
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        id=dict(type='int'),
+        hostname=dict(type='str'),
+        group=dict(type='str'),
+        reboot_required=dict(type='bool'),
+        communication_failed=dict(type='bool'),
+        active=dict(type='bool'),
+        details=dict(type='bool', default=False),
+        max_workers=dict(type='int', default=8),
+    ), mutually_exclusive=[('id', 'hostname')])
+    params = module.params
+    if not 1 <= params['max_workers'] <= 32:
+        module.fail_json(msg='max_workers must be between 1 and 32, got %s' % params['max_workers'])
+
+    def run():
+        group_id = Lookup(module.client).one('group', params['group'])['id'] if params['group'] else None
+        filters = dict(group_id=group_id, reboot_required=params['reboot_required'],
+                       communication_failed=params['communication_failed'], active=params['active'])
+
+        def check(server):
+            return ((group_id is None or group_id in ids_of(server.get('groups')))
+                    and params['reboot_required'] in (None, bool(server.get('reboot_required')))
+                    and params['communication_failed'] in (None, server.get('status') == COMM_FAILED))
+
+        servers = query(module.client, 'server', params['id'], params['hostname'], filters, check)
+        if params['details'] and params['id'] is None:
+            servers = details(module.client, 'server', servers, params['max_workers'])
+        return dict(changed=False, servers=servers)
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,67 @@
+"""The Cyberwatch info modules against the simulator: results, no writes, check mode, filters on the server."""
+
+import pytest
+
+
+def task(module, **params):
+    return {'secops.vulnmgmt.cyberwatch_%s' % module: params, 'register': 'result'}
+
+
+@pytest.mark.parametrize('routes,auth', [('current', 'hmac'), ('legacy', 'hmac'), ('current', 'basic')])
+def test_every_info_module(sim, ansible, routes, auth):
+    ansible.target('cyberwatch_info', env={'CYBERWATCH_API_ROUTES': routes, 'CYBERWATCH_AUTH_METHOD': auth})
+    assert sim.writes() == []
+    assert {r['auth'] for r in sim.requests()} == {auth}
+
+
+def test_check_mode_is_supported(sim, ansible):
+    ansible.target('cyberwatch_info', extra_args=['--check'])
+    assert sim.writes() == []
+
+
+def test_filters_go_to_the_server(sim, ansible):
+    ansible.playbook([task('server_info', group='windows', reboot_required=True, active=True),
+                      {'assert': {'that': ['result.servers | map(attribute="reboot_required") | unique in [[true], []]']}}])
+    requests = sim.requests()
+    servers = [r for r in requests if r['path'] == '/api/v3/vulnerabilities/servers']
+    assert len(servers) == 1
+    assert 'group_id=7' in servers[0]['query'] and 'reboot_required=true' in servers[0]['query']
+    assert 'active=true' in servers[0]['query'] and 'per_page=100' in servers[0]['query']
+
+
+def test_details_are_fetched_for_each_server(sim, ansible):
+    ansible.playbook([task('server_info', details=True, max_workers=8),
+                      {'assert': {'that': ['result.servers | length == 30',
+                                           "result.servers | selectattr('updates', 'defined') | list | length == 30"]}}])
+    details = [r for r in sim.requests() if r['path'].startswith('/api/v3/vulnerabilities/servers/')]
+    assert len(details) == 30
+
+
+def test_detail_errors_propagate(sim, ansible):
+    sim.set_faults([{'kind': 'status', 'status': 500, 'match': '^GET /api/v3/vulnerabilities/servers/7$'}])
+    out = ansible.playbook([task('server_info', details=True)], check=False)
+    assert out.returncode != 0
+    assert 'GET /api/v3/vulnerabilities/servers/7 failed with HTTP 500' in out.stdout
+
+
+@pytest.mark.parametrize('module,params,message', [
+    ('server_info', {'max_workers': 0}, 'max_workers must be between 1 and 32, got 0'),
+    ('cve_info', {'level': ['level_severe']}, 'value of level must be one or more of'),
+    ('user_info', {'id': 1, 'login': 'x'}, 'parameters are mutually exclusive: id|login'),
+])
+def test_bad_input_fails_before_any_request(sim, ansible, module, params, message):
+    out = ansible.playbook([task(module, **params)], check=False)
+    assert out.returncode != 0
+    assert message in out.stdout
+    assert sim.requests() == []
+
+
+def test_unknown_group_filter_fails_readably(sim, ansible):
+    out = ansible.playbook([task('server_info', group='nope')], check=False)
+    assert out.returncode != 0
+    assert "group 'nope': not found" in out.stdout
+
+
+def test_unknown_cve_is_empty(sim, ansible):
+    ansible.playbook([task('cve_info', cve_code='CVE-1999-0001'),
+                      {'assert': {'that': ['result.cve_announcements == []']}}])
