@@ -4,7 +4,7 @@ import base64
 
 import pytest
 import requests
-from conftest import Reply
+from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import (
     CyberwatchClient, CyberwatchHmacAuth, hmac_signature,

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs, urlparse
 
-from conftest import Reply
+from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient
