@@ -17,7 +17,7 @@ description:
     O(target), the module deletes it and creates a new one (reported as C(replaced) and in the diff).
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 options:
@@ -58,6 +58,7 @@ attributes:
     description: Shows the changed fields before and after (the whole host when it is replaced).
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 

@@ -15,7 +15,7 @@ description:
   - Returns Cyberwatch hosts (network targets) by O(id), by O(target), or all of them (every page is fetched).
   - Never changes anything.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 options:
@@ -33,8 +33,10 @@ attributes:
     description: The module never changes anything.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is nothing to diff.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 

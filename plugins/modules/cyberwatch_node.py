@@ -17,7 +17,7 @@ description:
   - Nodes are created by installing a scanner, not through the API. O(state=present) only checks that the node
     exists and returns it. A missing node is no change with O(state=absent).
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 options:
@@ -48,6 +48,7 @@ attributes:
     description: Shows the deleted node.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 

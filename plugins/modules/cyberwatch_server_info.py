@@ -19,7 +19,7 @@ description:
     O(max_workers) at a time.
   - Never changes anything.
 author:
-  - secops.vulnmgmt maintainers
+  - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
 options:
@@ -63,8 +63,10 @@ attributes:
     description: The module never changes anything.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is nothing to diff.
   action_group:
     support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
 '''
 
