@@ -7,12 +7,13 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 CHECKS := $(PY) .ci/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units unit integration contract lint docs changelog build bench clean
+.PHONY: help venv demo test sanity units unit integration contract lint docs changelog build bench clean browser-deps ee
 
 help:
 	@echo "make demo         run the collection against the bundled simulator (sets everything up)"
 	@echo "make test         every check CI runs (sanity, unit on two ansible-cores, contract, integration, lint, docs, build)"
-	@echo "make sanity | unit | contract | integration | lint | docs | changelog | build | bench"
+	@echo "make sanity | unit | contract | integration | lint | docs | changelog | build | bench | ee"
+	@echo "make docs         plugin docs lint + the HTML site in docs/build/html + the headless-Chromium test"
 
 # The virtualenvs are rebuilt when their pinned requirements change.
 $(VENV)/.stamp: requirements.txt requirements-dev.txt tests/simulator/requirements.txt
@@ -35,7 +36,7 @@ venv: $(VENV)/.stamp $(VENV_OLDEST)/.stamp
 demo: $(VENV)/.stamp
 	$(PY) demo/run_demo.py
 
-test: venv
+test: venv browser-deps
 	$(CHECKS)
 
 sanity: $(VENV)/.stamp
@@ -53,8 +54,19 @@ integration: venv
 lint: $(VENV)/.stamp
 	$(CHECKS) lint
 
-docs: $(VENV)/.stamp
-	$(CHECKS) docs
+docs: $(VENV)/.stamp browser-deps
+	$(CHECKS) docs docs-site browser
+
+# Headless Chromium for the docs browser test (tests/docs), from Debian, installed only when missing.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing chromium and chromium-driver (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# Execution environment: stage meta/execution-environment.yml, ansible-builder create (and build if an engine runs).
+ee: $(VENV)/.stamp
+	$(CHECKS) ee-create
 
 changelog: $(VENV)/.stamp
 	$(CHECKS) changelog

@@ -73,9 +73,15 @@ STEPS = {
     'changelog': lambda: run(['antsibull-changelog', 'lint'], cwd=COLLECTION),
     'build': lambda: run(['ansible-galaxy', 'collection', 'build', '--force', '--output-path', DIST], cwd=COLLECTION),
     'importer': lambda: run(['bash', '-c', 'python -m galaxy_importer.main secops-vulnmgmt-*.tar.gz'], cwd=DIST),
+    # docs/build_site.py: antsibull-docs + sphinx-build -W (any warning fails); the browser test opens the result.
+    'docs-site': lambda: run([VENV / 'python', 'docs/build_site.py'], cwd=COLLECTION),
+    'browser': lambda: pytest(VENV, 'tests/docs', cwd=COLLECTION),
+    # Stages meta/execution-environment.yml with a fresh tarball; `ansible-builder create` (+ build if an engine runs).
+    'ee-create': lambda: run([VENV / 'python', REPO / '.ci' / 'ee_build.py', '--collection', COLLECTION,
+                              '--stage', CACHE / 'ee']),
 }
 ORDER = ['collection', 'sanity', 'units', 'unit-core2.16', 'contract', 'integration', 'integration-core2.16', 'lint',
-         'docs', 'changelog', 'build', 'importer']
+         'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create']
 
 
 def main(names):

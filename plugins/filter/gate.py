@@ -1,0 +1,342 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Vulnerability gate logic of the gate roles: normalise findings, apply an allow-list with expiry, evaluate
+thresholds, render a summary. Pure Python, no I/O: `gate_evaluate` and `gate_report` (docs in the .yml files)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.six import string_types
+
+SEVERITIES = {
+    'cystack': ['High', 'Medium', 'Low', 'Information'],
+    'cyberwatch': ['critical', 'high', 'medium', 'low', 'unknown'],
+    'generic': ['critical', 'high', 'medium', 'low', 'info', 'unknown'],
+}
+TITLES = {'cystack': ('CyStack scan gate', 'Target'), 'cyberwatch': ('Cyberwatch CVE gate', 'Host'),
+          'generic': ('Vulnerability gate', 'Subject')}
+EXTRA_THRESHOLDS = ('exploitable', 'reboot_required')
+
+
+# --- normalisation: every kind becomes a list of flat findings -------------------------------------------------
+
+def _finding(subject, fid, severity, title, exploitable=False, false_positive=False, keys=()):
+    return {'subject': to_text(subject), 'id': to_text(fid), 'severity': severity, 'title': to_text(title or fid),
+            'exploitable': bool(exploitable), 'false_positive': bool(false_positive),
+            'keys': sorted({to_text(k).lower() for k in (fid, title) + tuple(keys) if k})}
+
+
+def _canonical_severity(kind, value):
+    value = to_text(value or 'unknown')
+    if value.startswith('level_'):
+        value = value[len('level_'):]
+    for name in SEVERITIES[kind]:
+        if name.lower() == value.lower():
+            return name
+    return 'unknown' if 'unknown' in SEVERITIES[kind] else value
+
+
+def _cystack(data):
+    """cystack_scan results (one, or a loop's `results`), or bare vulnerability lists."""
+    results = data if isinstance(data, list) else [data]
+    findings, subjects, notes = [], [], []
+    for result in results:
+        if not isinstance(result, dict):
+            raise AnsibleFilterError('gate_evaluate(kind=cystack) expects cystack_scan results or vulnerabilities, '
+                                     'got %r' % (result,))
+        if 'severity' in result:                                # a bare vulnerability
+            vulns, subject = [result], result.get('target') or 'unknown target'
+        else:
+            scan = result.get('scan') or {}
+            target = scan.get('target') or {}
+            subject = target.get('address') or result.get('item') or target.get('id') or 'unknown target'
+            vulns = result.get('vulnerabilities')
+            if vulns is None:
+                raise AnsibleFilterError('the cystack_scan result for %s has no vulnerabilities: run it with wait=true'
+                                         % subject)
+            notes.append('%s: scan %s (%s)' % (subject, scan.get('id'), scan.get('status')))
+        if subject not in subjects:
+            subjects.append(subject)
+        for vuln in vulns:
+            findings.append(_finding(vuln.get('target') if isinstance(vuln.get('target'), string_types) else subject,
+                                     vuln.get('id'), _canonical_severity('cystack', vuln.get('severity')),
+                                     vuln.get('name'), false_positive=vuln.get('false_positive')))
+    return findings, subjects, notes, []
+
+
+def _cyberwatch(data, catalogue):
+    """Cyberwatch server details (with `cve_announcements`), matched to the CVE catalogue for level/exploitability.
+
+    Items may be bare server details or {"subject": <inventory host>, "server": <detail or null>}."""
+    by_code = {}
+    for cve in catalogue or []:
+        by_code[to_text(cve.get('cve_code')).upper()] = cve
+    findings, subjects, notes, reboot = [], [], [], []
+    for item in data if isinstance(data, list) else [data]:
+        server = item.get('server', item) if 'server' in item or 'subject' in item else item
+        subject = item.get('subject') or (server or {}).get('hostname') or 'unknown host'
+        subjects.append(subject)
+        if not server:
+            notes.append('%s: no matching Cyberwatch server' % subject)
+            continue
+        if server.get('reboot_required'):
+            reboot.append(subject)
+        for entry in server.get('cve_announcements') or []:
+            if entry.get('ignored') or entry.get('fixed_at'):
+                continue
+            code = to_text(entry.get('cve_code')).upper()
+            cve = by_code.get(code, {})
+            exploitable = cve.get('exploitable', entry.get('exploitable', False))
+            findings.append(_finding(subject, code, _canonical_severity('cyberwatch', cve.get('level',
+                                                                                              entry.get('level'))),
+                                     code, exploitable=exploitable))
+    return findings, subjects, notes, reboot
+
+
+def _generic(data):
+    findings, subjects = [], []
+    for item in data or []:
+        subject = item.get('subject') or 'all'
+        if subject not in subjects:
+            subjects.append(subject)
+        findings.append(_finding(subject, item.get('id'), _canonical_severity('generic', item.get('severity')),
+                                 item.get('title'), item.get('exploitable'), item.get('false_positive'),
+                                 tuple(item.get('keys') or ())))
+    return findings, subjects, [], []
+
+
+# --- allow-list ---------------------------------------------------------------------------------------------------
+
+def _date(value, where):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.datetime.strptime(to_text(value).strip(), '%Y-%m-%d').date()
+    except ValueError:
+        raise AnsibleFilterError('%s: %r is not a date in YYYY-MM-DD form' % (where, value))
+
+
+def _allow_list(entries, today):
+    parsed = []
+    for index, entry in enumerate(entries or []):
+        where = 'allow-list entry %d' % (index + 1)
+        if not isinstance(entry, dict):
+            raise AnsibleFilterError('%s must be a dictionary with match, justification and expires' % where)
+        missing = [key for key in ('match', 'justification', 'expires') if not entry.get(key)]
+        unknown = sorted(set(entry) - {'match', 'justification', 'expires', 'subjects'})
+        if missing or unknown:
+            raise AnsibleFilterError('%s (%s): %s' % (where, entry.get('match', '?'), '; '.join(
+                (['missing %s' % ', '.join(missing)] if missing else [])
+                + (['unknown key(s) %s; accepted: match, justification, expires, subjects' % ', '.join(unknown)]
+                   if unknown else []))))
+        subjects = entry.get('subjects') or []
+        if isinstance(subjects, string_types):
+            subjects = [subjects]
+        expires = _date(entry['expires'], where)
+        parsed.append({'match': to_text(entry['match']), 'justification': to_text(entry['justification']),
+                       'expires': expires.isoformat(), 'subjects': [to_text(s) for s in subjects],
+                       'expired': expires < today, 'matched': 0})
+    return parsed
+
+
+def _allowance_for(finding, allow_list):
+    for entry in allow_list:
+        if entry['match'].lower() in finding['keys'] and (
+                not entry['subjects'] or finding['subject'].lower() in [s.lower() for s in entry['subjects']]):
+            return entry
+    return None
+
+
+# --- thresholds ---------------------------------------------------------------------------------------------------
+
+def _thresholds(kind, thresholds):
+    result = {}
+    for key, value in (thresholds or {}).items():
+        if key in EXTRA_THRESHOLDS:
+            name = key
+        else:
+            name = _canonical_severity(kind, key)
+            if name not in SEVERITIES[kind]:
+                raise AnsibleFilterError('unknown threshold %r; accepted: %s' % (
+                    key, ', '.join(SEVERITIES[kind] + list(EXTRA_THRESHOLDS))))
+        if name == 'reboot_required':
+            result[name] = bool(value) if value is not None else None
+        elif value is None:
+            result[name] = None
+        else:
+            try:
+                result[name] = int(value)
+            except (TypeError, ValueError):
+                raise AnsibleFilterError('threshold %s must be a number of findings or null, got %r' % (key, value))
+            if result[name] < 0:
+                raise AnsibleFilterError('threshold %s must not be negative' % key)
+    return result
+
+
+def _counts(kind, findings):
+    counts = dict((name, 0) for name in SEVERITIES[kind])
+    for finding in findings:
+        counts[finding['severity']] = counts.get(finding['severity'], 0) + 1
+    counts['exploitable'] = sum(1 for f in findings if f['exploitable'])
+    counts['total'] = len(findings)
+    return counts
+
+
+def _violations(thresholds, counts, reboot_required):
+    violations = []
+    for name, limit in thresholds.items():
+        if name == 'reboot_required':
+            if limit is False and reboot_required:
+                violations.append('a reboot is pending')
+        elif limit is not None and counts.get(name, 0) > limit:
+            violations.append('%d %s (at most %d allowed)' % (counts[name], name, limit))
+    return violations
+
+
+def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope='subject', catalogue=None,
+                  today=None, name=None):
+    """Evaluate findings against thresholds and an allow-list; see gate_evaluate.yml."""
+    if kind not in SEVERITIES:
+        raise AnsibleFilterError('kind must be one of %s, got %r' % (', '.join(sorted(SEVERITIES)), kind))
+    if scope not in ('subject', 'target', 'host', 'total'):
+        raise AnsibleFilterError("scope must be 'subject' (or 'target', 'host') or 'total', got %r" % (scope,))
+    scope = 'total' if scope == 'total' else 'subject'
+    today = _date(today, 'today') if today else datetime.date.today()
+    limits = _thresholds(kind, thresholds)
+    entries = _allow_list(allow_list, today)
+    if kind == 'cystack':
+        findings, subjects, notes, reboot = _cystack(data)
+    elif kind == 'cyberwatch':
+        findings, subjects, notes, reboot = _cyberwatch(data, catalogue)
+    else:
+        findings, subjects, notes, reboot = _generic(data)
+
+    open_findings, suppressed, false_positives, expired_hits = [], [], [], []
+    for finding in findings:
+        if finding['false_positive']:
+            false_positives.append(finding)
+            continue
+        entry = _allowance_for(finding, entries)
+        if entry is not None:
+            entry['matched'] += 1
+        if entry is not None and not entry['expired']:
+            suppressed.append(dict(finding, allowed_by={k: entry[k] for k in ('match', 'justification', 'expires')}))
+            continue
+        if entry is not None:
+            expired_hits.append(finding)
+        open_findings.append(finding)
+
+    per_subject = {}
+    for subject in subjects:
+        mine = [f for f in open_findings if f['subject'] == subject]
+        counts = _counts(kind, mine)
+        per_subject[subject] = {'counts': counts, 'reboot_required': subject in reboot,
+                                'violations': _violations(limits, counts, subject in reboot) if scope == 'subject'
+                                else []}
+        per_subject[subject]['passed'] = not per_subject[subject]['violations']
+    totals = _counts(kind, open_findings)
+    total_violations = _violations(limits, totals, bool(reboot)) if scope == 'total' else []
+    failed = sorted(s for s, r in per_subject.items() if not r['passed'])
+    passed = not total_violations and not failed
+    title = name or TITLES[kind][0]
+    expired = [{k: e[k] for k in ('match', 'justification', 'expires', 'subjects', 'matched')}
+               for e in entries if e['expired']]
+    unused = [{k: e[k] for k in ('match', 'justification', 'expires', 'subjects')}
+              for e in entries if not e['expired'] and not e['matched']]
+    message = '%s %s: %s' % (title, 'passed' if passed else 'FAILED', '; '.join(
+        (['total: ' + ', '.join(total_violations)] if total_violations else [])
+        + ['%s: %s' % (s, ', '.join(per_subject[s]['violations'])) for s in failed])
+        or '%d open finding(s) within the thresholds' % len(open_findings))
+    if expired:
+        message += ' (%d expired allow-list entr%s no longer suppress: %s)' % (
+            len(expired), 'y' if len(expired) == 1 else 'ies', ', '.join(e['match'] for e in expired))
+    return {
+        'name': title, 'kind': kind, 'scope': scope, 'passed': passed, 'message': message,
+        'evaluated_on': today.isoformat(), 'thresholds': limits, 'counts': totals, 'violations': total_violations,
+        'subjects': per_subject, 'failed_subjects': failed, 'findings': open_findings, 'suppressed': suppressed,
+        'false_positives': len(false_positives), 'expired_allowances': expired, 'unused_allowances': unused,
+        'reboot_required': reboot, 'notes': notes,
+    }
+
+
+# --- rendering ----------------------------------------------------------------------------------------------------
+
+def _cell(value):
+    return to_text(value).replace('|', '\\|').replace('\n', ' ')
+
+
+def _table(header, rows):
+    lines = ['| %s |' % ' | '.join(header), '|%s|' % '|'.join('---' for dummy in header)]
+    lines += ['| %s |' % ' | '.join(_cell(c) for c in row) for row in rows]
+    return lines
+
+
+def gate_report(summary, max_findings=50):
+    """Markdown rendering of a gate_evaluate summary; see gate_report.yml."""
+    if not isinstance(summary, dict) or 'subjects' not in summary:
+        raise AnsibleFilterError('gate_report expects the result of gate_evaluate')
+    kind = summary.get('kind', 'generic')
+    severities = [s for s in SEVERITIES.get(kind, SEVERITIES['generic'])
+                  if s != 'unknown' or summary['counts'].get('unknown')]
+    limits = summary['thresholds']
+    out = ['# %s: %s' % (summary['name'], 'PASSED' if summary['passed'] else 'FAILED'), '']
+    rules = ['%s <= %s' % (k, v) for k, v in limits.items() if v is not None and k != 'reboot_required']
+    if limits.get('reboot_required') is False:
+        rules.append('no pending reboot')
+    out.append('Evaluated on %s, %s. Thresholds (%s): %s. False positives excluded: %d.' % (
+        summary['evaluated_on'], 'per %s' % TITLES.get(kind, TITLES['generic'])[1].lower()
+        if summary['scope'] == 'subject' else 'over all %ss' % TITLES.get(kind, TITLES['generic'])[1].lower(),
+        'open findings', ', '.join(rules) or 'none', summary['false_positives']))
+    out += ['', summary['message'], '']
+    rows = [[s] + [r['counts'].get(sev, 0) for sev in severities] + [r['counts']['exploitable']]
+            + (['yes' if r['reboot_required'] else 'no'] if kind == 'cyberwatch' else [])
+            + ['pass' if r['passed'] else 'FAIL: ' + ', '.join(r['violations'])]
+            for s, r in sorted(summary['subjects'].items())]
+    rows.append(['**total**'] + [summary['counts'].get(sev, 0) for sev in severities]
+                + [summary['counts']['exploitable']] + ([len(summary['reboot_required'])] if kind == 'cyberwatch'
+                                                        else [])
+                + ['FAIL: ' + ', '.join(summary['violations']) if summary['violations'] else ''])
+    out += _table([TITLES.get(kind, TITLES['generic'])[1]] + severities + ['exploitable']
+                  + (['reboot'] if kind == 'cyberwatch' else []) + ['result'], rows)
+    order = dict((sev, i) for i, sev in enumerate(SEVERITIES.get(kind, SEVERITIES['generic'])))
+    findings = sorted(summary['findings'], key=lambda f: (order.get(f['severity'], 99), f['subject'], f['title']))
+    out += ['', '## Open findings (%d)' % len(findings), '']
+    if findings:
+        out += _table(['severity', TITLES.get(kind, TITLES['generic'])[1].lower(), 'finding', 'id', 'exploitable'],
+                      [[f['severity'], f['subject'], f['title'], f['id'], 'yes' if f['exploitable'] else '']
+                       for f in findings[:max_findings]])
+        if len(findings) > max_findings:
+            out.append('\n... and %d more in the JSON summary.' % (len(findings) - max_findings))
+    out += ['', '## Suppressed by the allow-list (%d)' % len(summary['suppressed']), '']
+    if summary['suppressed']:
+        out += _table(['finding', 'subject', 'justification', 'expires'],
+                      [[f['title'], f['subject'], f['allowed_by']['justification'], f['allowed_by']['expires']]
+                       for f in summary['suppressed']])
+    if summary['expired_allowances']:
+        out += ['', '## Expired allow-list entries (%d): they no longer suppress anything' %
+                len(summary['expired_allowances']), '']
+        out += _table(['match', 'justification', 'expired', 'findings now open'],
+                      [[e['match'], e['justification'], e['expires'], e['matched']]
+                       for e in summary['expired_allowances']])
+    if summary['unused_allowances']:
+        out += ['', '## Allow-list entries that matched nothing (%d)' % len(summary['unused_allowances']), '']
+        out += ['- %s (expires %s): %s' % (e['match'], e['expires'], e['justification'])
+                for e in summary['unused_allowances']]
+    if summary['notes']:
+        out += ['', '## Notes', ''] + ['- %s' % n for n in summary['notes']]
+    return '\n'.join(out) + '\n'
+
+
+class FilterModule(object):
+    """Gate filters."""
+
+    def filters(self):
+        return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report}

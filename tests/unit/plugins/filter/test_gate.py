@@ -1,0 +1,208 @@
+"""Unit tests of the gate filters (threshold evaluation, allow-list expiry, normalisation, Markdown)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import json
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.secops.vulnmgmt.plugins.filter.gate import FilterModule, gate_evaluate, gate_report
+
+TODAY = '2030-06-15'
+
+
+def vuln(vid, severity, name=None, false_positive=False):
+    return {'id': vid, 'severity': severity, 'name': name or 'vuln %s' % vid, 'false_positive': false_positive}
+
+
+def scan_result(address, vulns, reused=False):
+    return {'scan': {'id': 'scan-' + address, 'status': 'Stopped', 'target': {'id': 't', 'address': address}},
+            'reused': reused, 'vulnerabilities': vulns, 'item': address}
+
+
+SHOP = scan_result('https://shop.example.com', [vuln('a', 'High', 'SQL injection'), vuln('b', 'Medium'),
+                                               vuln('c', 'Medium', false_positive=True), vuln('d', 'Low')])
+BLOG = scan_result('https://blog.example.com', [vuln('e', 'Medium', 'Click-Jacking vulnerability')], reused=True)
+
+
+def allow(match, expires='2030-12-31', **extra):
+    return dict({'match': match, 'justification': 'accepted by the CISO', 'expires': expires}, **extra)
+
+
+def test_filters_are_registered():
+    assert set(FilterModule().filters()) == {'gate_evaluate', 'gate_report'}
+
+
+def test_cystack_counts_exclude_false_positives_and_pass_within_thresholds():
+    summary = gate_evaluate([SHOP, BLOG], {'High': 1, 'Medium': 1}, kind='cystack', today=TODAY)
+    assert summary['passed'] is True
+    assert summary['counts'] == {'High': 1, 'Medium': 2, 'Low': 1, 'Information': 0, 'exploitable': 0, 'total': 4}
+    assert summary['false_positives'] == 1
+    assert summary['subjects']['https://shop.example.com']['counts']['Medium'] == 1
+    assert summary['notes'][1] == 'https://blog.example.com: scan scan-https://blog.example.com (Stopped)'
+
+
+def test_threshold_exceeded_per_subject_names_the_subject_and_the_count():
+    summary = gate_evaluate([SHOP, BLOG], {'high': 0}, kind='cystack', today=TODAY)
+    assert summary['passed'] is False
+    assert summary['failed_subjects'] == ['https://shop.example.com']
+    assert summary['subjects']['https://shop.example.com']['violations'] == ['1 High (at most 0 allowed)']
+    assert summary['message'].startswith('CyStack scan gate FAILED: https://shop.example.com: 1 High')
+
+
+def test_total_scope_sums_subjects():
+    assert gate_evaluate([SHOP, BLOG], {'Medium': 1}, kind='cystack', scope='subject', today=TODAY)['passed']
+    summary = gate_evaluate([SHOP, BLOG], {'Medium': 1}, kind='cystack', scope='total', today=TODAY)
+    assert not summary['passed'] and summary['violations'] == ['2 Medium (at most 1 allowed)']
+    assert summary['failed_subjects'] == []
+
+
+def test_null_threshold_means_no_limit():
+    assert gate_evaluate([SHOP], {'High': None}, kind='cystack', today=TODAY)['passed']
+
+
+def test_allow_list_suppresses_by_title_or_id_case_insensitively_and_reports_justification():
+    summary = gate_evaluate([SHOP, BLOG], {'High': 0, 'Medium': 0}, [allow('sql INJECTION'), allow('B'),
+                                                                     allow('click-jacking vulnerability')],
+                            kind='cystack', today=TODAY)
+    assert summary['passed'] is True
+    assert sorted(f['id'] for f in summary['suppressed']) == ['a', 'b', 'e']
+    assert summary['suppressed'][0]['allowed_by'] == {'match': 'sql INJECTION', 'justification': 'accepted by the CISO',
+                                                      'expires': '2030-12-31'}
+
+
+def test_expired_entry_stops_suppressing_and_is_reported():
+    entries = [allow('SQL injection', expires='2030-06-14'), allow('b', expires=datetime.date(2030, 6, 15))]
+    summary = gate_evaluate([SHOP], {'High': 0}, entries, kind='cystack', today=TODAY)
+    assert summary['passed'] is False                     # the High finding is open again
+    assert [f['id'] for f in summary['suppressed']] == ['b']   # valid through its expiry day
+    assert summary['expired_allowances'] == [{'match': 'SQL injection', 'justification': 'accepted by the CISO',
+                                              'expires': '2030-06-14', 'subjects': [], 'matched': 1}]
+    assert 'expired allow-list entry no longer suppress: SQL injection' in summary['message']
+
+
+def test_subject_scoped_entry_only_applies_to_its_subjects():
+    entries = [allow('vuln b', subjects=['https://blog.example.com']), allow('e', subjects='https://blog.example.com')]
+    summary = gate_evaluate([SHOP, BLOG], {}, entries, kind='cystack', today=TODAY)
+    assert [f['id'] for f in summary['suppressed']] == ['e']
+    assert summary['unused_allowances'][0]['match'] == 'vuln b'
+
+
+@pytest.mark.parametrize('entry, message', [
+    ({'match': 'x', 'expires': '2030-01-01'}, 'missing justification'),
+    ({'match': 'x', 'justification': 'y'}, 'missing expires'),
+    ({'match': 'x', 'justification': 'y', 'expires': '31/12/2030'}, 'not a date in YYYY-MM-DD form'),
+    ({'match': 'x', 'justification': 'y', 'expires': '2030-01-01', 'until': 1}, 'unknown key(s) until'),
+    ('CVE-2021-44228', 'must be a dictionary'),
+])
+def test_malformed_allow_list_entries_fail_clearly(entry, message):
+    with pytest.raises(AnsibleFilterError, match='allow-list entry 1') as err:
+        gate_evaluate([SHOP], {}, [entry], kind='cystack', today=TODAY)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize('thresholds, message', [
+    ({'Critical': 0}, "unknown threshold 'Critical'"),
+    ({'High': 'many'}, 'must be a number of findings or null'),
+    ({'High': -1}, 'must not be negative'),
+])
+def test_bad_thresholds_fail(thresholds, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        gate_evaluate([SHOP], thresholds, kind='cystack', today=TODAY)
+
+
+def test_scan_without_wait_is_refused():
+    with pytest.raises(AnsibleFilterError, match='run it with wait=true'):
+        gate_evaluate({'scan': {'target': {'address': 'x'}}, 'changed': True}, kind='cystack')
+
+
+def test_bad_kind_and_scope_fail():
+    with pytest.raises(AnsibleFilterError, match='kind must be one of'):
+        gate_evaluate([], kind='nessus')
+    with pytest.raises(AnsibleFilterError, match='scope must be'):
+        gate_evaluate([], scope='everything')
+
+
+CATALOGUE = [{'cve_code': 'CVE-2021-44228', 'level': 'level_critical', 'exploitable': True},
+             {'cve_code': 'CVE-2020-0001', 'level': 'level_high', 'exploitable': False},
+             {'cve_code': 'CVE-2019-0002', 'level': 'level_low', 'exploitable': True}]
+
+
+def server(hostname, codes, reboot=False):
+    return {'id': 1, 'hostname': hostname, 'reboot_required': reboot,
+            'cve_announcements': [{'cve_code': c, 'ignored': False, 'fixed_at': None} for c in codes]
+            + [{'cve_code': 'CVE-2018-9999', 'ignored': True, 'fixed_at': None}]}
+
+
+def test_cyberwatch_levels_exploitability_and_reboot():
+    hosts = [{'subject': 'web-01', 'server': server('web-01.prod', ['CVE-2021-44228', 'CVE-2020-0001'])},
+             {'subject': 'db-01', 'server': server('db-01.prod', ['CVE-2019-0002', 'cve-2000-0404'], reboot=True)},
+             {'subject': 'new-01', 'server': None}]
+    summary = gate_evaluate(hosts, {'critical': 0, 'exploitable': 1, 'reboot_required': False}, kind='cyberwatch',
+                            catalogue=CATALOGUE, today=TODAY)
+    web, db = summary['subjects']['web-01'], summary['subjects']['db-01']
+    assert web['counts']['critical'] == 1 and web['counts']['high'] == 1 and web['counts']['exploitable'] == 1
+    assert web['violations'] == ['1 critical (at most 0 allowed)']
+    assert db['counts']['unknown'] == 1 and db['counts']['low'] == 1        # a CVE missing from the catalogue
+    assert db['violations'] == ['a reboot is pending']
+    assert summary['failed_subjects'] == ['db-01', 'web-01']
+    assert summary['subjects']['new-01']['passed'] is True
+    assert summary['notes'] == ['new-01: no matching Cyberwatch server']
+    assert summary['reboot_required'] == ['db-01']
+
+
+def test_cyberwatch_allow_list_by_cve_and_host():
+    hosts = [{'subject': 'web-01', 'server': server('web-01', ['CVE-2021-44228'])},
+             {'subject': 'web-02', 'server': server('web-02', ['CVE-2021-44228'])}]
+    summary = gate_evaluate(hosts, {'critical': 0}, [allow('cve-2021-44228', subjects=['WEB-01'])],
+                            kind='cyberwatch', catalogue=CATALOGUE, today=TODAY)
+    assert summary['failed_subjects'] == ['web-02']
+
+
+def test_bare_server_detail_uses_its_hostname():
+    summary = gate_evaluate(server('solo', ['CVE-2020-0001']), {'high': 0}, kind='cyberwatch', catalogue=CATALOGUE,
+                            today=TODAY)
+    assert summary['failed_subjects'] == ['solo']
+
+
+def test_generic_findings():
+    summary = gate_evaluate([{'subject': 'app', 'id': 'X-1', 'severity': 'HIGH', 'exploitable': True}],
+                            {'high': 0}, today=TODAY)
+    assert not summary['passed'] and summary['findings'][0]['title'] == 'X-1'
+
+
+def test_summary_is_json_serialisable_and_stable():
+    first = gate_evaluate([SHOP, BLOG], {'High': 0}, [allow('b'), allow('zzz')], kind='cystack', today=TODAY)
+    second = gate_evaluate([SHOP, BLOG], {'High': 0}, [allow('b'), allow('zzz')], kind='cystack', today=TODAY)
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_report_is_readable_markdown():
+    summary = gate_evaluate([SHOP, BLOG], {'High': 0, 'Medium': 5},
+                            [allow('b'), allow('SQL injection', expires='2030-01-01'), allow('unused')],
+                            kind='cystack', today=TODAY)
+    text = gate_report(summary)
+    assert text.startswith('# CyStack scan gate: FAILED\n')
+    assert 'Thresholds (open findings): High <= 0, Medium <= 5' in text
+    assert '| https://shop.example.com | 1 | 0 | 1 | 0 | 0 | FAIL: 1 High (at most 0 allowed) |' in text
+    assert '| High | https://shop.example.com | SQL injection | a |  |' in text
+    assert '## Suppressed by the allow-list (1)' in text
+    assert '## Expired allow-list entries (1)' in text
+    assert '- unused (expires 2030-12-31): accepted by the CISO' in text
+
+
+def test_report_for_cyberwatch_has_reboot_column_and_truncates():
+    hosts = [{'subject': 'web-01', 'server': server('web-01', ['CVE-2021-44228', 'CVE-2020-0001'], reboot=True)}]
+    text = gate_report(gate_evaluate(hosts, {'reboot_required': False}, kind='cyberwatch', catalogue=CATALOGUE,
+                                     today=TODAY), max_findings=1)
+    assert '| Host | critical | high | medium | low | exploitable | reboot | result |' in text
+    assert 'no pending reboot' in text and '... and 1 more in the JSON summary.' in text
+
+
+def test_report_rejects_other_input():
+    with pytest.raises(AnsibleFilterError):
+        gate_report({'passed': True})
