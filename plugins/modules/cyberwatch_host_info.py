@@ -66,7 +66,8 @@ hosts:
   returned: always
   type: list
   elements: dict
-  sample: [{"id": 7, "target": "192.0.2.1", "category": "other", "hostname": "router-dmz", "node_id": 2, "server_id": null}]
+  sample: [{"id": 7, "target": "192.0.2.1", "category": "other", "hostname": "router-dmz", "node_id": 2,
+            "server_id": null}]
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule

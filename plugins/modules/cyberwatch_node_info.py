@@ -66,7 +66,8 @@ nodes:
   returned: always
   type: list
   elements: dict
-  sample: [{"id": 1, "name": "master", "created_at": "2024-01-02T10:00:00.000+01:00", "updated_at": "2025-01-02T10:00:00.000+01:00"}]
+  sample: [{"id": 1, "name": "master", "created_at": "2024-01-02T10:00:00.000+01:00",
+            "updated_at": "2025-01-02T10:00:00.000+01:00"}]
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule

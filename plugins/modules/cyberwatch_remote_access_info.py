@@ -66,7 +66,8 @@ remote_accesses:
   returned: always
   type: list
   elements: dict
-  sample: [{"id": 42, "type": "CbwRam::RemoteAccess::Ssh::WithKey", "address": "db01.example.com", "port": 22, "is_valid": true, "last_error": null, "server_id": 7, "node_id": 1}]
+  sample: [{"id": 42, "type": "CbwRam::RemoteAccess::Ssh::WithKey", "address": "db01.example.com", "port": 22,
+            "is_valid": true, "last_error": null, "server_id": 7, "node_id": 1}]
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule

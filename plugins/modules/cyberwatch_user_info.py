@@ -77,7 +77,9 @@ users:
   returned: always
   type: list
   elements: dict
-  sample: [{"id": 1, "login": "admin@example.com", "email": "admin@example.com", "name": "Admin", "firstname": "Alice", "locale": "en", "auth_provider": "local_password", "description": "", "server_groups": []}]
+  sample: [{"id": 1, "login": "admin@example.com", "email": "admin@example.com", "name": "Admin",
+            "firstname": "Alice", "locale": "en", "auth_provider": "local_password", "description": "",
+            "server_groups": []}]
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
