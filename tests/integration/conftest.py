@@ -103,6 +103,15 @@ class Ansible:
 
 
 @pytest.fixture(scope='session')
+def collection_on_path(workdir):
+    """Make `ansible_collections.secops.vulnmgmt` importable, for tests that drive the clients directly."""
+    root = collections_root(workdir)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return root
+
+
+@pytest.fixture(scope='session')
 def ansible(simulator, workdir):
     return Ansible(simulator, workdir)
 

@@ -6,6 +6,7 @@ import time
 
 from fleet import PROFILES
 
+VIETNAM_OFFSET = 7 * 3600  # CyStack prints list times in its local time zone (Q15)
 SEVERITY_RANK = {"Information": 0, "Low": 1, "Medium": 2, "High": 3}
 SOLUTIONS = {"High": "Validate and escape every user input.", "Medium": "Configure the web server securely.",
              "Low": "Harden the HTTP response headers.", "Information": "No action needed."}
@@ -28,10 +29,10 @@ def scan_vuln_hrefs(store, scan):
 
 
 def scan_item(store, scan):
-    """Scan list item: no id (only href), start_time as a "%H:%M:%S %d/%m/%Y" UTC string."""
+    """Scan list item: no id (only href), start_time as a "%H:%M:%S %d/%m/%Y" string in Vietnam time (UTC+7)."""
     return {"status": scan["status"], "profile": PROFILES.get(scan["profile"], str(scan["profile"])),
             "vulnerabilities": len(scan_vuln_hrefs(store, scan)),
-            "start_time": time.strftime("%H:%M:%S %d/%m/%Y", time.gmtime(scan["start_time"])),
+            "start_time": time.strftime("%H:%M:%S %d/%m/%Y", time.gmtime(scan["start_time"] + VIETNAM_OFFSET)),
             "href": "/v1/scans/" + scan["id"], "target": _scan_target(store, scan)}
 
 

@@ -132,7 +132,7 @@ def _servers(rng, store, count):
         env = ENV_NAMES[sid % len(ENV_NAMES)]
         counters[(role, env)] = counters.get((role, env), 0) + 1
         num = counters[(role, env)]
-        hostname = ("%s-%02d.corp.example.com" % (role.upper(), num) if windows
+        hostname = ("%s-%02d.%s.corp.example.com" % (role.upper(), num, env) if windows
                     else "%s-%02d.%s.example.com" % (role, num, env))
         server = _server(rng, sid, hostname, windows, store, cve_codes, update_id)
         update_id += len(server["updates"])
