@@ -66,6 +66,7 @@ options:
   credential_id:
     description:
       - Id of a stored credential to use instead of O(login), O(password) and O(key).
+      - The API never returns it, so it is sent according to O(update_password) and masked in the diff.
     type: int
   node:
     description:
@@ -80,8 +81,8 @@ options:
     elements: str
   update_password:
     description:
-      - V(on_create) sends O(login), O(password), O(key), O(auth_password) and O(priv_password) only when the
-        remote access is created.
+      - V(on_create) sends O(login), O(password), O(key), O(auth_password), O(priv_password) and O(credential_id)
+        only when the remote access is created.
       - V(always) sends them on every run, so every run with one of them set reports a change.
     type: str
     choices: [on_create, always]
@@ -218,16 +219,16 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     CyberwatchBackend, Field, ResourceSpec, equal_casefold, reconcile,
 )
 
-SECRETS = ('login', 'password', 'key', 'auth_password', 'priv_password')
+# Never returned by the API: sent on create, and on update only with update_password=always.
+WRITE_ONLY = ('login', 'password', 'key', 'auth_password', 'priv_password', 'credential_id')
 
 SPEC = ResourceSpec('remote_access', fields=(
     Field('address', compare=equal_casefold),
     Field('type', to_api=lambda value, params: REMOTE_ACCESS_TYPES[value][0], required_on_create=True),
     Field('port', create_default=lambda params: params['type'] and REMOTE_ACCESS_TYPES[params['type']][1]),
-    Field('credential_id'),
     Field('node', api_name='node_id'),
     Field('groups', api_name='server_groups', to_api=lambda value, params: ', '.join(value), create_only=True),
-) + tuple(Field(name, write_only=True) for name in SECRETS))
+) + tuple(Field(name, write_only=True) for name in WRITE_ONLY))
 
 
 def main():

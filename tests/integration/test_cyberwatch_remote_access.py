@@ -51,9 +51,10 @@ def test_diff_masks_secrets_and_shows_only_the_changed_field(sim, ansible):
 
 
 def test_no_patch_when_nothing_changed(sim, ansible):
-    ansible.playbook([ra_task(**RA)])
+    ansible.playbook([ra_task(credential_id=5, **RA)])
     sim.clear_requests()
-    ansible.playbook([ra_task(node='master', port=22, test_deploy=True, **RA), assert_task('result is not changed')])
+    ansible.playbook([ra_task(node='master', port=22, test_deploy=True, credential_id=5, **RA),
+                      assert_task('result is not changed')])
     assert sim.writes() == []
 
 
