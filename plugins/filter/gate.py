@@ -335,8 +335,20 @@ def gate_report(summary, max_findings=50):
     return '\n'.join(out) + '\n'
 
 
+def cyberwatch_server_match(servers, names):
+    """The Cyberwatch server whose hostname or one of whose addresses is among names; see the .yml."""
+    wanted = [to_text(n).strip().lower() for n in ([names] if isinstance(names, string_types) else names or []) if n]
+    for name in wanted:     # the first name wins: the inventory hostname before ansible_host
+        for server in sorted(servers or [], key=lambda item: item.get('id') or 0):
+            hostname = to_text(server.get('hostname') or '').lower()
+            if name == hostname or name in [to_text(a).lower() for a in server.get('addresses') or []]:
+                return server
+    return None
+
+
 class FilterModule(object):
     """Gate filters."""
 
     def filters(self):
-        return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report}
+        return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report,
+                'cyberwatch_server_match': cyberwatch_server_match}

@@ -34,7 +34,7 @@ def allow(match, expires='2030-12-31', **extra):
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {'gate_evaluate', 'gate_report'}
+    assert set(FilterModule().filters()) == {'gate_evaluate', 'gate_report', 'cyberwatch_server_match'}
 
 
 def test_cystack_counts_exclude_false_positives_and_pass_within_thresholds():
@@ -206,3 +206,14 @@ def test_report_for_cyberwatch_has_reboot_column_and_truncates():
 def test_report_rejects_other_input():
     with pytest.raises(AnsibleFilterError):
         gate_report({'passed': True})
+
+
+def test_cyberwatch_server_match_by_hostname_then_address():
+    from ansible_collections.secops.vulnmgmt.plugins.filter.gate import cyberwatch_server_match
+    servers = [{'id': 9, 'hostname': 'WEB-01.prod.example.com', 'addresses': ['10.0.0.9']},
+               {'id': 3, 'hostname': 'web-01.prod.example.com', 'addresses': ['10.0.0.3']},
+               {'id': 4, 'hostname': 'db-01', 'addresses': ['10.0.0.4', '192.168.1.4']}]
+    assert cyberwatch_server_match(servers, ['web-01.prod.example.com'])['id'] == 3   # lowest id among duplicates
+    assert cyberwatch_server_match(servers, ['unknown', '192.168.1.4'])['id'] == 4
+    assert cyberwatch_server_match(servers, '10.0.0.9')['id'] == 9
+    assert cyberwatch_server_match(servers, ['nope', None]) is None
