@@ -21,6 +21,10 @@ sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
 from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'fleet: fleet-scale request budgets; run on the newest ansible-core only')
+
+
 def collections_root(tmp_root):
     """A directory containing ansible_collections/secops/vulnmgmt that points at this checkout."""
     if REPO.parent.name == 'secops' and REPO.parent.parent.name == 'ansible_collections':

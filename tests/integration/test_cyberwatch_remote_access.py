@@ -117,6 +117,7 @@ def test_secrets_never_printed_at_vvvv(sim, ansible):
         assert secret not in text
 
 
+@pytest.mark.fleet
 def test_no_op_of_100_remote_accesses_request_budget(sim, ansible):
     """A no-op run of 100 remote accesses only lists (per_page 100): at most 2 GETs per remote access."""
     task = {MODULE: {'address': 'bulk-{{ item }}.example.com', 'type': 'ssh_password', 'port': 22,

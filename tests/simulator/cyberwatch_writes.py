@@ -145,7 +145,7 @@ class Writes:
         if address is None or not str(address).strip():
             raise ApiError(422, "Validation failed: Address can't be blank")
         for rid, other in self.store.remote_accesses.items():
-            if rid != own_id and other["address"] == address:
+            if rid != own_id and other["address"].lower() == str(address).lower():  # case-insensitive collation
                 raise ApiError(422, "Validation failed: Address has already been taken")
         return address
 
