@@ -213,56 +213,31 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import REMOTE_ACCESS_TYPES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup, wait_test_deploy
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, ResourceSpec, equal_casefold, reconcile,
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import (
+    apply, check_remote_access, deployment_test, remote_access_options,
 )
-
-# Never returned by the API: sent on create, and on update only with update_password=always.
-WRITE_ONLY = ('login', 'password', 'key', 'auth_password', 'priv_password', 'credential_id')
-
-SPEC = ResourceSpec('remote_access', fields=(
-    Field('address', compare=equal_casefold),
-    Field('type', to_api=lambda value, params: REMOTE_ACCESS_TYPES[value][0], required_on_create=True),
-    Field('port', create_default=lambda params: params['type'] and REMOTE_ACCESS_TYPES[params['type']][1]),
-    Field('node', api_name='node_id'),
-    Field('groups', api_name='server_groups', to_api=lambda value, params: ', '.join(value), create_only=True),
-) + tuple(Field(name, write_only=True) for name in WRITE_ONLY))
 
 
 def main():
     module = CyberwatchModule(argument_spec=dict(
-        address=dict(type='str', required=True),
-        type=dict(type='str', choices=sorted(REMOTE_ACCESS_TYPES)),
-        port=dict(type='int'),
-        login=dict(type='str', no_log=False),
-        password=dict(type='str', no_log=True),
-        key=dict(type='str', no_log=True),
-        auth_password=dict(type='str', no_log=True),
-        priv_password=dict(type='str', no_log=True),
-        credential_id=dict(type='int'),
-        node=dict(type='str'),
-        groups=dict(type='list', elements='str'),
+        remote_access_options(),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
         test_deploy=dict(type='bool', default=False),
         test_deploy_timeout=dict(type='float', default=30.0),
         fail_on_invalid=dict(type='bool', default=False),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
     ))
-    if module.params['port'] is not None and not 1 <= module.params['port'] <= 65535:
-        module.fail_json(msg='port must be between 1 and 65535, got %s' % module.params['port'])
+    error = check_remote_access(module.params)
+    if error:
+        module.fail_json(msg=error)
 
     def run():
-        present = module.params['state'] == 'present'
-        params = dict(module.params, node=Lookup(module.client).node_id(module.params['node']) if present else None)
-        result = reconcile(module, SPEC, CyberwatchBackend(module.client, 'remote_access', params['address']),
-                           desired=SPEC.desired(params))
-        if result['changed'] and params['test_deploy'] and present and not module.check_mode:
-            obj = wait_test_deploy(module.client, result['remote_access']['id'], params['test_deploy_timeout'])
-            result.update(remote_access=SPEC.view(obj), is_valid=obj.get('is_valid'), last_error=obj.get('last_error'))
-            if params['fail_on_invalid'] and obj.get('is_valid') is False:
-                module.fail_json(msg='the deployment test of %s failed: %s' % (params['address'], obj.get('last_error')),
+        params = module.params
+        result = apply(module.client, Lookup(module.client), params, module.check_mode, params['update_password'])
+        if result['changed'] and params['test_deploy'] and params['state'] == 'present' and not module.check_mode:
+            deployment_test(module.client, result, params['test_deploy_timeout'])
+            if params['fail_on_invalid'] and result['is_valid'] is False:
+                module.fail_json(msg='the deployment test of %s failed: %s' % (params['address'], result['last_error']),
                                  **result)
         return result
 

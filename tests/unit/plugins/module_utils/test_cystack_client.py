@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import Reply
+from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     CyStackClient, id_from_href, none_strings, normalize_scan, normalize_target, normalize_vulnerability, parse_time,
