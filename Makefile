@@ -7,12 +7,12 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 CHECKS := $(PY) .ci/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units unit integration contract lint docs changelog build bench clean browser-deps ee
+.PHONY: help venv demo test sanity units unit integration contract lint docs changelog build bench clean browser-deps ee molecule
 
 help:
 	@echo "make demo         run the collection against the bundled simulator (sets everything up)"
 	@echo "make test         every check CI runs (sanity, unit on two ansible-cores, contract, integration, lint, docs, build)"
-	@echo "make sanity | unit | contract | integration | lint | docs | changelog | build | bench | ee"
+	@echo "make sanity | unit | contract | integration | lint | docs | changelog | build | bench | ee | molecule"
 	@echo "make docs         plugin docs lint + the HTML site in docs/build/html + the headless-Chromium test"
 
 # The virtualenvs are rebuilt when their pinned requirements change.
@@ -63,6 +63,10 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# Molecule scenarios of the roles (extensions/molecule/), against the simulator.
+molecule: $(VENV)/.stamp
+	$(CHECKS) molecule
 
 # Execution environment: stage meta/execution-environment.yml, ansible-builder create (and build if an engine runs).
 ee: $(VENV)/.stamp

@@ -79,9 +79,11 @@ STEPS = {
     # Stages meta/execution-environment.yml with a fresh tarball; `ansible-builder create` (+ build if an engine runs).
     'ee-create': lambda: run([VENV / 'python', REPO / '.ci' / 'ee_build.py', '--collection', COLLECTION,
                               '--stage', CACHE / 'ee']),
+    # Every extensions/molecule scenario (converge, idempotence, verify) against one simulator.
+    'molecule': lambda: run([VENV / 'python', 'extensions/molecule/run_scenarios.py'], cwd=COLLECTION),
 }
 ORDER = ['collection', 'sanity', 'units', 'unit-core2.16', 'contract', 'integration', 'integration-core2.16', 'lint',
-         'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create']
+         'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create', 'molecule']
 
 
 def main(names):

@@ -44,6 +44,7 @@ def main(names):
                     'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'PATH': '%s:%s' % (BIN, env.get('PATH', '')),
                     'ANSIBLE_LOCALHOST_WARNING': '0', 'ANSIBLE_NOCOLOR': '1', 'PY_COLORS': '0',
                     'MOLECULE_REPORT_DIR': str(Path(tmp) / 'reports'), 'HOME': env.get('HOME', tmp)})
+        Path(env['MOLECULE_REPORT_DIR']).mkdir()
         for name in names:
             sim.reset()
             started = time.time()
