@@ -1,0 +1,262 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_remote_accesses
+short_description: Declare a whole set of Cyberwatch remote accesses in one task
+version_added: 0.1.0
+description:
+  - Reconciles many remote accesses at once, with one listing of the server's remote accesses for the whole set
+    instead of one per item. Onboarding hundreds of hosts costs the listing plus one write per changed item,
+    and a run that changes nothing sends no write at all.
+  - Each item takes the options of M(secops.vulnmgmt.cyberwatch_remote_access) and is compared the same way:
+    only the options set in the item, write-only secrets per O(update_password).
+  - With O(purge=true), remote accesses on the server that are not in O(remote_accesses) are deleted.
+author:
+  - secops.vulnmgmt maintainers (@secops)
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+options:
+  remote_accesses:
+    description:
+      - The remote accesses, each identified by its O(remote_accesses[].address) (compared without case).
+      - An address may appear only once.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      address:
+        description:
+          - IP address or DNS name of the machine to scan.
+        type: str
+        required: true
+      type:
+        description:
+          - Connection type, required to create the remote access.
+        type: str
+        choices: [ssh_password, ssh_key, winrm_negotiate, snmp]
+      port:
+        description:
+          - Port between 1 and 65535; a create without it uses the default port of the type.
+        type: int
+      login:
+        description:
+          - Login. Write-only, sent according to O(update_password).
+        type: str
+      password:
+        description:
+          - Password. Write-only, sent according to O(update_password).
+        type: str
+      key:
+        description:
+          - OpenSSH private key (PEM text). Write-only, sent according to O(update_password).
+        type: str
+      auth_password:
+        description:
+          - SNMPv3 authentication password. Write-only, sent according to O(update_password).
+        type: str
+      priv_password:
+        description:
+          - SNMPv3 privacy password. Write-only, sent according to O(update_password).
+        type: str
+      credential_id:
+        description:
+          - Id of a stored credential. Never returned by the API, so sent according to O(update_password).
+        type: int
+      node:
+        description:
+          - Node (scanner) by id or name. Names are resolved with one request for the whole set.
+        type: str
+      groups:
+        description:
+          - Group names given to the discovered server; only sent on create.
+        type: list
+        elements: str
+      state:
+        description:
+          - V(present) or V(absent) for this item.
+        type: str
+        choices: [present, absent]
+        default: present
+  update_password:
+    description:
+      - V(on_create) sends the write-only fields only when an item is created; V(always) on every run.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  purge:
+    description:
+      - Delete the remote accesses of the server that are not listed in O(remote_accesses).
+    type: bool
+    default: false
+  test_deploy:
+    description:
+      - Run the deployment test of every created or changed item and wait for the results.
+    type: bool
+    default: false
+  test_deploy_timeout:
+    description:
+      - Seconds to wait for each deployment test result; after that its C(is_valid) is V(null).
+    type: float
+    default: 30
+attributes:
+  check_mode:
+    support: full
+    description: Predicts every change and sends no write. The deployment tests are not run.
+  diff_mode:
+    support: full
+    description: Shows, per address, the changed fields before and after; secrets are masked.
+  action_group:
+    support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
+    membership: [secops.vulnmgmt.cyberwatch]
+seealso:
+  - module: secops.vulnmgmt.cyberwatch_remote_access
+'''
+
+EXAMPLES = r'''
+- name: Make every host of the play scannable over SSH, with one listing for the whole play
+  secops.vulnmgmt.cyberwatch_remote_accesses:
+    remote_accesses: >-
+      {% set items = [] %}{% for host in ansible_play_hosts %}{{ items.append({
+          'address': hostvars[host].ansible_host | default(host), 'type': 'ssh_key',
+          'login': 'cyberwatch', 'key': vault_cyberwatch_ssh_key}) | default('', true) }}{% endfor %}{{ items }}
+  run_once: true
+  delegate_to: localhost
+
+- name: Declare the remote accesses kept in git
+  secops.vulnmgmt.cyberwatch_remote_accesses:
+    remote_accesses:
+      - address: web-01.example.com
+        type: ssh_key
+        login: cyberwatch
+        key: "{{ vault_cyberwatch_ssh_key }}"
+        node: scanner-dmz
+        groups: [production]
+      - address: 10.0.0.30
+        type: winrm_negotiate
+        login: CORP\cyberwatch
+        password: "{{ vault_winrm_password }}"
+      - address: old-01.example.com
+        state: absent
+    test_deploy: true
+  register: onboarding
+  delegate_to: localhost
+
+- name: Report the hosts Cyberwatch cannot reach
+  ansible.builtin.debug:
+    msg: "{{ onboarding.invalid }}"
+  when: onboarding.invalid | length > 0
+'''
+
+RETURN = r'''
+remote_accesses:
+  description: The declared remote accesses after the run (V(null) for deleted ones), in the order given.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": 12, "address": "web-01.example.com", "type": "CbwRam::RemoteAccess::Ssh::WithKey", "port": 22,
+            "is_valid": true, "last_error": null, "node_id": 2, "server_id": null}]
+results:
+  description: One entry per declared item and per purged remote access, saying what was done.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"address": "web-01.example.com", "action": "created", "changed": true},
+           {"address": "10.0.0.30", "action": "none", "changed": false}]
+invalid:
+  description: Addresses whose deployment test reported C(is_valid=false), with the server's error.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"address": "10.0.0.30", "last_error": "Net::SSH::ConnectionTimeout"}]
+diff:
+  description: Per address, the changed fields before and after.
+  returned: always
+  type: dict
+  sample: {"before": {"web-01.example.com": {"port": 22}}, "after": {"web-01.example.com": {"port": 2222}}}
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import (
+    apply, check_remote_access, deployment_test, remote_access_options,
+)
+
+
+def action_of(result, state):
+    if not result['changed']:
+        return 'none'
+    if state == 'absent':
+        return 'deleted'
+    return 'updated' if result['diff']['before'] else 'created'
+
+
+def check_before_writing(lookup, todo):
+    """Fail on what would stop the run half-way (unknown node, missing type for a create) before any write."""
+    for item, current, dummy in todo:
+        if (item.get('state') or 'present') != 'present':
+            continue
+        lookup.node_id(item.get('node'))  # ValueError naming the known nodes
+        if current is None and not item.get('type'):
+            raise ValueError('remote_accesses: type is required to create %s' % item['address'])
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        remote_accesses=dict(type='list', elements='dict', required=True, options=remote_access_options()),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+        purge=dict(type='bool', default=False),
+        test_deploy=dict(type='bool', default=False),
+        test_deploy_timeout=dict(type='float', default=30.0),
+    ))
+    items, seen = module.params['remote_accesses'], set()
+    for index, item in enumerate(items):
+        error = check_remote_access(item, where='remote_accesses[%d].' % index)
+        address = item['address'].strip().lower()
+        if address in seen:
+            error = 'remote_accesses[%d].address %s is declared twice' % (index, item['address'])
+        seen.add(address)
+        if error:
+            module.fail_json(msg=error)
+
+    def run():
+        client, lookup = module.client, Lookup(module.client)
+        existing = dict((ra['address'].strip().lower(), ra) for ra in lookup.all('remote_access'))
+        todo = [(item, existing.get(item['address'].strip().lower()), True) for item in items]
+        if module.params['purge']:
+            todo += [(dict(address=ra['address'], state='absent'), ra, False) for key, ra in sorted(existing.items())
+                     if key not in seen]
+        check_before_writing(lookup, todo)
+        out = dict(changed=False, remote_accesses=[], results=[], invalid=[], diff=dict(before={}, after={}))
+        for item, current, declared in todo:
+            params = dict((name, item.get(name)) for name in remote_access_options())
+            params['state'] = item.get('state') or 'present'
+            result = apply(client, lookup, params, module.check_mode, module.params['update_password'],
+                           current=current, found=True)
+            if result['changed'] and params['state'] == 'present' and module.params['test_deploy'] \
+                    and not module.check_mode:
+                deployment_test(client, result, module.params['test_deploy_timeout'])
+                if result['is_valid'] is False:
+                    out['invalid'].append(dict(address=params['address'], last_error=result['last_error']))
+            out['changed'] |= result['changed']
+            if declared:
+                out['remote_accesses'].append(result['remote_access'])
+            out['results'].append(dict(address=params['address'], changed=result['changed'],
+                                       action=action_of(result, params['state'])))
+            if result['changed']:
+                out['diff']['before'][params['address']] = result['diff']['before']
+                out['diff']['after'][params['address']] = result['diff']['after']
+        return out
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
