@@ -116,8 +116,8 @@ def test_check_mode_predicts_and_writes_nothing():
 
 def test_replace_field_deletes_then_creates_keeping_unset_fields():
     result, backend = run(dict(CURRENT), target='t2', password='p')
-    assert backend.writes() == [('delete', 1), ('create', {'name': 'a', 'color': '#AABBCC', 'port': 22, 'target': 't2',
-                                                          'node_id': 1, 'password': 'p'})]
+    created = {'name': 'a', 'color': '#AABBCC', 'port': 22, 'target': 't2', 'node_id': 1, 'password': 'p'}
+    assert backend.writes() == [('delete', 1), ('create', created)]
     assert result['replaced'] and result['diff']['before']['target'] == 't1'
     assert result['diff']['after']['password'] == MASK
     result, backend = run(dict(CURRENT), check=True, target='t2')
@@ -210,7 +210,9 @@ def test_wait_test_deploy_polls_until_a_result_or_timeout():
             return self.answers.pop(0)
 
     now = [0.0]
-    clock = lambda: now[0]  # noqa: E731
+
+    def clock():
+        return now[0]
 
     def sleep(seconds):
         now[0] += seconds
