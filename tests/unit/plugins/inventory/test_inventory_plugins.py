@@ -11,6 +11,7 @@ from ansible_collections.secops.vulnmgmt.plugins.inventory import cyberwatch, cy
 
 from ansible.inventory.data import InventoryData  # noqa: I100  pylint: disable=wrong-import-order
 from ansible.parsing.dataloader import DataLoader  # pylint: disable=wrong-import-order
+from ansible.template import Templar  # pylint: disable=wrong-import-order
 
 try:
     from ansible.template import trust_as_template
@@ -81,6 +82,8 @@ def make(module, defaults, **options):
     plugin.get_option = values.get
     plugin.loader = DataLoader()
     plugin.inventory = InventoryData()
+    if not hasattr(plugin, 'templar'):  # ansible-core < 2.19 creates it in parse()
+        plugin.templar = Templar(loader=plugin.loader)
     plugin._vars = {}
     return plugin
 
