@@ -15,8 +15,8 @@ description:
   - Reconciles many remote accesses at once, with one listing of the server's remote accesses for the whole set
     instead of one per item. Onboarding hundreds of hosts costs the listing plus one write per changed item,
     and a run that changes nothing sends no write at all.
-  - Each item takes the options of M(secops.vulnmgmt.cyberwatch_remote_access) and is compared the same way:
-    only the options set in the item, write-only secrets per O(update_password).
+  - Each item takes the options of M(secops.vulnmgmt.cyberwatch_remote_access) and is compared the same way, on
+    the options set in the item only, with write-only secrets sent per O(update_password).
   - With O(purge=true), remote accesses on the server that are not in O(remote_accesses) are deleted.
 author:
   - secops.vulnmgmt maintainers (@secops)
