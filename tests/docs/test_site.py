@@ -45,8 +45,9 @@ def test_index_renders_with_navigation(site, browser):
     dom = browser(site / 'index.html', '--dump-dom')
     assert '<title>' in dom and 'secops.vulnmgmt' in dom
     assert 'wy-nav-side' in dom                          # the Ansible theme's side navigation
-    assert 'cystack_scan_module.html' in dom             # module pages are reachable from the index
-    assert 'user_guide.html' in dom                      # and so is the user guide
+    assert 'collections/secops/vulnmgmt/index.html' in dom   # the collection (and its plugin pages) is reachable
+    assert 'collections/index_module.html' in dom            # the module index
+    assert 'user_guide.html' in dom                          # the user guide
 
 
 def test_module_page_has_its_options_table(site, browser):
@@ -54,7 +55,8 @@ def test_module_page_has_its_options_table(site, browser):
     assert 'secops.vulnmgmt.cystack_scan module' in dom
     table = dom.split('ansible-option-table', 1)[1]
     for option in ('max_age', 'wait_timeout', 'api_key', 'validate_certs'):
-        assert 'ansible-option-title"><strong>%s</strong>' % option in table, option
+        anchor = 'id="ansible-collections-secops-vulnmgmt-cystack-scan-module-parameter-%s"' % option.replace('_', '-')
+        assert anchor in table, option
     assert 'Return Values' in dom
 
 
