@@ -20,6 +20,14 @@ STEPS = [
      ['ansible', 'localhost', '-m', 'secops.vulnmgmt.cyberwatch_ping'], False),
     ('Declare groups: first run creates them', ['ansible-playbook', DEMO / 'playbooks' / 'groups.yml'], False),
     ('Declare groups again: nothing changes', ['ansible-playbook', DEMO / 'playbooks' / 'groups.yml'], False),
+    ('Onboard a static fleet (SSH key, SSH password, WinRM) with the cyberwatch_onboard role; one host is unreachable',
+     ['ansible-playbook', '-i', DEMO / 'inventory' / 'fleet.yml', DEMO / 'playbooks' / 'onboard.yml'], False),
+    ('Onboard again: nothing changes, no write',
+     ['ansible-playbook', '-i', DEMO / 'inventory' / 'fleet.yml', DEMO / 'playbooks' / 'onboard.yml'], False),
+    ('Build the inventory from Cyberwatch: vulnerability groups (reboot required, vulnerable, patch_now)',
+     ['ansible-inventory', '-i', DEMO / 'inventory' / 'demo.cyberwatch.yml', '--graph', 'patch_now'], False),
+    ('CyStack scan gate: scan three targets, fail on purpose with a readable summary',
+     ['ansible-playbook', DEMO / 'playbooks' / 'scan_gate.yml'], True),
 ]
 
 
@@ -40,7 +48,7 @@ def main():
         env.update({'ANSIBLE_COLLECTIONS_PATH': collections_root(tmp), 'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
                     'ANSIBLE_LOCALHOST_WARNING': '0', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
                     'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(Path(tmp) / 'cache'),
-                    'DEMO_SIM_URL': sim.url})
+                    'DEMO_SIM_URL': sim.url, 'DEMO_REPORT_DIR': str(Path(tmp) / 'reports')})
         print('Simulator up at %s (TLS, private CA): 200 Cyberwatch servers, 15 CyStack targets (seed 7)\n' % sim.url)
         failures = 0
         for number, (title, cmd, expect_failure) in enumerate(STEPS, 1):

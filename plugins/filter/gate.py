@@ -308,16 +308,16 @@ def gate_report(summary, max_findings=50):
                   + (['reboot'] if kind == 'cyberwatch' else []) + ['result'], rows)
     order = dict((sev, i) for i, sev in enumerate(SEVERITIES.get(kind, SEVERITIES['generic'])))
     findings = sorted(summary['findings'], key=lambda f: (order.get(f['severity'], 99), f['subject'], f['title']))
-    out += ['', '## Open findings (%d)' % len(findings), '']
+    out += ['', '## Open findings (%d)' % len(findings)]
     if findings:
-        out += _table(['severity', TITLES.get(kind, TITLES['generic'])[1].lower(), 'finding', 'id', 'exploitable'],
+        out += [''] + _table(['severity', TITLES.get(kind, TITLES['generic'])[1].lower(), 'finding', 'id', 'exploitable'],
                       [[f['severity'], f['subject'], f['title'], f['id'], 'yes' if f['exploitable'] else '']
                        for f in findings[:max_findings]])
         if len(findings) > max_findings:
             out.append('\n... and %d more in the JSON summary.' % (len(findings) - max_findings))
-    out += ['', '## Suppressed by the allow-list (%d)' % len(summary['suppressed']), '']
+    out += ['', '## Suppressed by the allow-list (%d)' % len(summary['suppressed'])]
     if summary['suppressed']:
-        out += _table(['finding', 'subject', 'justification', 'expires'],
+        out += [''] + _table(['finding', 'subject', 'justification', 'expires'],
                       [[f['title'], f['subject'], f['allowed_by']['justification'], f['allowed_by']['expires']]
                        for f in summary['suppressed']])
     if summary['expired_allowances']:
