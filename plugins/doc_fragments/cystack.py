@@ -49,6 +49,11 @@ options:
       - If not set, the environment variable E(CYSTACK_MAX_RETRIES) is used.
     type: int
     default: 3
+attributes:
+  action_group:
+    support: full
+    description: Use C(module_defaults) with this action group to set the connection options once.
+    membership: [secops.vulnmgmt.cystack]
 notes:
   - 'Runs on the controller: use C(delegate_to: localhost) or a play on C(localhost).'
   - All the options above can be set once per play with C(module_defaults) and the

@@ -20,6 +20,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
+  - secops.vulnmgmt.attributes.INFO
 options:
   cve_code:
     description:
@@ -43,17 +44,6 @@ options:
     description:
       - Only the CVEs of this product, for example V(openssl).
     type: str
-attributes:
-  check_mode:
-    support: full
-    description: The module never changes anything.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is nothing to diff.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

@@ -18,6 +18,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
+  - secops.vulnmgmt.attributes.STATE
 options:
   name:
     description:
@@ -39,17 +40,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-attributes:
-  check_mode:
-    support: full
-    description: Predicts the change and sends no write.
-  diff_mode:
-    support: full
-    description: Shows the changed fields before and after.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

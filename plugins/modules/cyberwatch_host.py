@@ -56,10 +56,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the changed fields before and after (the whole host when it is replaced).
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

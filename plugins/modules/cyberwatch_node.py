@@ -46,10 +46,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the deleted node.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

@@ -18,17 +18,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
-attributes:
-  check_mode:
-    support: full
-    description: The module never changes anything.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is nothing to diff.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
+  - secops.vulnmgmt.attributes.INFO
 '''
 
 EXAMPLES = r'''

@@ -115,10 +115,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the changed fields before and after; secrets are masked.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

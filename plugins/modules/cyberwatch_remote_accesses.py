@@ -112,10 +112,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows, per address, the changed fields before and after; secrets are masked.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 seealso:
   - module: secops.vulnmgmt.cyberwatch_remote_access
 '''

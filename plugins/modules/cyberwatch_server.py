@@ -74,10 +74,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the changed fields and CVEs before and after.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

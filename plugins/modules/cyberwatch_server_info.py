@@ -22,6 +22,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
+  - secops.vulnmgmt.attributes.INFO
 options:
   id:
     description:
@@ -57,17 +58,6 @@ options:
       - How many details are fetched at the same time, between 1 and 32.
     type: int
     default: 8
-attributes:
-  check_mode:
-    support: full
-    description: The module never changes anything.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is nothing to diff.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cyberwatch]
 '''
 
 EXAMPLES = r'''

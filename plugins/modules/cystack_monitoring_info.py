@@ -19,6 +19,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
+  - secops.vulnmgmt.attributes.INFO
 options:
   target:
     description:
@@ -35,17 +36,6 @@ options:
       - How many targets are read in parallel without O(target).
     type: int
     default: 4
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cystack]
 '''
 
 EXAMPLES = r'''

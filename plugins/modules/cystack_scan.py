@@ -139,10 +139,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the launched scan's parameters, the status change of a stop, or the deleted scan.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cystack]
 notes:
   - The scan id is taken from the C(Location) header of the launch, because CyStack scans carry no id field.
 '''

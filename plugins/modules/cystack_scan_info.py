@@ -21,6 +21,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
+  - secops.vulnmgmt.attributes.INFO
 options:
   id:
     description:
@@ -51,17 +52,6 @@ options:
       - How many requests run in parallel with O(vulnerabilities=true).
     type: int
     default: 4
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cystack]
 '''
 
 EXAMPLES = r'''

@@ -18,6 +18,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cystack
+  - secops.vulnmgmt.attributes.INFO
 options:
   target:
     description:
@@ -33,17 +34,6 @@ options:
     description:
       - Sort order on the server, for example V(target), V(-target) or V(verification,target).
     type: str
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
-  action_group:
-    support: full
-    description: Use C(module_defaults) with this action group to set the connection options once.
-    membership: [secops.vulnmgmt.cystack]
 '''
 
 EXAMPLES = r'''
