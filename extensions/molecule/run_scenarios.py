@@ -54,8 +54,8 @@ def main(names):
                   flush=True)
             if code:
                 failed.append(name)
-    print('molecule: %d scenario(s) passed, %d failed%s' % (len(names) - len(failed), len(failed),
-                                                             (': ' + ' '.join(failed)) if failed else ''))
+    listing = (': ' + ' '.join(failed)) if failed else ''
+    print('molecule: %d scenario(s) passed, %d failed%s' % (len(names) - len(failed), len(failed), listing))
     return 1 if failed else 0
 
 

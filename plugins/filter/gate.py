@@ -310,16 +310,17 @@ def gate_report(summary, max_findings=50):
     findings = sorted(summary['findings'], key=lambda f: (order.get(f['severity'], 99), f['subject'], f['title']))
     out += ['', '## Open findings (%d)' % len(findings)]
     if findings:
-        out += [''] + _table(['severity', TITLES.get(kind, TITLES['generic'])[1].lower(), 'finding', 'id', 'exploitable'],
-                      [[f['severity'], f['subject'], f['title'], f['id'], 'yes' if f['exploitable'] else '']
-                       for f in findings[:max_findings]])
+        rows = [[f['severity'], f['subject'], f['title'], f['id'], 'yes' if f['exploitable'] else '']
+                for f in findings[:max_findings]]
+        out += [''] + _table(['severity', TITLES.get(kind, TITLES['generic'])[1].lower(), 'finding', 'id',
+                              'exploitable'], rows)
         if len(findings) > max_findings:
             out.append('\n... and %d more in the JSON summary.' % (len(findings) - max_findings))
     out += ['', '## Suppressed by the allow-list (%d)' % len(summary['suppressed'])]
     if summary['suppressed']:
-        out += [''] + _table(['finding', 'subject', 'justification', 'expires'],
-                      [[f['title'], f['subject'], f['allowed_by']['justification'], f['allowed_by']['expires']]
-                       for f in summary['suppressed']])
+        rows = [[f['title'], f['subject'], f['allowed_by']['justification'], f['allowed_by']['expires']]
+                for f in summary['suppressed']]
+        out += [''] + _table(['finding', 'subject', 'justification', 'expires'], rows)
     if summary['expired_allowances']:
         out += ['', '## Expired allow-list entries (%d): they no longer suppress anything' %
                 len(summary['expired_allowances']), '']

@@ -24,8 +24,8 @@ def scan_result(address, vulns, reused=False):
             'reused': reused, 'vulnerabilities': vulns, 'item': address}
 
 
-SHOP = scan_result('https://shop.example.com', [vuln('a', 'High', 'SQL injection'), vuln('b', 'Medium'),
-                                               vuln('c', 'Medium', false_positive=True), vuln('d', 'Low')])
+SHOP = scan_result('https://shop.example.com', [
+    vuln('a', 'High', 'SQL injection'), vuln('b', 'Medium'), vuln('c', 'Medium', false_positive=True), vuln('d', 'Low')])
 BLOG = scan_result('https://blog.example.com', [vuln('e', 'Medium', 'Click-Jacking vulnerability')], reused=True)
 
 
