@@ -120,9 +120,12 @@ def test_secrets_never_printed_at_vvvv(sim, ansible):
 @pytest.mark.fleet
 def test_no_op_of_100_remote_accesses_request_budget(sim, ansible):
     """A no-op run of 100 remote accesses only lists (per_page 100): at most 2 GETs per remote access."""
-    task = {MODULE: {'address': 'bulk-{{ item }}.example.com', 'type': 'ssh_password', 'port': 22,
-                     'login': 'scan', 'password': PASSWORD, 'node': 1}, 'loop': '{{ range(100) | list }}'}
-    ansible.playbook([task])
+    item = {'address': 'bulk-{{ item }}.example.com', 'type': 'ssh_password', 'port': 22, 'login': 'scan',
+            'password': PASSWORD, 'node': 1}
+    task = {MODULE: item, 'loop': '{{ range(100) | list }}'}
+    # Create them in one task (cyberwatch_remote_accesses), then measure the per-item module's no-op loop.
+    ansible.playbook([{'secops.vulnmgmt.cyberwatch_remote_accesses': {'remote_accesses': [
+        dict(item, address='bulk-%d.example.com' % n) for n in range(100)]}}])
     sim.clear_requests()
     out = ansible.playbook([task])
     assert 'changed=0' in out.stdout
