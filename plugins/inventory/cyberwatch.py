@@ -117,7 +117,7 @@ EXAMPLES = r'''
 # inventory/prod.cyberwatch.yml; credentials from CYBERWATCH_API_URL, CYBERWATCH_API_KEY, CYBERWATCH_SECRET_KEY
 plugin: secops.vulnmgmt.cyberwatch
 
-# ---
+---
 # Only the active servers of group 3, short names, with CVE counts, groups per OS and environment
 plugin: secops.vulnmgmt.cyberwatch
 api_url: https://cyberwatch.example.com
@@ -142,7 +142,7 @@ groups:
 compose:
   ansible_user: "'Administrator' if cyberwatch_os.type == 'Os::Windows' else 'ansible'"
 
-# ---
+---
 # Cache the API answers for an hour (ansible-inventory --flush-cache refetches)
 plugin: secops.vulnmgmt.cyberwatch
 cache: true

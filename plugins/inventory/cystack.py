@@ -76,7 +76,7 @@ EXAMPLES = r'''
 # inventory/web.cystack.yml; the API key comes from CYSTACK_API_KEY
 plugin: secops.vulnmgmt.cystack
 
-# ---
+---
 # Scan state and open findings, with a group of the verified targets that have high findings
 plugin: secops.vulnmgmt.cystack
 api_key: "{{ lookup('ansible.builtin.env', 'MY_CYSTACK_TOKEN') }}"
