@@ -21,6 +21,17 @@ sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
 from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
+# Every test that takes `routes` and `auth` runs on each route set and auth method. The oldest-core CI leg sets
+# VULNMGMT_CONNECTION_MATRIX=default: the matrix exercises client code, which does not depend on ansible-core.
+CONNECTION_MATRIX = [('current', 'hmac'), ('legacy', 'hmac'), ('current', 'basic')]
+
+
+def pytest_generate_tests(metafunc):
+    if {'routes', 'auth'} <= set(metafunc.fixturenames):
+        full = os.environ.get('VULNMGMT_CONNECTION_MATRIX', 'full') == 'full'
+        metafunc.parametrize('routes,auth', CONNECTION_MATRIX if full else CONNECTION_MATRIX[:1])
+
+
 def pytest_configure(config):
     config.addinivalue_line('markers', 'fleet: fleet-scale request budgets; run on the newest ansible-core only')
 

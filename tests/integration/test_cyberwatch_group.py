@@ -9,7 +9,6 @@ def group_task(**params):
     return {'secops.vulnmgmt.cyberwatch_group': params, 'register': 'result'}
 
 
-@pytest.mark.parametrize('routes,auth', [('current', 'hmac'), ('legacy', 'hmac'), ('current', 'basic')])
 def test_life_cycle(sim, ansible, routes, auth):
     ansible.target('cyberwatch_group', env={'CYBERWATCH_API_ROUTES': routes, 'CYBERWATCH_AUTH_METHOD': auth})
     prefix = '/api/v3/assets/groups' if routes == 'current' else '/api/v3/groups'

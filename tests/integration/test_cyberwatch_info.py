@@ -7,7 +7,6 @@ def task(module, **params):
     return {'secops.vulnmgmt.cyberwatch_%s' % module: params, 'register': 'result'}
 
 
-@pytest.mark.parametrize('routes,auth', [('current', 'hmac'), ('legacy', 'hmac'), ('current', 'basic')])
 def test_every_info_module(sim, ansible, routes, auth):
     ansible.target('cyberwatch_info', env={'CYBERWATCH_API_ROUTES': routes, 'CYBERWATCH_AUTH_METHOD': auth})
     assert sim.writes() == []

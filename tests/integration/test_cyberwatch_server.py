@@ -13,7 +13,6 @@ def assert_task(*that):
     return {'assert': {'that': list(that)}}
 
 
-@pytest.mark.parametrize('routes,auth', [('current', 'hmac'), ('legacy', 'hmac'), ('current', 'basic')])
 def test_life_cycle(sim, ansible, routes, auth):
     ansible.target('cyberwatch_server', env={'CYBERWATCH_API_ROUTES': routes, 'CYBERWATCH_AUTH_METHOD': auth})
     prefix = '/api/v3/vulnerabilities/servers' if routes == 'current' else '/api/v3/servers'
