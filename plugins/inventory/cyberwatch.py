@@ -143,7 +143,7 @@ compose:
   ansible_user: "'Administrator' if cyberwatch_os.type == 'Os::Windows' else 'ansible'"
 
 ---
-# Cache the API answers for an hour (ansible-inventory --flush-cache refetches)
+# Cache the API answers for an hour; --flush-cache refetches (on ansible-core 2.16 only ansible-playbook has it)
 plugin: secops.vulnmgmt.cyberwatch
 cache: true
 cache_plugin: ansible.builtin.jsonfile

@@ -5,6 +5,7 @@ applied as a role by a generated playbook, with `sim_url` (the simulator's root 
 credentials injected as environment variables, exactly as AWX injects them.
 """
 
+import functools
 import json
 import os
 import subprocess
@@ -114,7 +115,21 @@ class Ansible:
         """Write an inventory source file and run ansible-inventory on it; returns the CompletedProcess."""
         path = self.workdir / filename
         path.write_text(source_text)
-        return self.run('ansible-inventory', ['-i', path] + list(args), env=env, check=check)
+        args = list(args)
+        if '--flush-cache' in args and not self.inventory_can_flush:
+            # ansible-core < 2.17: only ansible-playbook has --flush-cache; an empty play on the source refreshes it.
+            args.remove('--flush-cache')
+            self.run('ansible-playbook', ['-i', path, '--flush-cache', self._empty_play()], env=env)
+        return self.run('ansible-inventory', ['-i', path] + args, env=env, check=check)
+
+    @functools.cached_property
+    def inventory_can_flush(self):
+        return '--flush-cache' in self.run('ansible-inventory', ['--help']).stdout
+
+    def _empty_play(self):
+        path = self.workdir / 'empty-play.yml'
+        path.write_text(json.dumps([{'hosts': 'all', 'gather_facts': False, 'tasks': []}]))
+        return path
 
 
 @pytest.fixture(scope='session')
