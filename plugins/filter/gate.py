@@ -256,8 +256,9 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
         + ['%s: %s' % (s, ', '.join(per_subject[s]['violations'])) for s in failed])
         or '%d open finding(s) within the thresholds' % len(open_findings))
     if expired:
-        message += ' (%d expired allow-list entr%s no longer suppress: %s)' % (
-            len(expired), 'y' if len(expired) == 1 else 'ies', ', '.join(e['match'] for e in expired))
+        message += ' (%d expired allow-list %s no longer suppress%s: %s)' % (
+            len(expired), 'entry' if len(expired) == 1 else 'entries', 'es' if len(expired) == 1 else '',
+            ', '.join(e['match'] for e in expired))
     return {
         'name': title, 'kind': kind, 'scope': scope, 'passed': passed, 'message': message,
         'evaluated_on': today.isoformat(), 'thresholds': limits, 'counts': totals, 'violations': total_violations,

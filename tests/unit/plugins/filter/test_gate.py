@@ -82,7 +82,7 @@ def test_expired_entry_stops_suppressing_and_is_reported():
     assert [f['id'] for f in summary['suppressed']] == ['b']   # valid through its expiry day
     assert summary['expired_allowances'] == [{'match': 'SQL injection', 'justification': 'accepted by the CISO',
                                               'expires': '2030-06-14', 'subjects': [], 'matched': 1}]
-    assert 'expired allow-list entry no longer suppress: SQL injection' in summary['message']
+    assert 'expired allow-list entry no longer suppresses: SQL injection' in summary['message']
 
 
 def test_subject_scoped_entry_only_applies_to_its_subjects():
