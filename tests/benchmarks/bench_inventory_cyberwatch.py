@@ -8,6 +8,8 @@ Prints one JSON document:
 - parse: InventoryModule.parse in this process (fetch + hosts + groups), its ratio to the floor, request count and
   tracemalloc peak;
 - process: the whole `ansible-inventory --list` process (interpreter start, plugin loading, JSON output);
+- core_floor: the same `ansible-inventory --list` on a static file holding the plugin's output (same hosts, vars and
+  groups, no API): what ansible-core itself costs for that many hosts, so process - core_floor is the plugin's share;
 - details: details=true on a 400-server simulator with 20 ms latency per detail request, 8 workers vs 1.
 """
 
@@ -87,13 +89,24 @@ def write_source(tmp, name, **options):
     return str(path)
 
 
-def run_process(sim, source_path, env):
+def run_process(source_path, env):
+    """(seconds, hosts, parsed --list output) of one ansible-inventory process."""
     start = time.perf_counter()
     proc = subprocess.run([str(Path(sys.executable).parent / 'ansible-inventory'), '-i', source_path, '--list'],
                           env=env, capture_output=True, text=True, check=True)
     elapsed = time.perf_counter() - start
-    hosts = len(json.loads(proc.stdout)['_meta']['hostvars'])
-    return elapsed, hosts
+    listed = json.loads(proc.stdout)
+    return elapsed, len(listed['_meta']['hostvars']), listed
+
+
+def static_copy(tmp, listed):
+    """A static YAML-plugin inventory (JSON is YAML) with the hosts, vars and groups of a --list output."""
+    hostvars = listed['_meta']['hostvars']
+    groups = dict((name, {'hosts': dict.fromkeys(entry.get('hosts', ()))}) for name, entry in listed.items()
+                  if name not in ('_meta', 'all') and entry.get('hosts'))
+    path = Path(tmp) / 'static.json'
+    path.write_text(json.dumps({'all': {'hosts': hostvars, 'children': groups}}))
+    return str(path)
 
 
 def main():
@@ -111,7 +124,7 @@ def main():
         os.environ.update(sim.env())
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=root, ANSIBLE_INVENTORY_UNPARSED_FAILED='True')
         source = write_source(tmp, 'bench', page_size=args.page_size)
-        floors, parses, processes = [], [], []
+        floors, parses, processes, core_floors = [], [], [], []
         parse_in_process(source)  # warm-up: imports and the simulator's first renders
         for dummy in range(args.repeat):
             sim.clear_requests()
@@ -122,11 +135,12 @@ def main():
             parses.append(seconds)
             parse_requests = len(sim.requests())
             sim.clear_requests()
-            seconds, process_hosts = run_process(sim, source, env)
+            seconds, process_hosts, listed = run_process(source, env)
             processes.append(seconds)
             process_requests = len(sim.requests())
+            core_floors.append(run_process(static_copy(tmp, listed), env)[0])
         dummy_seconds, dummy_hosts, peak = parse_in_process(source, trace=True)
-        floor_s, parse_s, process_s = (statistics.median(v) for v in (floors, parses, processes))
+        floor_s, parse_s, process_s, core_s = (statistics.median(v) for v in (floors, parses, processes, core_floors))
         result.update({
             'floor': {'seconds': round(floor_s, 3), 'servers': count, 'requests': floor_requests},
             'parse': {'seconds': round(parse_s, 3), 'hosts': hosts, 'requests': parse_requests,
@@ -135,6 +149,8 @@ def main():
             'process': {'seconds': round(process_s, 3), 'hosts': process_hosts, 'requests': process_requests,
                         'ratio_to_floor': round(process_s / floor_s, 2),
                         'max_rss_mib': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)},
+            'core_floor': {'seconds': round(core_s, 3), 'plugin_share_seconds': round(process_s - core_s, 3),
+                           'process_ratio_to_core_floor': round(process_s / core_s, 2)},
             'bench_process_max_rss_mib': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         })
 
