@@ -106,6 +106,13 @@ class Ansible:
         path.write_text(json.dumps(play))
         return self.run('ansible-playbook', ['-i', 'localhost,', path] + list(extra_args), env=env, check=check)
 
+    def fails(self, tasks, message, extra_args=(), env=None):
+        """Run tasks that must fail with message in the output; returns the CompletedProcess."""
+        proc = self.playbook(tasks, extra_args, env=env, check=False)
+        assert proc.returncode != 0, proc.stdout[-3000:]
+        assert message in proc.stdout, proc.stdout[-3000:]
+        return proc
+
     def target(self, role, extra_args=(), extra_vars=None, env=None, check=True):
         """Apply tests/integration/targets/<role> as a role."""
         tasks = [{'name': 'Run target %s' % role, 'ansible.builtin.include_role': {'name': role}}]

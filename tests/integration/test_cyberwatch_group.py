@@ -46,9 +46,7 @@ def test_diff_output_shows_only_the_changed_field(sim, ansible):
     ({'name': 'x', 'state': 'gone'}, 'value of state must be one of: present, absent'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):
-    out = ansible.playbook([group_task(**params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([group_task(**params)], message)
     assert sim.requests() == []
 
 

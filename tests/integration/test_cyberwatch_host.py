@@ -47,9 +47,7 @@ def test_diff_output(sim, ansible):
     ({'target': 'x', 'state': 'gone'}, 'value of state must be one of: present, absent'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):
-    out = ansible.playbook([host_task(**params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([host_task(**params)], message)
     assert sim.requests() == []
 
 

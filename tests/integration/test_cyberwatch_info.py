@@ -49,9 +49,7 @@ def test_detail_errors_propagate(sim, ansible):
     ('user_info', {'id': 1, 'login': 'x'}, 'parameters are mutually exclusive: id|login'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, module, params, message):
-    out = ansible.playbook([task(module, **params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([task(module, **params)], message)
     assert sim.requests() == []
 
 

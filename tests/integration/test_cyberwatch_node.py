@@ -32,9 +32,7 @@ def test_check_mode_predicts_and_sends_no_write(sim, ansible):
     ({'name': 'a', 'id': 1}, 'parameters are mutually exclusive: name|id'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):
-    out = ansible.playbook([node_task(**params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([node_task(**params)], message)
     assert sim.requests() == []
 
 
@@ -43,9 +41,7 @@ def test_bad_input_fails_before_any_request(sim, ansible, params, message):
     ('nowhere', "node 'nowhere': not found; known: master (id 1), scanner-dmz (id 2), scanner-eu (id 3)"),
 ])
 def test_bad_transfer_target_fails_before_any_write(sim, ansible, transfer_to, message):
-    out = ansible.playbook([node_task(name='scanner-eu', transfer_to=transfer_to, state='absent')], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([node_task(name='scanner-eu', transfer_to=transfer_to, state='absent')], message)
     assert sim.writes() == []
 
 

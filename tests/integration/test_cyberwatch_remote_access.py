@@ -65,9 +65,7 @@ def test_no_patch_when_nothing_changed(sim, ansible):
     (dict(RA, update_password='sometimes'), 'value of update_password must be one of: on_create, always'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):
-    out = ansible.playbook([ra_task(**params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([ra_task(**params)], message)
     assert sim.requests() == []
 
 

@@ -67,8 +67,7 @@ def test_purge_deletes_what_is_not_declared(sim, ansible):
     ([{'address': 'a.example.com', 'type': 'telnet'}], 'value of type must be one of'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, items, message):
-    out = ansible.playbook([task(items)], check=False)
-    assert out.returncode != 0 and message in out.stdout
+    ansible.fails([task(items)], message)
     assert sim.requests() == []
 
 
@@ -77,8 +76,7 @@ def test_bad_input_fails_before_any_request(sim, ansible, items, message):
     ([{'address': 'new.example.com', 'type': 'snmp', 'node': 'no-such-node'}], "node 'no-such-node': not found"),
 ])
 def test_a_doomed_item_fails_before_any_write(sim, ansible, items, message):
-    out = ansible.playbook([task(declared(2) + items)], check=False)
-    assert out.returncode != 0 and message in out.stdout
+    ansible.fails([task(declared(2) + items)], message)
     assert sim.writes() == []
 
 

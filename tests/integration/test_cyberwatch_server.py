@@ -64,9 +64,7 @@ def test_ambiguous_hostname_lists_the_candidates(sim, ansible):
     ({'id': 1, 'category': 'toaster'}, 'value of category must be one of: server, desktop'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):
-    out = ansible.playbook([server_task(**params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([server_task(**params)], message)
     assert sim.requests() == []
 
 

@@ -76,9 +76,7 @@ def test_monitoring_check_mode_and_diff(sim, ansible):
     ('cystack_vulnerability_info', {'id': UNKNOWN, 'scan_id': UNKNOWN}, 'mutually exclusive'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, module, params, message):
-    out = ansible.playbook([task(module, **params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([task(module, **params)], message)
     assert sim.requests() == []
 
 

@@ -129,9 +129,7 @@ def test_unknown_target_fails_after_reading_targets_only(sim, ansible):
     ({'target': CYSTACK_NET, 'profile': 5, 'notifications': ['x']}, "notifications"),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):
-    out = ansible.playbook([scan_task(**params)], check=False)
-    assert out.returncode != 0
-    assert message in out.stdout
+    ansible.fails([scan_task(**params)], message)
     assert sim.requests() == []
 
 
