@@ -148,6 +148,22 @@ def collection_on_path(workdir):
     return root
 
 
+@pytest.fixture
+def cyberwatch_api(sim, collection_on_path):
+    """The collection's own Cyberwatch client on the simulator, for reference reads and set-up writes."""
+    del collection_on_path
+    from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
+    return CyberwatchClient(sim.cyberwatch['api_url'], sim.cyberwatch['api_key'], sim.cyberwatch['secret_key'])
+
+
+@pytest.fixture
+def cystack_api(sim, collection_on_path):
+    """The collection's own CyStack client on the simulator."""
+    del collection_on_path
+    from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient
+    return CyStackClient(sim.cystack['api_key'], api_url=sim.cystack['api_url'])
+
+
 @pytest.fixture(scope='session')
 def ansible(simulator, workdir):
     return Ansible(simulator, workdir)

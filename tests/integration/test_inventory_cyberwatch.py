@@ -6,7 +6,7 @@ import re
 import pytest
 
 from test_inventory_support import (
-    AWX_ENV, FAIL_ENV, Inventory, api_requests, assert_failed_cleanly, cyberwatch_client, cyberwatch_servers, run_list,
+    AWX_ENV, FAIL_ENV, Inventory, api_requests, assert_failed_cleanly, cyberwatch_servers, run_list,
 )
 
 SERVERS = '/api/v3/vulnerabilities/servers'
@@ -17,8 +17,8 @@ def inventory(ansible, name='cbw', **kwargs):
 
 
 @pytest.fixture
-def servers(sim, workdir):
-    return cyberwatch_servers(sim, workdir)
+def servers(sim, cyberwatch_api):
+    return cyberwatch_servers(sim, cyberwatch_api)
 
 
 def expected_name(server, servers):
@@ -253,8 +253,8 @@ def test_file_name_must_match(sim, ansible):
     assert sim.requests() == []
 
 
-def test_sanitised_group_names(sim, ansible, workdir):
-    group = cyberwatch_client(sim, workdir).create('group', {'name': 'Web Servers (EU)', 'description': ''})
+def test_sanitised_group_names(sim, ansible, cyberwatch_api):
+    group = cyberwatch_api.create('group', {'name': 'Web Servers (EU)', 'description': ''})
     sim.control('POST', '/_sim/cyberwatch/servers', {'hostname': 'odd.example.com', 'groups': [group['id']]})
     inv = inventory(ansible)
     assert inv.group('cyberwatch_group_web_servers_eu') == {'odd.example.com'}

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from test_inventory_support import AWX_ENV, FAIL_ENV, Inventory, assert_failed_cleanly, cystack_client, run_list
+from test_inventory_support import AWX_ENV, FAIL_ENV, Inventory, assert_failed_cleanly, run_list
 
 
 def inventory(ansible, name='cys', **kwargs):
@@ -13,8 +13,8 @@ def inventory(ansible, name='cys', **kwargs):
 
 
 @pytest.fixture
-def api(sim, workdir):
-    client = cystack_client(sim, workdir)
+def api(sim, cystack_api):
+    client = cystack_api
     for scan in client.scans():  # finish the seeded running scan now: its findings must not appear mid-test
         if scan['status'] != 'Stopped':
             sim.control('POST', '/_sim/cystack/scans/%s/advance' % scan['id'], {'to': 'Stopped'})

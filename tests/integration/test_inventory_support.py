@@ -71,31 +71,8 @@ def assert_failed_cleanly(proc, *fragments):
     assert '_meta' not in proc.stdout and 'hostvars' not in proc.stdout
 
 
-def collection_import(workdir):
-    """Make ansible_collections.secops.vulnmgmt importable (for reference API reads in the tests)."""
-    import sys
-    from conftest import collections_root  # pylint: disable=import-outside-toplevel
-    root = collections_root(workdir)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-
-
-def cyberwatch_client(sim, workdir):
-    """The collection's own client, for reference reads and set-up writes."""
-    collection_import(workdir)
-    from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient  # noqa: E501 pylint: disable=import-outside-toplevel
-    info = sim.cyberwatch
-    return CyberwatchClient(info['api_url'], info['api_key'], info['secret_key'])
-
-
-def cyberwatch_servers(sim, workdir):
+def cyberwatch_servers(sim, client):
     """Every server as the API lists it (reference data); the log is cleared afterwards."""
-    servers = cyberwatch_client(sim, workdir).list('server', per_page=500)
+    servers = client.list('server', per_page=500)
     sim.clear_requests()
     return dict((s['id'], s) for s in servers)
-
-
-def cystack_client(sim, workdir):
-    collection_import(workdir)
-    from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient  # noqa: E501 pylint: disable=import-outside-toplevel
-    return CyStackClient(sim.cystack['api_key'], api_url=sim.cystack['api_url'])
