@@ -156,7 +156,8 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cyberwatch_client
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, fetch_all, sanitize
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, sanitize
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 
 SERVER_FILTERS = RESOURCES['server'].filters
 # Client-side check of each server-side filter on a listed server.
@@ -212,7 +213,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             # Detail lists carry CVE codes, not levels: one listing of the active CVEs maps them.
             cves = client.list('cve_announcement', {'active': True}, per_page)
             payload['cve_levels'] = dict((c.get('cve_code'), c.get('level')) for c in cves)
-            payload['details'] = fetch_all(
+            payload['details'] = concurrent_map(
                 lambda server: client.request('GET', client.path('servers', server['id'])),
                 servers, self.get_option('max_workers'))
         return payload

@@ -8,9 +8,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 
 
 def is_id(value):
@@ -128,10 +128,7 @@ def info_module(module, resource, plural, key_option=None, filters=None, check=N
 
 def details(client, resource, items, max_workers):
     """The detail of each item, fetched with bounded concurrency, in the same order; errors propagate."""
-    if not items:
-        return []
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(items)))) as pool:
-        return list(pool.map(lambda item: client.get(resource, item['id']) or item, items))
+    return concurrent_map(lambda item: client.get(resource, item['id']) or item, items, max_workers)
 
 
 def apply_server_cves(module, server, result):

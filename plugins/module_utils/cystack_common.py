@@ -10,9 +10,9 @@ __metaclass__ = type
 
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES, id_from_href
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 
 ACTIVE_STATUSES = ('Queued', 'Running')
 FINISHED_STATUS = 'Stopped'
@@ -68,27 +68,18 @@ def scan_body(target_id, params):
     return body
 
 
-def bounded_map(func, items, max_workers):
-    """[func(item) for item in items], with at most max_workers requests in flight; order kept."""
-    items = list(items)
-    if len(items) <= 1 or max_workers <= 1:
-        return [func(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
-        return list(pool.map(func, items))
-
-
 def scan_vulnerabilities(client, scan, max_workers=4):
     """Detail of every vulnerability of a scan detail (from its vuln_href), fetched concurrently."""
     ids = scan.get('vulnerability_ids') or [id_from_href(h) for h in scan.get('vuln_href') or []]
-    found = bounded_map(lambda vid: client.vulnerability(vid, missing_ok=False), ids, max_workers)
+    found = concurrent_map(lambda vid: client.vulnerability(vid, missing_ok=False), ids, max_workers)
     return [v for v in found if v is not None]
 
 
 def expand_scans(client, scans, max_workers=4):
     """Each scan in detail, with the detail of its vulnerabilities and their counts (bounded concurrency)."""
-    details = bounded_map(lambda s: dict(s, **client.scan(s['id'], missing_ok=False)), scans, max_workers)
+    details = concurrent_map(lambda s: dict(s, **client.scan(s['id'], missing_ok=False)), scans, max_workers)
     ids = [vid for scan in details for vid in scan.get('vulnerability_ids') or []]
-    found = dict(zip(ids, bounded_map(client.vulnerability, ids, max_workers)))
+    found = dict(zip(ids, concurrent_map(client.vulnerability, ids, max_workers)))
     for scan in details:
         report = vulnerability_report([found[v] for v in scan.get('vulnerability_ids') or [] if found.get(v)])
         scan.update(vulnerability_details=report.pop('vulnerabilities'), **report)

@@ -15,7 +15,6 @@ __metaclass__ = type
 import hashlib
 import json
 import re
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
@@ -30,26 +29,6 @@ def sanitize(name):
 
 def has_template(value):
     return isinstance(value, str) and ('{{' in value or '{%' in value)
-
-
-def fetch_all(func, items, max_workers):
-    """[func(item) for item in items] on at most max_workers threads, in input order.
-
-    The first exception cancels what has not started and is raised: a failed item fails the whole call.
-    """
-    items = list(items)
-    if max_workers <= 1 or len(items) <= 1:
-        return [func(item) for item in items]
-    executor = ThreadPoolExecutor(max_workers=max_workers)
-    try:
-        futures = [executor.submit(func, item) for item in items]
-        done, dummy = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in futures:
-            if future in done and future.exception() is not None:
-                raise future.exception()
-        return [future.result() for future in futures]
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def resolve_duplicates(candidates, policy, warn):

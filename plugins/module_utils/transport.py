@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import json
 import warnings
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 try:
     import requests
@@ -147,10 +148,6 @@ class HttpClient:
     def __repr__(self):
         return '%s(base_url=%r)' % (type(self).__name__, self.base_url)
 
-    @property
-    def insecure_http(self):
-        return self.base_url.lower().startswith('http://')
-
     def url(self, path):
         """Absolute URL of an API path; full URLs pass through unchanged."""
         if path.startswith(('http://', 'https://')):
@@ -223,11 +220,28 @@ class HttpClient:
                            body=_redact_body(body, self._secrets), request_id=request_id)
         return response.status_code, body, response.headers, response
 
-    def close(self):
-        self.session.close()
-
 
 def _redact_body(body, secrets):
     if isinstance(body, (dict, list)):
         return json.loads(redact(json.dumps(body), secrets))
     return redact(body, secrets)
+
+
+def concurrent_map(func, items, max_workers):
+    """[func(item) for item in items] on at most max_workers threads (requests in flight), in input order.
+
+    The first exception cancels what has not started and is raised: a failed item fails the whole call.
+    """
+    items = list(items)
+    if max_workers <= 1 or len(items) <= 1:
+        return [func(item) for item in items]
+    executor = ThreadPoolExecutor(max_workers=max_workers)
+    try:
+        futures = [executor.submit(func, item) for item in items]
+        done, dummy = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            if future in done and future.exception() is not None:
+                raise future.exception()
+        return [future.result() for future in futures]
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -129,8 +129,9 @@ monitoring:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (
-    bounded_map, check_positive, monitoring_report, resolve_target,
+    check_positive, monitoring_report, resolve_target,
 )
 
 
@@ -146,7 +147,7 @@ def main():
     def action():
         client = module.client
         targets = [resolve_target(client, params['target'])] if params['target'] else client.targets()
-        items = bounded_map(lambda t: monitoring_report(client, t, params['checks']), targets, params['max_workers'])
+        items = concurrent_map(lambda t: monitoring_report(client, t, params['checks']), targets, params['max_workers'])
         return dict(changed=False, monitoring=items)
 
     module.run(action)

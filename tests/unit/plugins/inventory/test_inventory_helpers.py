@@ -1,12 +1,10 @@
-"""module_utils/inventory.py: names, duplicates, bounded concurrency (no network)."""
+"""module_utils/inventory.py: names and duplicates (no network)."""
 
-import threading
-import time
 
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
-    fetch_all, has_template, resolve_duplicates, sanitize,
+    has_template, resolve_duplicates, sanitize,
 )
 
 
@@ -50,39 +48,3 @@ def test_duplicates_suffix_never_collides():
 def test_unknown_policy():
     with pytest.raises(ValueError, match='duplicate_hostnames must be one of suffix, skip, error'):
         resolve_duplicates([], 'rename', None)
-
-
-def test_fetch_all_keeps_order_and_bounds_concurrency():
-    lock = threading.Lock()
-    state = {'running': 0, 'peak': 0}
-
-    def work(item):
-        with lock:
-            state['running'] += 1
-            state['peak'] = max(state['peak'], state['running'])
-        time.sleep(0.01)
-        with lock:
-            state['running'] -= 1
-        return item * 2
-
-    assert fetch_all(work, range(40), 4) == [i * 2 for i in range(40)]
-    assert 2 <= state['peak'] <= 4
-
-
-def test_fetch_all_raises_the_first_failure_and_stops():
-    calls = []
-
-    def work(item):
-        calls.append(item)
-        if item == 3:
-            raise RuntimeError('detail 3 failed')
-        time.sleep(0.01)
-        return item
-
-    with pytest.raises(RuntimeError, match='detail 3 failed'):
-        fetch_all(work, range(200), 2)
-    assert len(calls) < 200  # what had not started was cancelled
-
-
-def test_fetch_all_sequential():
-    assert fetch_all(lambda i: i + 1, [1, 2], 1) == [2, 3]

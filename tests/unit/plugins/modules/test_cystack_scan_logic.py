@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (
-    ScanTimeout, bounded_map, monitoring_statistics, parse_duration, recent_scan, resolve_target, scan_body,
+    ScanTimeout, monitoring_statistics, parse_duration, recent_scan, resolve_target, scan_body,
     severity_counts, vulnerability_report, wait_for_scan,
 )
 
@@ -113,8 +113,3 @@ def test_monitoring_statistics():
     assert stats == {'checks': 3, 'up_checks': 2, 'down_checks': 1, 'uptime_ratio': 0.6667,
                      'mean_response_time': 1.0, 'last_check_epoch': 900, 'last_is_up': False}
     assert monitoring_statistics([])['uptime_ratio'] is None
-
-
-def test_bounded_map_keeps_order():
-    assert bounded_map(lambda x: x * 2, range(20), 4) == [x * 2 for x in range(20)]
-    assert bounded_map(lambda x: x, [], 4) == []
