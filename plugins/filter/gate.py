@@ -14,8 +14,10 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
 
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES as CYSTACK_SEVERITIES
+
 SEVERITIES = {
-    'cystack': ['High', 'Medium', 'Low', 'Information'],
+    'cystack': list(CYSTACK_SEVERITIES),
     'cyberwatch': ['critical', 'high', 'medium', 'low', 'unknown'],
     'generic': ['critical', 'high', 'medium', 'low', 'info', 'unknown'],
 }

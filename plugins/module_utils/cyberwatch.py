@@ -60,14 +60,13 @@ ROUTES = {
 class Resource:
     """What the API offers for one kind of object: where it lives and how it is identified and written."""
 
-    def __init__(self, name, collection, key, update_method='PATCH', write_only=(), immutable=(), filters=(),
+    def __init__(self, name, collection, key, update_method='PATCH', write_only=(), filters=(),
                  key_casefold=False):
         self.name = name                    # singular, as modules return it: 'remote_access'
         self.collection = collection        # route table key: 'remote_accesses'
         self.key = key                      # natural key field: unique on the server
         self.update_method = update_method  # the verb the server accepts for updates
         self.write_only = tuple(write_only)  # accepted on write, never returned
-        self.immutable = tuple(immutable)   # ignored by the server on update
         self.filters = tuple(filters)       # server-side list filters the API honours
         self.key_casefold = key_casefold    # DNS names and addresses compare case-insensitively
 
@@ -76,7 +75,7 @@ RESOURCES = dict((r.name, r) for r in (
     Resource('remote_access', 'remote_accesses', key='address', key_casefold=True,
              write_only=('login', 'password', 'key', 'auth_password', 'priv_password')),
     Resource('group', 'groups', key='name', update_method='PUT'),
-    Resource('host', 'hosts', key='target', update_method='PUT', immutable=('target',), key_casefold=True),
+    Resource('host', 'hosts', key='target', update_method='PUT', key_casefold=True),
     Resource('server', 'servers', key='hostname', key_casefold=True,
              filters=('hostname', 'group_id', 'reboot_required', 'communication_failed', 'active')),
     Resource('node', 'nodes', key='name'),

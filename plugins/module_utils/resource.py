@@ -184,7 +184,7 @@ class Reconciler:
             raise ValueError('%s is required to create a %s: %s' % (
                 ' and '.join(missing), self.spec.name, getattr(self.backend, 'describe', lambda: 'new one')()))
         obj = self.backend.create(body) if not self.check_mode else self._predict({}, body)
-        return self._result(True, obj, before, self.spec.masked(self._visible(body, create=True)))
+        return self._result(True, obj, before, self.spec.masked(body))
 
     def _replace(self, current, body):
         """Delete then create: for objects whose changed field the server cannot update.
@@ -217,13 +217,6 @@ class Reconciler:
         if not self.check_mode:
             self.backend.delete(current)
         return self._result(True, None, self.spec.masked(self.spec.view(current)), {})
-
-    def _visible(self, desired, create):
-        return dict((k, v) for k, v in desired.items() if create or not self._is_create_only(k))
-
-    def _is_create_only(self, api_name):
-        field = self.spec.field(api_name)
-        return field is not None and field.create_only
 
     def _predict(self, current, changes):
         """What the server would return in check mode: current with the changes, secrets left out."""

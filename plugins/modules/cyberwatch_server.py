@@ -20,6 +20,7 @@ author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
+  - secops.vulnmgmt.attributes.STATE
 options:
   id:
     description:
@@ -68,9 +69,6 @@ options:
     choices: [present, absent]
     default: present
 attributes:
-  check_mode:
-    support: full
-    description: Predicts the change and sends no write.
   diff_mode:
     support: full
     description: Shows the changed fields and CVEs before and after.

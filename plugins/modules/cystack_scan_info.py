@@ -134,6 +134,7 @@ scans:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SCAN_STATUSES
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import check_positive, expand_scans
 
 
@@ -142,7 +143,7 @@ def main():
         id=dict(type='str'),
         q=dict(type='str'),
         ordering=dict(type='str'),
-        status=dict(type='str', choices=['Queued', 'Running', 'Stopping', 'Stopped']),
+        status=dict(type='str', choices=list(SCAN_STATUSES)),
         vulnerabilities=dict(type='bool', default=False),
         max_workers=dict(type='int', default=4),
     ), mutually_exclusive=[('id', 'q'), ('id', 'ordering'), ('id', 'status')])
