@@ -12,7 +12,7 @@ DEMO = REPO / 'demo'
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
 
-from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from launcher import Simulator, collections_root  # noqa: E402  pylint: disable=wrong-import-position
 
 # (title, command, whether a failure is the expected outcome)
 STEPS = [
@@ -29,15 +29,6 @@ STEPS = [
     ('CyStack scan gate: scan three targets, fail on purpose with a readable summary',
      ['ansible-playbook', DEMO / 'playbooks' / 'scan_gate.yml'], True),
 ]
-
-
-def collections_root(tmp):
-    if REPO.parent.name == 'secops' and REPO.parent.parent.name == 'ansible_collections':
-        return str(REPO.parent.parent.parent)
-    link = Path(tmp) / 'ansible_collections' / 'secops' / 'vulnmgmt'
-    link.parent.mkdir(parents=True)
-    link.symlink_to(REPO)
-    return tmp
 
 
 def main():

@@ -17,6 +17,9 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
+
+from launcher import collections_root  # noqa: E402  pylint: disable=wrong-import-position
 SPHINX = REPO / 'docs' / 'sphinx'
 BUILD = REPO / 'docs' / 'build'
 BIN = Path(sys.executable).parent
@@ -30,16 +33,6 @@ LABELS = [  # the ansible-core labels antsibull-docs' templates link to: (name, 
     ('collections_keyword', 'collections_guide/collections_using_playbooks.html#collections-keyword',
      'Simplifying module names with the collections keyword'),
 ]
-
-
-def collections_root(tmp):
-    """A directory containing ansible_collections/secops/vulnmgmt that resolves to this checkout."""
-    if REPO.parent.name == 'secops' and REPO.parent.parent.name == 'ansible_collections':
-        return str(REPO.parents[2])
-    link = Path(tmp) / 'ansible_collections' / 'secops' / 'vulnmgmt'
-    link.parent.mkdir(parents=True)
-    link.symlink_to(REPO)
-    return tmp
 
 
 def ansible_inventory(path):

@@ -17,16 +17,7 @@ SCENARIOS = sorted(p.parent.name for p in (REPO / 'extensions' / 'molecule').glo
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
 
-from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
-
-
-def collections_root(tmp):
-    if REPO.parent.name == 'secops' and REPO.parent.parent.name == 'ansible_collections':
-        return str(REPO.parents[2])
-    link = Path(tmp) / 'ansible_collections' / 'secops' / 'vulnmgmt'
-    link.parent.mkdir(parents=True)
-    link.symlink_to(REPO)
-    return tmp
+from launcher import Simulator, collections_root  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main(names):

@@ -30,18 +30,17 @@ import requests
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
-from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from launcher import Simulator, collections_root  # noqa: E402  pylint: disable=wrong-import-position
 
 SERVERS = '/api/v3/vulnerabilities/servers'
 
 
 def collection_root(tmp):
-    link = Path(tmp) / 'ansible_collections' / 'secops' / 'vulnmgmt'
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(REPO)
+    """collections_root(tmp), with the collection loader installed in this process as the ansible CLIs do."""
+    root = collections_root(tmp)
     from ansible.plugins.loader import init_plugin_loader  # pylint: disable=import-outside-toplevel
-    init_plugin_loader([str(tmp)])  # the collection loader, as the ansible CLIs install it
-    return str(tmp)
+    init_plugin_loader([root])
+    return root
 
 
 def floor(sim, per_page):

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 TARGETS = REPO / 'tests' / 'integration' / 'targets'
 sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
 
-from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from launcher import Simulator, collections_root  # noqa: E402  pylint: disable=wrong-import-position
 
 
 # Every test that takes `routes` and `auth` runs on each route set and auth method. The oldest-core CI leg sets
@@ -35,17 +35,6 @@ def pytest_generate_tests(metafunc):
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'fleet: fleet-scale request budgets; run on the newest ansible-core only')
-
-
-def collections_root(tmp_root):
-    """A directory containing ansible_collections/secops/vulnmgmt that points at this checkout."""
-    if REPO.parent.name == 'secops' and REPO.parent.parent.name == 'ansible_collections':
-        return str(REPO.parent.parent.parent)
-    link = Path(tmp_root) / 'ansible_collections' / 'secops' / 'vulnmgmt'
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(REPO)
-    return str(tmp_root)
 
 
 @pytest.fixture(scope='session')

@@ -15,7 +15,22 @@ import urllib.request
 from pathlib import Path
 
 SERVE = Path(__file__).resolve().parent / "serve.py"
+REPO = SERVE.parents[2]
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def collections_root(tmp):
+    """A directory containing ansible_collections/secops/vulnmgmt that resolves to this checkout.
+
+    The checkout itself when it already sits in such a tree (CI's copy), else a symlink made under tmp.
+    """
+    if REPO.parent.name == "secops" and REPO.parent.parent.name == "ansible_collections":
+        return str(REPO.parents[2])
+    link = Path(tmp) / "ansible_collections" / "secops" / "vulnmgmt"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(REPO)
+    return str(tmp)
 
 
 class Simulator:
