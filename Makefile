@@ -1,37 +1,44 @@
 # secops.vulnmgmt — every entry point. From a fresh clone: `make demo` and `make test` set up everything they need.
-PYTHON ?= python3.11
+# Three ansible-cores are tested: 2.21 on Python 3.12 (.venv: the newest, with every tool), 2.19 and 2.16 on Python
+# 3.11. .ci/find-python finds each interpreter by path (pyenv shims refuse inactive versions); override with
+# PYTHON_312=/path/to/python3.12 or PYTHON_311=...
+FIND_PYTHON := .ci/find-python
 VENV := .venv
-VENV_OLDEST := .venv-core216
+VENV_219 := .venv-core219
+VENV_216 := .venv-core216
 PY := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 CHECKS := $(PY) .ci/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units unit integration contract lint docs changelog build bench clean browser-deps ee molecule
+.PHONY: help venv demo test sanity units unit integration contract coverage lint docs changelog build bench clean browser-deps ee molecule
 
 help:
 	@echo "make demo         run the collection against the bundled simulator (sets everything up)"
-	@echo "make test         every check CI runs (sanity, unit on two ansible-cores, contract, integration, lint, docs, build)"
-	@echo "make sanity | unit | contract | integration | lint | docs | changelog | build | bench | ee | molecule"
+	@echo "make test         every check CI runs (sanity, units, integration on ansible-core 2.21, 2.19, 2.16; contract, coverage, lint, docs, build)"
+	@echo "make sanity | unit | contract | integration | coverage | lint | docs | changelog | build | bench | ee | molecule"
 	@echo "make docs         plugin docs lint + the HTML site in docs/build/html + the headless-Chromium test"
+
+# venv DIR PYTHON-VERSION REQUIREMENTS: (re)build a virtualenv from pinned requirements; the stamp says it is done.
+define make_venv
+	py=$${PYTHON_$(subst .,,$(2)):-$$($(FIND_PYTHON) $(2))} && rm -rf $(1) && "$$py" -m venv $(1)
+	$(1)/bin/python -m pip install $(PIP_FLAGS) -U pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(1)/bin/python -m pip install $(PIP_FLAGS) -r $(3) 2>&1 | grep -v '^WARNING: Location' || true
+	$(1)/bin/python -c "import ansible, requests, werkzeug, pytest, coverage"
+	touch $(1)/.stamp
+endef
 
 # The virtualenvs are rebuilt when their pinned requirements change.
 $(VENV)/.stamp: requirements.txt requirements-dev.txt tests/simulator/requirements.txt
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install $(PIP_FLAGS) -U pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt 2>&1 | grep -v '^WARNING: Location' || true
-	$(PY) -c "import ansible, requests, werkzeug, trustme, pytest"
-	touch $@
+	$(call make_venv,$(VENV),3.12,requirements-dev.txt)
 
-$(VENV_OLDEST)/.stamp: requirements.txt .ci/requirements-core216.txt tests/simulator/requirements.txt
-	$(PYTHON) -m venv $(VENV_OLDEST)
-	$(VENV_OLDEST)/bin/python -m pip install $(PIP_FLAGS) -U pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(VENV_OLDEST)/bin/python -m pip install $(PIP_FLAGS) -r .ci/requirements-core216.txt 2>&1 | grep -v '^WARNING: Location' || true
-	$(VENV_OLDEST)/bin/python -c "import ansible, requests, pytest"
-	touch $@
+$(VENV_219)/.stamp: requirements.txt .ci/requirements-core219.txt .ci/requirements-core-tests.txt tests/simulator/requirements.txt
+	$(call make_venv,$(VENV_219),3.11,.ci/requirements-core219.txt)
 
-venv: $(VENV)/.stamp $(VENV_OLDEST)/.stamp
+$(VENV_216)/.stamp: requirements.txt .ci/requirements-core216.txt .ci/requirements-core-tests.txt tests/simulator/requirements.txt
+	$(call make_venv,$(VENV_216),3.11,.ci/requirements-core216.txt)
+
+venv: $(VENV)/.stamp $(VENV_219)/.stamp $(VENV_216)/.stamp
 
 demo: $(VENV)/.stamp
 	$(PY) demo/run_demo.py
@@ -39,17 +46,20 @@ demo: $(VENV)/.stamp
 test: venv browser-deps
 	$(CHECKS)
 
-sanity: $(VENV)/.stamp
+sanity: venv
 	$(CHECKS) sanity
 
 units unit: venv
-	$(CHECKS) units unit-core2.16
+	$(CHECKS) units
 
 contract: $(VENV)/.stamp
 	$(CHECKS) contract
 
 integration: venv
-	$(CHECKS) integration integration-core2.16
+	$(CHECKS) integration
+
+coverage: venv
+	$(CHECKS) unit-coverage integration-2.21 coverage
 
 lint: $(VENV)/.stamp
 	$(CHECKS) lint

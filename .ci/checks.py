@@ -2,6 +2,10 @@
 
 Run through the Makefile (`make test`, `make sanity`, ...), which first builds the virtualenvs. Each step runs even
 if an earlier one failed, so one run reports everything; the last line is `checks: N passed, N failed`.
+
+Sanity, units and integration run on three ansible-cores (CORES): the newest runs the full route/auth matrix, the
+fleet budgets and the coverage measurement; the older two run the default connection. Lint, docs, molecule and the
+build run once, on the newest core.
 """
 
 import os
@@ -12,22 +16,33 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-VENV = REPO / '.venv' / 'bin'
-VENV_OLDEST = REPO / '.venv-core216' / 'bin'
 CACHE = REPO / '.cache' / 'ci'
 ROOT = CACHE / 'root'                       # contains ansible_collections/secops/vulnmgmt (a copy)
 COLLECTION = ROOT / 'ansible_collections' / 'secops' / 'vulnmgmt'
 DIST = CACHE / 'dist'
+COVERAGE_DATA = CACHE / 'coverage'
 COPY_IGNORE = shutil.ignore_patterns('.venv*', '.cache', '.pytest_cache', '__pycache__', 'tests/output', 'dist',
-                                     '*.tar.gz', '.ansible')
+                                     '*.tar.gz', '.ansible', 'build')
 
 
-def env(**extra):
+class Core:
+    """One ansible-core leg of the matrix: its virtualenv (built by the Makefile) and the Python it runs on."""
+
+    def __init__(self, name, venv, python, newest=False):
+        self.name, self.bin, self.python, self.newest = name, REPO / venv / 'bin', python, newest
+
+
+CORES = [Core('2.21', '.venv', '3.12', newest=True), Core('2.19', '.venv-core219', '3.11'),
+         Core('2.16', '.venv-core216', '3.11')]
+NEWEST = CORES[0]
+
+
+def env(core=NEWEST, **extra):
     base = dict(os.environ)
     base.update({
-        'PATH': '%s:%s' % (VENV, base.get('PATH', '')),
+        'PATH': '%s:%s' % (core.bin, base.get('PATH', '')),
         'ANSIBLE_COLLECTIONS_PATH': str(ROOT),
-        'ANSIBLE_PYTHON_INTERPRETER': str(VENV / 'python'),  # discovery may pick an inactive pyenv shim
+        'ANSIBLE_PYTHON_INTERPRETER': str(core.bin / 'python'),  # discovery may pick an inactive pyenv shim
         'ANSIBLE_NOCOLOR': '1', 'PY_COLORS': '0', 'NO_COLOR': '1',
         'PYTHONPATH': str(ROOT),
     })
@@ -35,9 +50,9 @@ def env(**extra):
     return base
 
 
-def run(cmd, cwd=REPO, **extra):
+def run(cmd, cwd=REPO, core=NEWEST, **extra):
     print('$ %s' % ' '.join(str(c) for c in cmd), flush=True)
-    return subprocess.call([str(c) for c in cmd], cwd=str(cwd), env=env(**extra))
+    return subprocess.call([str(c) for c in cmd], cwd=str(cwd), env=env(core, **extra))
 
 
 def prepare_collection():
@@ -45,53 +60,95 @@ def prepare_collection():
     if COLLECTION.exists():
         shutil.rmtree(COLLECTION)
     shutil.copytree(REPO, COLLECTION, ignore=COPY_IGNORE, symlinks=True)
-    # ansible-test bootstraps pip from a script it downloads; this machine is offline, so seed its cache.
-    source = (VENV.parent / 'lib').glob('python3*/site-packages/ansible_test/_internal/python_requirements.py')
-    version = next(line for line in next(source).read_text().splitlines() if "pip='" in line)
-    version = version.split("pip='")[1].split("'")[0]
+    # ansible-test bootstraps pip in its venvs from a script it downloads; this machine is offline, so seed its
+    # cache with a stand-in, under the name each core's ansible-test asks for.
     cache = Path.home() / '.ansible' / 'test' / 'cache'
     cache.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / '.ci' / 'get_pip_standin.py', cache / ('get_pip_%s.py' % version.replace('.', '_')))
+    for core in CORES:
+        source = next((core.bin.parent / 'lib').glob('python3*/site-packages/ansible_test/_internal/'
+                                                     'python_requirements.py'))
+        line = next(line for line in source.read_text().splitlines() if "pip='" in line)
+        version = line.split("pip='")[1].split("'")[0]
+        shutil.copy(REPO / '.ci' / 'get_pip_standin.py', cache / ('get_pip_%s.py' % version.replace('.', '_')))
     return 0
 
 
-def pytest(venv, *args, **extra):
-    return run([venv / 'python', '-m', 'pytest', '-q', '-p', 'no:cacheprovider'] + list(args), **extra)
+def ansible_test(core, command):
+    return run([core.bin / 'ansible-test', command, '--local', '--python', core.python, '--color', 'no'],
+               cwd=COLLECTION, core=core)
 
 
-STEPS = {
-    'collection': prepare_collection,
-    'sanity': lambda: run(['ansible-test', 'sanity', '--local', '--python', '3.11', '--color', 'no'], cwd=COLLECTION),
-    'units': lambda: run(['ansible-test', 'units', '--local', '--python', '3.11', '--color', 'no'], cwd=COLLECTION),
-    'unit-core2.16': lambda: pytest(VENV_OLDEST, 'tests/unit', cwd=COLLECTION),
-    'contract': lambda: pytest(VENV, '-n', '2', 'tests/contract'),
-    'integration': lambda: pytest(VENV, '-n', '2', '--durations=15', 'tests/integration'),
-    'integration-core2.16': lambda: pytest(VENV_OLDEST, '-n', '2', '--durations=15', '-m', 'not fleet', 'tests/integration',
-                                           VULNMGMT_CONNECTION_MATRIX='default'),
+def pytest(core, *args, cwd=REPO, **extra):
+    return run([core.bin / 'python', '-m', 'pytest', '-q', '-p', 'no:cacheprovider'] + list(args), cwd=cwd,
+               core=core, **extra)
+
+
+def integration(core):
+    """The newest core runs everything under coverage (modules and ansible-playbook are measured as subprocesses)."""
+    if core.newest:
+        return measured(core, '-n', '2', '--durations=15', 'tests/integration', label='integration')
+    return pytest(core, '-n', '2', '--durations=15', '-m', 'not fleet', 'tests/integration',
+                  VULNMGMT_CONNECTION_MATRIX='default')
+
+
+def measured(core, *args, label):
+    """pytest under coverage; the data lands in COVERAGE_DATA for the `coverage` step."""
+    COVERAGE_DATA.mkdir(parents=True, exist_ok=True)
+    for stale in COVERAGE_DATA.glob('.coverage.%s*' % label):
+        stale.unlink()
+    return run([core.bin / 'python', '-m', 'coverage', 'run', '--rcfile', REPO / '.coveragerc', '-m', 'pytest', '-q',
+                '-p', 'no:cacheprovider'] + list(args), core=core, COVERAGE_FILE=str(COVERAGE_DATA / ('.coverage.' + label)))
+
+
+def coverage_report():
+    """Combine unit + integration data, print the per-file table, fail under the floor in .coveragerc."""
+    cov = [NEWEST.bin / 'python', '-m', 'coverage']
+    rc = ['--rcfile', REPO / '.coveragerc']
+    data = {'COVERAGE_FILE': str(COVERAGE_DATA / '.coverage')}
+    if run(cov + ['combine', '--keep', '-q'] + rc + [COVERAGE_DATA], **data):
+        return 1
+    return run(cov + ['report'] + rc, **data)
+
+
+STEPS = {'collection': prepare_collection}
+for _core in CORES:
+    STEPS.update({
+        'sanity-%s' % _core.name: (lambda core=_core: ansible_test(core, 'sanity')),
+        'units-%s' % _core.name: (lambda core=_core: ansible_test(core, 'units')),
+        'integration-%s' % _core.name: (lambda core=_core: integration(core)),
+    })
+STEPS.update({
+    'unit-coverage': lambda: measured(NEWEST, 'tests/unit', label='unit'),
+    'contract': lambda: pytest(NEWEST, '-n', '2', 'tests/contract'),
+    'coverage': coverage_report,
     'lint': lambda: run(['ansible-lint', '--offline', '--nocolor'], cwd=COLLECTION),
     'docs': lambda: run(['antsibull-docs', 'lint-collection-docs', '--plugin-docs', '--validate-collection-refs=all',
                          '--disallow-unknown-collection-refs', '.'], cwd=COLLECTION),
     'changelog': lambda: run(['antsibull-changelog', 'lint'], cwd=COLLECTION),
     'build': lambda: run(['ansible-galaxy', 'collection', 'build', '--force', '--output-path', DIST], cwd=COLLECTION),
     'importer': lambda: run(['bash', '-c', 'python -m galaxy_importer.main secops-vulnmgmt-*.tar.gz'], cwd=DIST),
-    # docs/build_site.py: antsibull-docs + sphinx-build -W (any warning fails); the browser test opens the result.
-    'docs-site': lambda: run([VENV / 'python', 'docs/build_site.py'], cwd=COLLECTION),
-    'browser': lambda: pytest(VENV, 'tests/docs', cwd=COLLECTION),
+    # docs/build_site.py: antsibull-docs + sphinx-build -W (any warning fails) into docs/build/html; the browser
+    # test opens the result.
+    'docs-site': lambda: run([NEWEST.bin / 'python', 'docs/build_site.py']),
+    'browser': lambda: pytest(NEWEST, 'tests/docs'),
     # Stages meta/execution-environment.yml with a fresh tarball; `ansible-builder create` (+ build if an engine runs).
-    'ee-create': lambda: run([VENV / 'python', REPO / '.ci' / 'ee_build.py', '--collection', COLLECTION,
+    'ee-create': lambda: run([NEWEST.bin / 'python', REPO / '.ci' / 'ee_build.py', '--collection', COLLECTION,
                               '--stage', CACHE / 'ee']),
     # Every extensions/molecule scenario (converge, idempotence, verify) against one simulator.
-    'molecule': lambda: run([VENV / 'python', 'extensions/molecule/run_scenarios.py'], cwd=COLLECTION),
-}
-ORDER = ['collection', 'sanity', 'units', 'unit-core2.16', 'contract', 'integration', 'integration-core2.16', 'lint',
-         'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create', 'molecule']
+    'molecule': lambda: run([NEWEST.bin / 'python', 'extensions/molecule/run_scenarios.py'], cwd=COLLECTION),
+})
+GROUPS = {name: ['%s-%s' % (name, core.name) for core in CORES] for name in ('sanity', 'units', 'integration')}
+ORDER = (['collection'] + GROUPS['sanity'] + GROUPS['units'] + ['unit-coverage', 'contract'] + GROUPS['integration']
+         + ['coverage', 'lint', 'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create',
+            'molecule'])
 
 
 def main(names):
-    names = names or ORDER
+    names = [step for name in (names or ORDER) for step in GROUPS.get(name, [name])]
     unknown = [n for n in names if n not in STEPS]
     if unknown:
-        print('unknown step(s): %s; known: %s' % (', '.join(unknown), ', '.join(ORDER)))
+        print('unknown step(s): %s; known: %s, or a group: %s' % (', '.join(unknown), ', '.join(ORDER),
+                                                                  ', '.join(GROUPS)))
         return 2
     if names[0] != 'collection':
         names = ['collection'] + names
