@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CACHE = REPO / '.cache' / 'ci'
+CACHE = Path(os.environ.get('VULNMGMT_CI_CACHE') or REPO / '.cache' / 'ci')  # another folder: parallel runs
 ROOT = CACHE / 'root'                       # contains ansible_collections/secops/vulnmgmt (a copy)
 COLLECTION = ROOT / 'ansible_collections' / 'secops' / 'vulnmgmt'
 DIST = CACHE / 'dist'

@@ -12,7 +12,6 @@ import datetime
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.six import string_types
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES as CYSTACK_SEVERITIES
 
@@ -66,7 +65,7 @@ def _cystack(data):
         if subject not in subjects:
             subjects.append(subject)
         for vuln in vulns:
-            findings.append(_finding(vuln.get('target') if isinstance(vuln.get('target'), string_types) else subject,
+            findings.append(_finding(vuln.get('target') if isinstance(vuln.get('target'), str) else subject,
                                      vuln.get('id'), _canonical_severity('cystack', vuln.get('severity')),
                                      vuln.get('name'), false_positive=vuln.get('false_positive')))
     return findings, subjects, notes, []
@@ -140,7 +139,7 @@ def _allow_list(entries, today):
                 + (['unknown key(s) %s; accepted: match, justification, expires, subjects' % ', '.join(unknown)]
                    if unknown else []))))
         subjects = entry.get('subjects') or []
-        if isinstance(subjects, string_types):
+        if isinstance(subjects, str):
             subjects = [subjects]
         expires = _date(entry['expires'], where)
         parsed.append({'match': to_text(entry['match']), 'justification': to_text(entry['justification']),
@@ -341,7 +340,7 @@ def gate_report(summary, max_findings=50):
 
 def cyberwatch_server_match(servers, names):
     """The Cyberwatch server whose hostname or one of whose addresses is among names; see the .yml."""
-    wanted = [to_text(n).strip().lower() for n in ([names] if isinstance(names, string_types) else names or []) if n]
+    wanted = [to_text(n).strip().lower() for n in ([names] if isinstance(names, str) else names or []) if n]
     for name in wanted:     # the first name wins: the inventory hostname before ansible_host
         for server in sorted(servers or [], key=lambda item: item.get('id') or 0):
             hostname = to_text(server.get('hostname') or '').lower()
