@@ -114,6 +114,10 @@ class ApiModule(AnsibleModule):
             self.fail_api(exc)
         except ValueError as exc:
             self.fail_json(msg=str(exc))
+        # The engine's note about a create it recovered from (lost race or lost answer) is worth a warning.
+        recovered = result.pop('recovered', None) or []
+        for note in [recovered] if isinstance(recovered, str) else recovered:
+            self.warn(note)
         self.exit_json(**result)
 
 

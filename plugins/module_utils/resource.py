@@ -16,12 +16,23 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 class ResourceNotUnique(ValueError):
     """A natural-key lookup matched more than one object."""
+
+
+def lost_race(exc):
+    """A create refused because the natural key is now taken: another run created the object first."""
+    return exc.status in (409, 422) and 'already been taken' in str(exc).lower()
+
+
+def answer_lost(exc):
+    """A write that failed after it may have been applied: a 5xx, a dropped connection or a timeout."""
+    return exc.status is None or exc.status >= 500
 
 
 def normalize(value):
@@ -168,7 +179,10 @@ class Reconciler:
         if current is None:
             if not getattr(self.backend, 'can_create', True):
                 raise ValueError(self.backend.not_found_message())
-            return self._create(dict(defaults or {}, **desired), {})
+            try:
+                return self._create(dict(defaults or {}, **desired), {})
+            except ApiError as exc:
+                return self._after_failed_create(exc, desired, defaults)
         updates = self.changes(current, desired)
         if not updates:
             return self._result(False, current, {}, {})
@@ -177,6 +191,27 @@ class Reconciler:
         obj = self.backend.update(current, updates) if not self.check_mode else self._predict(current, updates)
         before = dict((k, self._current(current, k)) for k in updates)
         return self._result(True, obj, self.spec.masked(before), self.spec.masked(updates))
+
+    def _after_failed_create(self, exc, desired, defaults):
+        """Look again after a create that lost a race or lost its answer, and converge from what is there.
+
+        The object found is updated (or left alone) like any other; when the failure may have hidden our own create,
+        the result says changed. Nothing found: the original error, which says what to do.
+        """
+        if not (lost_race(exc) or answer_lost(exc)):
+            raise exc
+        try:
+            current = self.backend.find()
+        except ApiError:
+            raise exc
+        if current is None:
+            raise exc
+        result = self.present(desired, current=current, found=True, defaults=defaults)
+        result['changed'] = result['changed'] or answer_lost(exc)
+        result['recovered'] = '%s %s failed (%s), then the lookup found %s id %s: converged from it' % (
+            exc.method, exc.path, 'already taken' if lost_race(exc) else 'HTTP %s' % exc.status if exc.status
+            else 'no answer', self.spec.name, current.get('id'))
+        return result
 
     def _create(self, body, before):
         missing = [f.option for f in self.spec.fields if f.required_on_create and body.get(f.api_name) is None]

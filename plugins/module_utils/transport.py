@@ -31,6 +31,12 @@ REDACTED = '********'
 # Methods whose repetition cannot create a duplicate: the only ones ever retried after the request was sent.
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
 RETRY_STATUSES = (429, 502, 503, 504)
+# Statuses that say the request was refused before it was processed: retried for every method, POST included.
+REFUSED_STATUSES = (429,)
+WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
+# A write whose answer was lost (5xx, dropped connection, timeout) may or may not have been applied.
+UNSURE_WRITE_HINT = ('the server may have applied this %s before the failure: run the task again, it looks the object '
+                     'up before writing, so it converges without a duplicate')
 MAX_RETRY_AFTER = 120.0
 
 STATUS_HINTS = {
@@ -102,7 +108,16 @@ def server_message(body):
 
 
 class BoundedRetry(Retry):
-    """urllib3 Retry whose Retry-After wait is capped, so a hostile header cannot park a play for hours."""
+    """urllib3 Retry whose Retry-After wait is capped, so a hostile header cannot park a play for hours.
+
+    A POST is retried only on a status that says the server refused it unprocessed (429): never after a 5xx or a lost
+    answer, where the create may have happened.
+    """
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        if status_code in REFUSED_STATUSES and method == 'POST' and self.total:
+            return True
+        return super(BoundedRetry, self).is_retry(method, status_code, has_retry_after)
 
     def get_retry_after(self, response):
         value = super(BoundedRetry, self).get_retry_after(response)
@@ -169,6 +184,10 @@ class HttpClient:
                 response = self.session.request(method, self.url(path), **kwargs)
         except requests.exceptions.RequestException as exc:
             what, hint = self._describe_transport_error(exc)
+            if method in WRITE_METHODS and not isinstance(exc, (requests.exceptions.SSLError,
+                                                                requests.exceptions.ConnectTimeout)) \
+                    and not what.startswith('cannot connect'):
+                hint = '; '.join(h for h in (hint, UNSURE_WRITE_HINT % method) if h)
             raise self._transport_error(method, path, what, exc, hint) from exc
         return self._handle(method, path, response, expect_json)
 
@@ -182,6 +201,8 @@ class HttpClient:
             return 'timed out after %ss' % self.timeout, 'raise request_timeout or check the server load'
         if isinstance(exc, requests.exceptions.RetryError):
             return 'gave up after %d retries' % self.max_retries, None
+        if 'ProtocolError' in type(reason).__name__ or 'Connection aborted' in str(exc):
+            return 'the connection was closed before an answer', 'check proxies and the server logs'
         if isinstance(exc, requests.exceptions.ConnectionError):
             return 'cannot connect to %s' % self.base_url, 'check api_url, DNS, proxies and firewalls'
         return 'request failed', None
@@ -214,6 +235,8 @@ class HttpClient:
             hint = STATUS_HINTS.get(status) or ('server error' if status >= 500 else 'request rejected')
             if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS:
                 hint += ' after %d retries' % self.max_retries
+            if status >= 500 and method in WRITE_METHODS:
+                hint += '; ' + UNSURE_WRITE_HINT % method
             msg = '%s %s failed with HTTP %d %s (%s): %s' % (
                 method, path, status, response.reason or '', hint, server_message(body))
             raise ApiError(redact(msg, self._secrets), status=status, method=method, path=path,

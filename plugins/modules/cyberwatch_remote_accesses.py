@@ -242,6 +242,8 @@ def main():
                 if result['is_valid'] is False:
                     out['invalid'].append(dict(address=params['address'], last_error=result['last_error']))
             out['changed'] |= result['changed']
+            if result.get('recovered'):
+                out.setdefault('recovered', []).append(result['recovered'])
             if declared:
                 out['remote_accesses'].append(result['remote_access'])
             out['results'].append(dict(address=params['address'], changed=result['changed'],

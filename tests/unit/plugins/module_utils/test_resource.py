@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     MASK, CyberwatchBackend, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (
     Lookup, equal_ids, ids_of, server_cve_changes, wait_test_deploy,
 )
@@ -69,6 +70,66 @@ def test_create_sends_desired_plus_create_defaults_and_masks_secrets():
     assert 'password' not in result['thing']
     assert result['diff'] == {'before': {}, 'after': {'name': 'a', 'port': 22, 'password': MASK,
                                                       'server_groups': 'x,y', 'node_id': 1}}
+
+
+class FailingCreateBackend(MemoryBackend):
+    """create raises `error`; when `applied`, the object exists afterwards (our write or a concurrent run's)."""
+
+    def __init__(self, error, applied):
+        super(FailingCreateBackend, self).__init__(None)
+        self.error, self.applied = error, applied
+
+    def create(self, body):
+        self.calls.append(('create', body))
+        if self.applied:
+            self.current = dict(self.applied, id=5)
+        raise self.error
+
+
+def recover(error, applied, **params):
+    backend = FailingCreateBackend(error, applied)
+    reconciler = Reconciler(SPEC, backend)
+    return reconciler.present(SPEC.desired(params), defaults=SPEC.create_defaults(params)), backend
+
+
+TAKEN = ApiError('POST /things failed with HTTP 422 (rejected): name has already been taken', status=422,
+                 method='POST', path='/things')
+LOST = ApiError('POST /things failed with HTTP 502', status=502, method='POST', path='/things')
+DROPPED = ApiError('POST /things: the connection was closed before an answer', method='POST', path='/things')
+
+
+def test_a_lost_race_converges_on_the_winner_with_an_update():
+    result, backend = recover(TAKEN, {'name': 'a', 'color': '#000000', 'node_id': 1}, name='a', color='#FFFFFF',
+                              node=1)
+    assert backend.writes()[1:] == [('update', {'color': '#FFFFFF'})]
+    assert result['changed'] and result['thing']['id'] == 5
+    assert 'already taken' in result['recovered'] and 'id 5' in result['recovered']
+
+
+def test_a_lost_race_with_the_same_values_is_no_change():
+    result, backend = recover(TAKEN, {'name': 'a', 'node_id': 1}, name='a', node=1)
+    assert len(backend.writes()) == 1 and result['changed'] is False
+
+
+@pytest.mark.parametrize('error', [LOST, DROPPED], ids=['502', 'dropped'])
+def test_a_create_whose_answer_was_lost_is_found_and_reported_changed(error):
+    result, backend = recover(error, {'name': 'a', 'node_id': 1, 'port': 22}, name='a', node=1)
+    assert len(backend.writes()) == 1, 'no second create'
+    assert result['changed'] is True and result['thing']['id'] == 5
+
+
+@pytest.mark.parametrize('error', [LOST, DROPPED], ids=['502', 'dropped'])
+def test_a_failed_create_that_left_nothing_raises_the_original_error(error):
+    with pytest.raises(ApiError) as info:
+        recover(error, None, name='a', node=1)
+    assert info.value is error
+
+
+def test_other_create_errors_are_not_retried_or_looked_up():
+    error = ApiError('POST /things failed with HTTP 422 (rejected): port is invalid', status=422, method='POST',
+                     path='/things')
+    with pytest.raises(ApiError):
+        recover(error, None, name='a', node=1)
 
 
 def test_update_sends_only_changed_fields():

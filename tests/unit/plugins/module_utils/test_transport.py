@@ -64,6 +64,30 @@ def test_a_post_is_never_retried_after_a_reset(server):
     assert len(server.received) == 1
     assert info.value.status is None
     assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+    assert 'the connection was closed before an answer' in info.value.message
+    assert 'may have applied this POST' in info.value.message and 'run the task again' in info.value.message
+
+
+def test_a_post_refused_with_429_is_retried(server):
+    """429 says the server did not process the request, so a POST may be sent again."""
+    server.script(Reply(429, {'detail': 'slow down'}, headers={'Retry-After': '1'}), Reply(201, {'id': 3}))
+    assert client(server.url).request('POST', '/scans', json_body={'target': 't'})[1] == {'id': 3}
+    assert [r['method'] for r in server.received] == ['POST', 'POST']
+
+
+def test_a_write_failing_with_5xx_says_what_to_do(server):
+    server.default = Reply(502, {'detail': 'bad gateway'})
+    with pytest.raises(ApiError) as info:
+        client(server.url, max_retries=0).request('PATCH', '/api/v3/assets/remote_accesses/4', json_body={'a': 1})
+    assert info.value.message.startswith('PATCH /api/v3/assets/remote_accesses/4 failed with HTTP 502')
+    assert 'may have applied this PATCH' in info.value.message
+
+
+def test_a_read_failing_with_5xx_has_no_write_hint(server):
+    server.default = Reply(502, {'detail': 'bad gateway'})
+    with pytest.raises(ApiError) as info:
+        client(server.url, max_retries=0).request('GET', '/api/v3/hosts')
+    assert 'may have applied' not in info.value.message
 
 
 def test_timeout_keeps_its_cause(server):
