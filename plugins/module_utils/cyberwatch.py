@@ -13,6 +13,7 @@ import hmac
 from email.utils import formatdate
 from urllib.parse import parse_qs, quote, urlparse
 
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import read_consistently
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -167,7 +168,8 @@ class CyberwatchClient:
         return self.request('GET', self.routes['ping'])
 
     def iter_pages(self, path, params=None, per_page=DEFAULT_PER_PAGE):
-        """Yield each page (a list) of a paginated list, following Link rel="next" (page taken, host not trusted)."""
+        """Yield (page, X-Total or None) for each page of a list, following Link rel="next" (page taken, host not
+        trusted)."""
         query = dict(params or {})
         query['per_page'] = per_page
         page = 1
@@ -177,7 +179,7 @@ class CyberwatchClient:
             if not isinstance(body, list):
                 raise ApiError('GET %s page %d: expected a JSON list, got %s' % (path, page, type(body).__name__),
                                status=response.status_code, method='GET', path=path)
-            yield body
+            yield body, _int(headers.get('X-Total'), None)
             next_page = _next_page(response, page)
             page_size = _int(headers.get('X-Per-Page'), per_page)
             if next_page is None or not body or len(body) < page_size:
@@ -195,10 +197,8 @@ class CyberwatchClient:
                 raise ValueError('%s cannot be filtered by %r on the server; accepted: %s' % (
                     resource.collection, name, ', '.join(resource.filters) or 'none'))
             params[name] = _query_value(value)
-        items = []
-        for page in self.iter_pages(self.path(resource), params, per_page):
-            items.extend(page)
-        return items
+        path = self.path(resource)
+        return read_consistently(lambda: self.iter_pages(path, params, per_page), path)
 
     def find(self, resource, value, per_page=DEFAULT_PER_PAGE):
         """Objects whose natural key equals value: filtered on the server where possible, always checked here."""

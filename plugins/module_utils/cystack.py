@@ -10,6 +10,7 @@ __metaclass__ = type
 import datetime
 from urllib.parse import parse_qs, quote, urlparse
 
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import read_consistently
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -121,7 +122,7 @@ class CyStackClient:
         return self.http.request(method, path, params=params, json_body=json_body)
 
     def iter_pages(self, path, params=None):
-        """Yield each DRF page's results. Only `page` is taken from `next`: its host is not trusted."""
+        """Yield (results, count) for each DRF page. Only `page` is taken from `next`: its host is not trusted."""
         query = dict((k, v) for k, v in (params or {}).items() if v is not None)
         page = 1
         for dummy in range(MAX_PAGES):
@@ -131,7 +132,7 @@ class CyStackClient:
             if not isinstance(body, dict) or not isinstance(body.get('results'), list):
                 raise ApiError('GET %s page %d: expected a paginated object with "results"' % (path, page),
                                method='GET', path=path, body=body)
-            yield body['results']
+            yield body['results'], body.get('count') if isinstance(body.get('count'), int) else None
             next_url = body.get('next')
             if not next_url:
                 return
@@ -142,10 +143,7 @@ class CyStackClient:
             page = int(values[0])
 
     def list(self, path, params=None):
-        items = []
-        for results in self.iter_pages(path, params):
-            items.extend(results)
-        return items
+        return read_consistently(lambda: self.iter_pages(path, params), path)
 
     def get(self, path, missing_ok=True):
         """One object, or None on 404 (missing_ok=False lets the 404 ApiError through)."""

@@ -67,8 +67,8 @@ def drf_page(results, next_url=None, count=3):
 
 def test_drf_pagination_takes_only_the_page_from_a_foreign_next(server):
     server.script(drf_page([{'id': 'a', 'href': '/v1/targets/a', 'address': 'https://a', 'verification': 0}],
-                           'https://cystack.io/v1/targets?page=2&q=x'),
-                  drf_page([{'id': 'b', 'href': '/v1/targets/b', 'address': 'https://b', 'verification': 1}]))
+                           'https://cystack.io/v1/targets?page=2&q=x', count=2),
+                  drf_page([{'id': 'b', 'href': '/v1/targets/b', 'address': 'https://b', 'verification': 1}], count=2))
     client = CyStackClient('KEY', api_url=server.url + '/v1')
     targets = client.targets(q='x')
     assert [(t['id'], t['verified']) for t in targets] == [('a', True), ('b', False)]

@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Consistent listings over offset pagination, for both platforms.
+
+Offset pages of a collection that changes while it is read skip a record (one was deleted on an earlier page) or
+repeat one (one was inserted before the current page). A listing is accepted only when no id repeats, the announced
+total (Cyberwatch X-Total, CyStack DRF count) stayed the same on every page, and the records add up to it. Otherwise
+it is read again, a bounded number of times, and then fails: a partial listing is never passed off as complete.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
+
+LISTING_ATTEMPTS = 3
+
+
+def listing_problem(records, totals):
+    """Why a listing (records, the total announced by each page) cannot be trusted, or None."""
+    seen, repeated = set(), []
+    for record in records:
+        key = record.get('id') if isinstance(record, dict) else None
+        if key is None:
+            continue
+        if key in seen:
+            repeated.append(key)
+        seen.add(key)
+    if repeated:
+        return 'id %s came twice' % ', '.join(str(k) for k in repeated[:5])
+    announced = [t for t in totals if t is not None]
+    if len(set(announced)) > 1:
+        return 'the total moved from %s to %s between pages' % (announced[0], announced[-1])
+    if announced and len(records) != announced[0]:
+        return '%d records were read for a total of %d' % (len(records), announced[0])
+    return None
+
+
+def read_consistently(read_pages, path, attempts=LISTING_ATTEMPTS):
+    """The records of the first consistent read; read_pages() yields (records of a page, announced total or None)."""
+    problems = []
+    for dummy in range(attempts):
+        records, totals = [], []
+        for page, total in read_pages():
+            records.extend(page)
+            totals.append(total)
+        problem = listing_problem(records, totals)
+        if problem is None:
+            return records
+        problems.append(problem)
+    raise ApiError('GET %s: the collection changed while it was listed, %d times in a row (%s); nothing was used '
+                   'from it. Run again when the changes settle, or raise per_page so that fewer pages are read'
+                   % (path, attempts, '; '.join(problems)), method='GET', path=path)
