@@ -10,7 +10,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map, poll
 
 
 def is_id(value):
@@ -93,12 +93,12 @@ def server_cve_changes(detail, ignored_cves, cve_comments):
 
 def wait_test_deploy(client, remote_access_id, timeout, interval=0.5, clock=time.monotonic, sleep=time.sleep):
     """Run test_deploy and poll the remote access until is_valid is not null or timeout seconds passed."""
-    obj = client.test_deploy(remote_access_id)
-    deadline = clock() + timeout
-    while obj.get('is_valid') is None and clock() < deadline:
-        sleep(min(interval, max(0.0, deadline - clock())))
-        obj = client.get('remote_access', remote_access_id) or obj
-    return obj
+    started = client.test_deploy(remote_access_id)
+    if started.get('is_valid') is not None:
+        return started
+    obj, dummy = poll(lambda: client.get('remote_access', remote_access_id) or started,
+                      lambda current: current.get('is_valid') is not None, timeout, interval, clock, sleep)
+    return obj or started
 
 
 def query(client, resource, object_id=None, key_value=None, filters=None, check=None):

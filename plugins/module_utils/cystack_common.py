@@ -12,7 +12,7 @@ import re
 import time
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES, id_from_href
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, answer_lost, concurrent_map, poll
 
 ACTIVE_STATUSES = ('Queued', 'Running')
 FINISHED_STATUS = 'Stopped'
@@ -103,6 +103,10 @@ def vulnerability_report(vulnerabilities):
                 counts_excluding_false_positives=severity_counts(vulnerabilities, exclude_false_positives=True))
 
 
+# How far the CyStack clock may lag the controller's when a lost launch answer is matched to the scan it started.
+LAUNCH_CLOCK_SKEW = 120
+
+
 def recent_scan(client, target, max_age, now=None):
     """The newest finished scan of target started less than max_age seconds ago, or None.
 
@@ -124,17 +128,31 @@ def recent_scan(client, target, max_age, now=None):
     return None
 
 
+def launched_scan(client, target, since):
+    """After a launch whose answer was lost: the one scan of target started at or after `since` (epoch), or None.
+
+    None too when several started since then: adopting one of them could take another run's scan.
+    """
+    found = []
+    for item in client.scans(q=target.get('address'), ordering='-start_time'):
+        if (item.get('target') or {}).get('id') != target['id']:
+            continue
+        scan = client.scan(item['id'])
+        if scan is None or scan.get('start_time_epoch') is None:
+            continue
+        if scan['start_time_epoch'] < since:
+            break
+        found.append(scan)
+    return found[0] if len(found) == 1 else None
+
+
 def wait_for_scan(client, scan_id, timeout, poll_interval, clock=time.monotonic, sleep=time.sleep):
-    """Poll the scan until it is Stopped; ScanTimeout(last scan) after timeout seconds."""
-    deadline = clock() + timeout
-    while True:
-        scan = client.scan(scan_id, missing_ok=False)
-        if scan.get('status') == FINISHED_STATUS:
-            return scan
-        remaining = deadline - clock()
-        if remaining <= 0:
-            raise ScanTimeout(scan, timeout)
-        sleep(min(poll_interval, remaining))
+    """Poll the scan until it is Stopped, through transient API failures; ScanTimeout(last scan) after timeout."""
+    scan, finished = poll(lambda: client.scan(scan_id, missing_ok=False),
+                          lambda current: current.get('status') == FINISHED_STATUS, timeout, poll_interval, clock, sleep)
+    if not finished:
+        raise ScanTimeout(scan, timeout)
+    return scan
 
 
 def monitoring_statistics(checks):
@@ -189,7 +207,7 @@ def _launch(module, max_age):
             result.update(scan=dict(id=None, status='Queued', description=params.get('description'),
                                     target=dict(id=target['id'], address=target.get('address'))), scan_id=None)
             return result
-        scan_id = client.create_scan(body)
+        scan_id = _create_scan(module, target, body)
         result['scan_id'] = scan_id
         if not params['wait']:
             result['scan'] = client.scan(scan_id, missing_ok=False)
@@ -203,6 +221,26 @@ def _launch(module, max_age):
     if params['wait']:
         result.update(vulnerability_report(scan_vulnerabilities(client, scan, params['max_workers'])))
     return result
+
+
+def _create_scan(module, target, body):
+    """Launch a scan; when the answer is lost, adopt the scan the launch started rather than launch a second one."""
+    launched_at = time.time()
+    try:
+        return module.client.create_scan(body)
+    except ApiError as exc:
+        if not answer_lost(exc):
+            raise
+        try:
+            scan = launched_scan(module.client, target, launched_at - LAUNCH_CLOCK_SKEW)
+        except ApiError:
+            raise exc
+        if scan is None:
+            raise exc
+        module.warn('%s %s failed (%s), then scan %s of target %s was found started at the launch time: it is the '
+                    'one this task follows' % (exc.method, exc.path, 'HTTP %s' % exc.status if exc.status
+                                               else 'no answer', scan['id'], target['id']))
+        return scan['id']
 
 
 def _stop(module):

@@ -16,7 +16,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, answer_lost
 
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
@@ -28,11 +28,6 @@ class ResourceNotUnique(ValueError):
 def lost_race(exc):
     """A create refused because the natural key is now taken: another run created the object first."""
     return exc.status in (409, 422) and 'already been taken' in str(exc).lower()
-
-
-def answer_lost(exc):
-    """A write that failed after it may have been applied: a 5xx, a dropped connection or a timeout."""
-    return exc.status is None or exc.status >= 500
 
 
 def normalize(value):

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import time
 import warnings
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
@@ -268,3 +269,38 @@ def concurrent_map(func, items, max_workers):
         return [future.result() for future in futures]
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def answer_lost(exc):
+    """A failure after which a write may have been applied: a server error, a dropped connection or a timeout."""
+    return exc.status is None or exc.status >= 500
+
+
+def transient(exc):
+    """A failure worth waiting out: no answer (connection, timeout), rate limiting or a server error."""
+    return exc.status is None or exc.status == 429 or exc.status >= 500
+
+
+def poll(read, done, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+    """read() every interval seconds until done(value) or timeout seconds passed; returns (last value, done).
+
+    Transient failures of a read are waited out like an unfinished state, up to the deadline; if no read ever
+    succeeded by then, the last failure is raised. Any other failure is raised at once.
+    """
+    deadline = clock() + timeout
+    value, error = None, None
+    while True:
+        try:
+            value, error = read(), None
+            if done(value):
+                return value, True
+        except ApiError as exc:
+            if not transient(exc):
+                raise
+            error = exc
+        remaining = deadline - clock()
+        if remaining <= 0:
+            if value is None and error is not None:
+                raise error
+            return value, False
+        sleep(min(interval, remaining))

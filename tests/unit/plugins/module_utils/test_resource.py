@@ -268,7 +268,10 @@ def test_wait_test_deploy_polls_until_a_result_or_timeout():
             return {'id': rid, 'is_valid': None}
 
         def get(self, resource, rid):
-            return self.answers.pop(0)
+            answer = self.answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
 
     now = [0.0]
 
@@ -278,7 +281,8 @@ def test_wait_test_deploy_polls_until_a_result_or_timeout():
     def sleep(seconds):
         now[0] += seconds
 
-    client = Client([{'is_valid': None}, {'is_valid': False, 'last_error': 'boom'}])
+    blip = ApiError('GET /api/v3/assets/remote_accesses/1 failed with HTTP 502', status=502)
+    client = Client([{'is_valid': None}, blip, {'is_valid': False, 'last_error': 'boom'}])
     assert wait_test_deploy(client, 1, 10, interval=1, clock=clock, sleep=sleep)['last_error'] == 'boom'
     now[0] = 0.0
     client = Client([{'is_valid': None}] * 10)

@@ -3,9 +3,12 @@
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (
-    ScanTimeout, monitoring_statistics, parse_duration, recent_scan, resolve_target, scan_body,
+    ScanTimeout, launched_scan, monitoring_statistics, parse_duration, recent_scan, resolve_target, scan_body,
     severity_counts, vulnerability_report, wait_for_scan,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
+
+BLIP = ApiError('GET /scans/s1 failed with HTTP 503', status=503, method='GET', path='/scans/s1')
 
 
 class FakeClient:
@@ -21,7 +24,10 @@ class FakeClient:
     def scan(self, scan_id, missing_ok=True):
         self.calls.append(('scan', scan_id))
         if self.statuses:
-            return {'id': scan_id, 'status': self.statuses.pop(0)}
+            status = self.statuses.pop(0)
+            if isinstance(status, Exception):
+                raise status
+            return {'id': scan_id, 'status': status}
         return self.details.get(scan_id)
 
     def scans(self, q=None, ordering=None, status=None):
@@ -68,6 +74,40 @@ def test_wait_returns_the_finished_scan():
     now = [0.0]
     scan = wait_for_scan(client, 's1', 100, 5, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
     assert scan['status'] == 'Stopped' and now[0] == 10.0
+
+
+def test_wait_polls_through_transient_failures():
+    dropped = ApiError('GET /scans/s1: timed out after 30s', method='GET', path='/scans/s1')
+    client = FakeClient(statuses=['Queued', BLIP, dropped, BLIP, 'Running', 'Stopped'])
+    now = [0.0]
+    scan = wait_for_scan(client, 's1', 100, 5, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    assert scan['status'] == 'Stopped' and len(client.calls) == 6
+
+
+def test_wait_fails_at_once_on_a_lasting_error():
+    gone = ApiError('GET /scans/s1 failed with HTTP 404', status=404, method='GET', path='/scans/s1')
+    client = FakeClient(statuses=['Queued', gone, 'Stopped'])
+    with pytest.raises(ApiError) as info:
+        wait_for_scan(client, 's1', 100, 5, clock=lambda: 0.0, sleep=lambda s: None)
+    assert info.value is gone
+
+
+def test_wait_that_never_read_a_scan_raises_the_last_failure():
+    client = FakeClient(statuses=[BLIP] * 5)
+    now = [0.0]
+    with pytest.raises(ApiError) as info:
+        wait_for_scan(client, 's1', 12, 5, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    assert info.value is BLIP
+
+
+def test_launched_scan_adopts_the_one_scan_started_since_the_launch():
+    target = {'id': 't1', 'address': 'https://a'}
+    listed = [{'id': 'new', 'target': {'id': 't1'}}, {'id': 'other', 'target': {'id': 't2'}},
+              {'id': 'old', 'target': {'id': 't1'}}]
+    details = {'new': {'id': 'new', 'start_time_epoch': 1000}, 'old': {'id': 'old', 'start_time_epoch': 500}}
+    assert launched_scan(FakeClient(scans=details, listed=listed), target, since=900)['id'] == 'new'
+    assert launched_scan(FakeClient(scans=details, listed=listed), target, since=1001) is None
+    assert launched_scan(FakeClient(scans=details, listed=listed), target, since=400) is None, 'two: ambiguous'
 
 
 def test_wait_timeout_carries_the_last_scan():
