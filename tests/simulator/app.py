@@ -13,7 +13,8 @@ from auth import Credentials
 from control import Control
 from cyberwatch_api import CyberwatchApi, error_response
 from cystack_api import CyStackApi
-from faults import HTML_502, Faults
+from faults import AFTER_COMMIT, HTML_502, Faults
+from mutations import Mutator
 from scan_lifecycle import Lifecycle
 from views_common import json_response
 
@@ -55,6 +56,7 @@ class App:
         self.faults = Faults(options.seed)
         self.log = RequestLog()
         self.control = Control(self)
+        self.mutator = Mutator(self)
         self.verbose = options.verbose
 
     def reset(self):
@@ -67,6 +69,7 @@ class App:
             self.cystack.lifecycle = Lifecycle(self.store, self.options.scan_seconds)
         self.log.clear()
         self.faults.replace([])
+        self.mutator.reset()
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -79,25 +82,38 @@ class App:
         query = environ.get("QUERY_STRING", "")
         request_id = str(uuid.uuid4())
         scheme, message = self._authenticate(api, request)
-        fault = self.faults.pick(request.method, path, query)
+        listing = self.mutator.listing(api, request) if self.faults.wants_listing() else None
+        fault = self.faults.pick(request.method, path, query, listing=listing is not None)
         if fault is not None and fault.kind == "latency":
             time.sleep(fault.seconds)
             fault = None
         if fault is not None and fault.kind == "drop":
             self._log(request, 0, scheme)
             return self._drop(environ, start_response)
-        if fault is not None and fault.kind != "truncate":
+        if fault is not None and fault.kind == "mutate_listing":
+            # The fleet changes between two pages, whoever asks: done before the page is rendered.
+            self.faults.record(fault, dict(self.mutator.apply(listing, request, fault.delete, fault.insert),
+                                           method=request.method, path=path, query=query))
+            fault = None
+        after_commit = fault is not None and fault.kind in AFTER_COMMIT
+        if fault is not None and fault.kind != "truncate" and not after_commit:
             response = self._fault_response(api, fault)
         elif message is not None:
             response = self._unauthorized(api, message)
         else:
             response = self.cyberwatch.dispatch(request, request_id) if api == "cyberwatch" else self.cystack.dispatch(request)
+        handled = response.status_code if after_commit else None
+        if after_commit and fault.kind == "drop_after_commit":
+            self._log(request, 0, scheme, handled)
+            return self._drop(environ, start_response)
+        if after_commit:
+            response = self._fault_response(api, fault)
         response.headers["X-Request-Id"] = request_id
         if api == "cyberwatch" and response.status_code < 400:
             response.headers.update(CBW_HEADERS)
         if fault is not None and fault.kind == "truncate":
             response = self._truncate(response)
-        self._log(request, response.status_code, scheme)
+        self._log(request, response.status_code, scheme, handled)
         return response(environ, start_response)
 
     def _authenticate(self, api, request):
@@ -147,8 +163,12 @@ class App:
         start_response("500 Dropped", [("Content-Length", "0"), ("Connection", "close")])
         return [b""]
 
-    def _log(self, request, status, scheme):
-        self.log.add({"method": request.method, "path": request.path, "query": request.environ.get("QUERY_STRING", ""),
-                      "status": status, "auth": scheme})
+    def _log(self, request, status, scheme, handled=None):
+        """One log entry; after-commit faults add handled_status, the status the store's answer had."""
+        entry = {"method": request.method, "path": request.path, "query": request.environ.get("QUERY_STRING", ""),
+                 "status": status, "auth": scheme}
+        if handled is not None:
+            entry["handled_status"] = handled
+        self.log.add(entry)
         if self.verbose:
             print("%s %s %s" % (request.method, request.path, status), file=sys.stderr, flush=True)

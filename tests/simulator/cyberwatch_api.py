@@ -83,7 +83,9 @@ class CyberwatchApi:
             return error_response(404, "Not Found")
         if action == "ping":
             return json_response({"uuid": request_id})
+        request.get_data(cache=True)  # read the body before taking the lock: a slow client never holds it
         try:
+            # One lock around validation and write: uniqueness checks and inserts are atomic across threads.
             with self.store.lock:
                 self.writes.settle_tests()
                 return self._handle(request, action, kind, args)
@@ -145,10 +147,24 @@ class CyberwatchApi:
                      "nodes": views.node, "users": views.user}
         return renderers[kind](record)
 
+    def listing_kind(self, request):
+        """The kind listed by a GET on a collection route ("servers", "assets", ...), else None."""
+        if request.method != "GET":
+            return None
+        try:
+            (action, kind), _args = self.url_map.bind_to_environ(request.environ).match()
+        except (MethodNotAllowed, NotFound):
+            return None
+        return kind if action == "list" else None
+
+    def listing_rows(self, kind, query):
+        """The records of a listing, filtered by the query, in listing order (callers hold the lock)."""
+        rows = list(self.store.tables[TABLE.get(kind, kind)].values())
+        return [row for row in rows if self._matches(kind, row, query)] if self._filters(kind, query) else rows
+
     def _list(self, request, kind):
         query = params(request)
-        rows = list(self.store.tables[TABLE.get(kind, kind)].values())
-        rows = [row for row in rows if self._matches(kind, row, query)] if self._filters(kind, query) else rows
+        rows = self.listing_rows(kind, query)
         page, headers = cyberwatch_page(request, query, rows, self.max_per_page)
         return json_response([self.render_item(kind, row) for row in page], 200, headers)
 

@@ -209,9 +209,10 @@ class Writes:
         return name
 
     def create_groups(self, body):
-        """POST group: default color #12AFCB (upper-case on create, as recorded)."""
+        """POST group: default color #12AFCB (upper-case on create, as recorded). Validated before an id is taken."""
+        name = self._group_name(body.get("name"), None)
         gid = self.store.new_id("groups")
-        record = {"id": gid, "name": self._group_name(body.get("name"), None), "description": body.get("description"),
+        record = {"id": gid, "name": name, "description": body.get("description"),
                   "color": body.get("color") or "#12AFCB"}
         self.store.groups[gid] = record
         return dict(record)
@@ -227,9 +228,12 @@ class Writes:
 
     # ---- hosts
     def create_hosts(self, body):
-        """POST host: target and node_id required; category defaults to unknown."""
+        """POST host: target required and unique (case-insensitive, like remote access addresses); category defaults
+        to unknown."""
         if not str(body.get("target") or "").strip():
             raise ApiError(422, "Validation failed: Target can't be blank")
+        if any(str(h["target"]).lower() == str(body["target"]).lower() for h in self.store.hosts.values()):
+            raise ApiError(422, "Validation failed: Target has already been taken")
         if body.get("category") not in (None, "") and body["category"] not in HOST_CATEGORIES:
             raise ApiError(400, "'%s' is not a valid category" % body["category"])
         hid = self.store.new_id("hosts")

@@ -58,6 +58,7 @@ class CyStackApi:
             return json_response({"detail": 'Method "%s" not allowed.' % request.method}, 405)
         except NotFound:
             return json_response({"detail": "Not found."}, 404)
+        request.get_data(cache=True)  # read the body before taking the lock
         try:
             with self.store.lock:
                 self.lifecycle.tick()
@@ -89,16 +90,33 @@ class CyStackApi:
                                    "monitoring": {"interval": 5, "is_activated": False, "notifications": []}}
         return views.target(self.store.targets[tid])
 
+    def listing_kind(self, request):
+        """"targets" or "scans" for a GET on those collections, else None."""
+        if request.method != "GET":
+            return None
+        try:
+            endpoint, _args = self.url_map.bind_to_environ(request.environ).match()
+        except (MethodNotAllowed, NotFound):
+            return None
+        return endpoint if endpoint in ("targets", "scans") else None
+
+    def listing_rows(self, kind, request):
+        """Records of the targets or scans listing for this request, in listing order (None: invalid filter)."""
+        return self.target_rows(request) if kind == "targets" else self.scan_rows(request)
+
     # ---- targets
-    def do_targets(self, request):
-        """GET /targets: q on the address, ordering target/verification."""
+    def target_rows(self, request):
+        """Targets listed for the request: q on the address, ordering target/verification."""
         rows = list(self.store.targets.values())
         needle = request.args.get("q", "").lower()
         if needle:
             rows = [t for t in rows if needle in t["address"].lower()]
-        rows = _order(rows, request.args.get("ordering"),
+        return _order(rows, request.args.get("ordering"),
                       {"target": lambda t: t["address"], "verification": lambda t: t["verification"]})
-        return self._paged(request, rows, views.target)
+
+    def do_targets(self, request):
+        """GET /targets."""
+        return self._paged(request, self.target_rows(request), views.target)
 
     def do_target(self, request, tid):
         """GET /targets/{id}: same fields as a list item."""
@@ -146,6 +164,13 @@ class CyStackApi:
         status = request.args.get("status")
         if status and status not in SCAN_STATUSES:
             return _choice_error("status", status)
+        return self._paged(request, self.scan_rows(request), lambda s: views.scan_item(self.store, s))
+
+    def scan_rows(self, request):
+        """Scans listed for the request (q, ordering, status; newest first by default); None for a bad status."""
+        status = request.args.get("status")
+        if status and status not in SCAN_STATUSES:
+            return None
         rows = sorted(self.store.scans.values(), key=lambda s: s["start_time"], reverse=True)
         if status:
             rows = [s for s in rows if s["status"] == status]
@@ -157,8 +182,7 @@ class CyStackApi:
             count[vuln["scan_id"]] = count.get(vuln["scan_id"], 0) + 1
         keys = {"target": lambda s: self.store.targets.get(s["target_id"], {}).get("address", ""),
                 "start_time": lambda s: s["start_time"], "vulnerabilities": lambda s: count.get(s["id"], 0)}
-        rows = _order(rows, request.args.get("ordering"), keys)
-        return self._paged(request, rows, lambda s: views.scan_item(self.store, s))
+        return _order(rows, request.args.get("ordering"), keys)
 
     def _create_scan(self, body):
         errors = {}

@@ -122,6 +122,11 @@ def _server(rng, sid, hostname, windows, store, cve_codes, update_id):
     }
 
 
+def _hostname(role, num, env, windows):
+    return ("%s-%02d.%s.corp.example.com" % (role.upper(), num, env) if windows
+            else "%s-%02d.%s.example.com" % (role, num, env))
+
+
 def _servers(rng, store, count):
     cve_codes = list(store.cves)
     update_id = 1
@@ -131,9 +136,7 @@ def _servers(rng, store, count):
         role = rng.choice(WINDOWS_ROLES if windows else LINUX_ROLES)
         env = ENV_NAMES[sid % len(ENV_NAMES)]
         counters[(role, env)] = counters.get((role, env), 0) + 1
-        num = counters[(role, env)]
-        hostname = ("%s-%02d.%s.corp.example.com" % (role.upper(), num, env) if windows
-                    else "%s-%02d.%s.example.com" % (role, num, env))
+        hostname = _hostname(role, counters[(role, env)], env, windows)
         server = _server(rng, sid, hostname, windows, store, cve_codes, update_id)
         update_id += len(server["updates"])
         store.servers[sid] = server
@@ -181,6 +184,49 @@ def _cyberwatch(rng, store, servers):
         store.security_issues[iid] = {"id": iid, "type": "SecurityIssues::Custom", "sid": sid_text, "level": level,
                                       "title": sid_text.replace("-", " ").title(), "description": "Seeded issue " + sid_text,
                                       "score": None, "servers": [], "cve_announcements": []}
+
+
+def extra_server(store, rng):
+    """A new server shaped like the seeded ones (new id, unique hostname, created now), not yet in the store."""
+    sid = store.new_id("servers")
+    windows = rng.random() < 0.15
+    role = rng.choice(WINDOWS_ROLES if windows else LINUX_ROLES)
+    env = ENV_NAMES[sid % len(ENV_NAMES)]
+    taken = {server["hostname"].lower() for server in store.servers.values()}
+    num = sid
+    while _hostname(role, num, env, windows).lower() in taken:
+        num += 1
+    update_id = 1 + max((u["id"] for server in store.servers.values() for u in server["updates"]), default=0)
+    server = _server(rng, sid, _hostname(role, num, env, windows), windows, store, list(store.cves), update_id)
+    server["created_at"] = int(store.now())
+    return server
+
+
+def extra_target(store, rng):
+    """A new CyStack target shaped like the seeded ones (new UUID, unique address), not yet in the store."""
+    tid = _uuid(rng)
+    while tid in store.targets:
+        tid = _uuid(rng)
+    taken = {target["address"] for target in store.targets.values()}
+    num = len(store.targets)
+    address = None
+    while address is None or address in taken:
+        address = "https://%s-%02d.example.com" % (rng.choice(("app", "shop", "api", "portal")), num)
+        num += 1
+    return {"id": tid, "address": address, "verification": 0 if rng.random() < 0.75 else 1,
+            "ip": "203.0.113.%d" % rng.randint(10, 250), "os": rng.choice(("Unknown", "Linux")),
+            "monitoring": {"interval": 5, "is_activated": False, "notifications": []}, "created_at": int(store.now())}
+
+
+def extra_scan(store, rng, target_id):
+    """A new Queued scan of target_id, started now (newest first: it heads the default listing), not yet stored."""
+    scan_id = _uuid(rng)
+    while scan_id in store.scans:
+        scan_id = _uuid(rng)
+    start = max([int(store.now())] + [s["start_time"] + 1 for s in store.scans.values()])
+    return {"id": scan_id, "target_id": target_id, "profile": rng.choice(sorted(PROFILES)), "description": None,
+            "notification": [], "status": "Queued", "start_time": start, "stop_time": None,
+            "created_mono": store.now(), "finished": False}
 
 
 def scan_findings(seed, scan_id, target_address, count=None):

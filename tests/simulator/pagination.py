@@ -16,11 +16,16 @@ def _page_url(base, args, page):
     return base + ("?" + urlencode(pairs) if pairs else "")
 
 
-def cyberwatch_page(request, params, items, max_per_page):
-    """Slice items for the request; return (page_items, headers) with X-* headers and the Link header."""
+def cyberwatch_window(params, max_per_page):
+    """(page, per_page) of a Cyberwatch listing request, as the server reads them."""
     per_page = as_int(params.get("per_page"), CBW_DEFAULT_PER_PAGE)
     per_page = CBW_DEFAULT_PER_PAGE if per_page < 1 else min(per_page, max_per_page)
-    page = max(as_int(params.get("page"), 1), 1)
+    return max(as_int(params.get("page"), 1), 1), per_page
+
+
+def cyberwatch_page(request, params, items, max_per_page):
+    """Slice items for the request; return (page_items, headers) with X-* headers and the Link header."""
+    page, per_page = cyberwatch_window(params, max_per_page)
     total = len(items)
     pages = max((total + per_page - 1) // per_page, 1)
     headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(total)}
@@ -37,6 +42,12 @@ def cyberwatch_page(request, params, items, max_per_page):
             headers["Link"] = ", ".join('<%s>; rel="%s"' % (_page_url(base, args, num), rel) for num, rel in links)
     start = (page - 1) * per_page
     return items[start:start + per_page], headers
+
+
+def drf_offset(request):
+    """Index of the first item of the requested DRF page (0 for page 1 or an invalid page)."""
+    page = as_int(request.args.get("page", "1"))
+    return (page - 1) * DRF_PAGE_SIZE if page is not None and page > 1 else 0
 
 
 def drf_page(request, items, next_host=None):
