@@ -1,14 +1,17 @@
 """Loading the recorded Cyberwatch cassettes (vcrpy YAML, gzip+base64 bodies) for replay."""
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-ROOT = REPO.parent / "shared" / "reference" / "cyberwatch"
-FOLDERS = ("cassettes", "cassettes_legacy_v3")
+# In the repository (origin and licence in its README.md); SHA256SUMS lists every expected cassette.
+ROOT = Path(__file__).resolve().parent / "cassettes"
+MANIFEST = ROOT / "SHA256SUMS"
+FOLDERS = ("current", "legacy_v3")
+LEGACY = "legacy_v3"
 
 # Out of scope for the simulator, with the reason shown as the skip message.
 SKIPPED = {
@@ -40,8 +43,25 @@ def skip_reason(name):
     return None
 
 
+def problems():
+    """Why the recorded cassettes cannot all be replayed: missing folder, manifest or cassette, changed bytes."""
+    if not ROOT.is_dir():
+        return ["the cassette folder %s is missing" % ROOT]
+    if not MANIFEST.is_file():
+        return ["the cassette manifest %s is missing" % MANIFEST]
+    found = ["the cassette folder %s is missing" % (ROOT / folder) for folder in FOLDERS if not (ROOT / folder).is_dir()]
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(None, 1)
+        path = ROOT / name.lstrip("*")
+        if not path.is_file():
+            found.append("the cassette %s is missing" % path)
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            found.append("the cassette %s differs from its recording (SHA256SUMS)" % path)
+    return found
+
+
 def interactions():
-    """[(test id, folder, cassette name, index, interaction dict)] in file order."""
+    """[(test id, folder, cassette name, index, interaction dict)] in file order, for the cassettes present."""
     found = []
     for folder in FOLDERS:
         for path in sorted((ROOT / folder).glob("*.yaml")):

@@ -66,3 +66,26 @@ def api(sim, clients):  # pylint: disable=redefined-outer-name
     """Clients on a freshly reset simulator."""
     sim.reset()
     return clients
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line with the replayed and skipped recorded interactions (from the reports, so it works under xdist)."""
+    replayed, failed, reasons = 0, 0, {}
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "test_cassettes.py::test_replay[" not in getattr(report, "nodeid", ""):
+                continue
+            if outcome == "skipped":
+                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+                reason = reason.replace("Skipped: ", "", 1)
+                reasons[reason] = reasons.get(reason, 0) + 1
+            elif report.when == "call":
+                replayed += 1
+                failed += outcome == "failed"
+    skipped = sum(reasons.values())
+    if not replayed and not skipped:
+        return
+    terminalreporter.write_line("cassettes: %d interactions replayed%s, %d skipped%s" % (
+        replayed, " (%d failed)" % failed if failed else "", skipped,
+        " (reasons: %s)" % "; ".join("%s: %d" % (reason, count) for reason, count in sorted(reasons.items()))
+        if reasons else ""))
