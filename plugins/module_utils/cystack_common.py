@@ -108,14 +108,16 @@ LAUNCH_CLOCK_SKEW = 120
 
 
 def recent_scan(client, target, max_age, now=None):
-    """The newest finished scan of target started less than max_age seconds ago, or None.
+    """The newest finished or still active scan of target started less than max_age seconds ago, or None.
 
-    The list gives no id and a local-time start string, so candidates are read newest first in detail (epoch
-    times); the first one that is too old ends the search.
+    An active one is reused too: a re-run while the scan it launched is still going must not launch a second.
+    The list gives a local-time start string, so candidates are read newest first in detail (epoch times); the first
+    one that is too old ends the search.
     """
     now = time.time() if now is None else now
-    scans = [s for s in client.scans(q=target.get('address'), status=FINISHED_STATUS)
-             if (s.get('target') or {}).get('id') == target['id'] and s.get('status') == FINISHED_STATUS]
+    reusable = (FINISHED_STATUS,) + ACTIVE_STATUSES
+    scans = [s for s in client.scans(q=target.get('address'))
+             if (s.get('target') or {}).get('id') == target['id'] and s.get('status') in reusable]
     scans.sort(key=lambda s: s.get('start_time_epoch') or 0, reverse=True)
     for item in scans:
         scan = client.scan(item['id'])
@@ -123,7 +125,7 @@ def recent_scan(client, target, max_age, now=None):
             continue
         if now - scan['start_time_epoch'] > max_age:
             return None
-        if scan.get('status') == FINISHED_STATUS:
+        if scan.get('status') in reusable:
             return scan
     return None
 
@@ -207,19 +209,19 @@ def _launch(module, max_age):
             result.update(scan=dict(id=None, status='Queued', description=params.get('description'),
                                     target=dict(id=target['id'], address=target.get('address'))), scan_id=None)
             return result
-        scan_id = _create_scan(module, target, body)
-        result['scan_id'] = scan_id
-        if not params['wait']:
-            result['scan'] = client.scan(scan_id, missing_ok=False)
-            return result
+        scan = dict(id=_create_scan(module, target, body), status='Queued')
+    result['scan_id'] = scan['id']
+    if not params['wait']:
+        result['scan'] = scan if result['reused'] else client.scan(scan['id'], missing_ok=False)
+        return result
+    if scan.get('status') != FINISHED_STATUS:
         try:
-            scan = wait_for_scan(client, scan_id, params['wait_timeout'], params['poll_interval'])
+            scan = wait_for_scan(client, scan['id'], params['wait_timeout'], params['poll_interval'])
         except ScanTimeout as exc:
-            module.fail_json(msg=str(exc), changed=True, scan=exc.scan, scan_id=scan_id,
+            module.fail_json(msg=str(exc), changed=result['changed'], scan=exc.scan, scan_id=scan['id'],
                              status=exc.scan.get('status'), diff=result['diff'])
     result.update(scan=scan, scan_id=scan['id'])
-    if params['wait']:
-        result.update(vulnerability_report(scan_vulnerabilities(client, scan, params['max_workers'])))
+    result.update(vulnerability_report(scan_vulnerabilities(client, scan, params['max_workers'])))
     return result
 
 

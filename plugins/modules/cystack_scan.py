@@ -14,12 +14,13 @@ version_added: 0.1.0
 description:
   - V(present) launches a scan of a target (C(POST /scans)) and, with O(wait=true), waits until it has finished and
     returns its vulnerabilities. This is the "scan this target and wait" step of a pipeline.
-  - With O(max_age), a finished scan of the target that is younger than O(max_age) is reused and nothing is launched
+  - With O(max_age), a finished or running scan of the target that is younger than O(max_age) is reused and nothing is launched
     (C(changed=false)), so "scan before deploy" is idempotent.
   - V(stopped) stops a scan (C(GET /scans/{id}/stop)) when it is C(Queued) or C(Running); a scan already
     C(Stopping) or C(Stopped) is left alone (C(changed=false)).
   - V(absent) deletes a scan (C(DELETE /scans/{id})); a scan that does not exist is already absent.
-  - A launch is a C(POST) and is never retried, so a network error cannot start two scans.
+  - A launch is a C(POST) and is retried only on HTTP 429 (refused unprocessed), so a network error cannot start two
+    scans. When its answer is lost (5xx, dropped connection, timeout), the scan it started is looked up and followed.
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
@@ -120,7 +121,9 @@ options:
     default: 15
   max_age:
     description:
-      - Reuse a finished scan of O(target) that started less than this long ago instead of launching one.
+      - Reuse a finished or still running scan of O(target) that started less than this long ago instead of
+        launching one; with O(wait=true) a running one is waited for. A re-run while the scan it launched is still
+        going therefore never launches a second.
       - A number of seconds (V(7200)) or a duration with units C(s), C(m), C(h), C(d), C(w)
         (V(90m), V(2h), V(1d), V(1h30m)).
       - The newest such scan is returned with C(changed=false). Scans stopped by a user also count as finished,

@@ -129,10 +129,18 @@ def test_recent_scan_takes_the_newest_finished_scan_of_the_target_only():
                'old': {'id': 'old', 'status': 'Stopped', 'start_time_epoch': 100}}
     client = FakeClient(scans=details, listed=listed)
     assert recent_scan(client, target, 200, now=1000)['id'] == 'new'
-    assert client.calls == [('scans', 'https://a', 'Stopped'), ('scan', 'new')]
+    assert client.calls == [('scans', 'https://a', None), ('scan', 'new')]
     client.calls = []
     assert recent_scan(client, target, 50, now=1000) is None
-    assert client.calls == [('scans', 'https://a', 'Stopped'), ('scan', 'new')]  # stops at the first too old
+    assert client.calls == [('scans', 'https://a', None), ('scan', 'new')]  # stops at the first too old
+
+
+def test_recent_scan_reuses_a_running_scan_but_not_a_stopping_one():
+    target = {'id': 't1', 'address': 'https://a'}
+    listed = [{'id': 'halting', 'status': 'Stopping', 'start_time_epoch': 950, 'target': {'id': 't1'}},
+              {'id': 'running', 'status': 'Running', 'start_time_epoch': 900, 'target': {'id': 't1'}}]
+    details = {'running': {'id': 'running', 'status': 'Running', 'start_time_epoch': 900}}
+    assert recent_scan(FakeClient(scans=details, listed=listed), target, 200, now=1000)['id'] == 'running'
 
 
 def test_severity_counts_with_and_without_false_positives():
