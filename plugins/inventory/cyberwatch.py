@@ -114,11 +114,12 @@ options:
 '''
 
 EXAMPLES = r'''
-# inventory/prod.cyberwatch.yml; credentials from CYBERWATCH_API_URL, CYBERWATCH_API_KEY, CYBERWATCH_SECRET_KEY
-plugin: secops.vulnmgmt.cyberwatch
+# The smallest source is a file inventory/prod.cyberwatch.yml holding one line,
+#   plugin: secops.vulnmgmt.cyberwatch
+# with the credentials in CYBERWATCH_API_URL, CYBERWATCH_API_KEY and CYBERWATCH_SECRET_KEY.
 
----
-# Only the active servers of group 3, short names, with CVE counts, groups per OS and environment
+# A fuller source: only the active servers of group 3, short names, with CVE counts, groups per OS and environment,
+# and the API answers cached for an hour (--flush-cache refetches; on ansible-core 2.16 only ansible-playbook has it)
 plugin: secops.vulnmgmt.cyberwatch
 api_url: https://cyberwatch.example.com
 api_key: "{{ lookup('ansible.builtin.env', 'CBW_KEY_ID') }}"
@@ -141,10 +142,6 @@ groups:
   patch_now: cyberwatch_reboot_required and cyberwatch_cve_counts.critical > 0
 compose:
   ansible_user: "'Administrator' if cyberwatch_os.type == 'Os::Windows' else 'ansible'"
-
----
-# Cache the API answers for an hour; --flush-cache refetches (on ansible-core 2.16 only ansible-playbook has it)
-plugin: secops.vulnmgmt.cyberwatch
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: /var/tmp/cyberwatch_inventory

@@ -73,11 +73,11 @@ options:
 '''
 
 EXAMPLES = r'''
-# inventory/web.cystack.yml; the API key comes from CYSTACK_API_KEY
-plugin: secops.vulnmgmt.cystack
+# The smallest source is a file inventory/web.cystack.yml holding one line,
+#   plugin: secops.vulnmgmt.cystack
+# with the API key in CYSTACK_API_KEY.
 
----
-# Scan state and open findings, with a group of the verified targets that have high findings
+# A fuller source: scan state and open findings, with a group of the verified targets that have high findings
 plugin: secops.vulnmgmt.cystack
 api_key: "{{ lookup('ansible.builtin.env', 'MY_CYSTACK_TOKEN') }}"
 last_scan: true

@@ -77,7 +77,10 @@ def scan_vulnerabilities(client, scan, max_workers=4):
 
 def expand_scans(client, scans, max_workers=4):
     """Each scan in detail, with the detail of its vulnerabilities and their counts (bounded concurrency)."""
-    details = concurrent_map(lambda s: dict(s, **client.scan(s['id'], missing_ok=False)), scans, max_workers)
+    def detail(scan):
+        return dict(scan, **client.scan(scan['id'], missing_ok=False))
+
+    details = concurrent_map(detail, scans, max_workers)
     ids = [vid for scan in details for vid in scan.get('vulnerability_ids') or []]
     found = dict(zip(ids, concurrent_map(client.vulnerability, ids, max_workers)))
     for scan in details:
