@@ -15,12 +15,7 @@ LEGACY = "legacy_v3"
 
 # Out of scope for the simulator, with the reason shown as the skip message.
 SKIPPED = {
-    "compliance": "compliance servers/rules are out of the simulator's scope",
-    "recheck_": "compliance recheck routes are out of the simulator's scope",
-    "docker_image": "docker images are out of the simulator's scope",
-    "applicative_scan": "applicative scans are out of the simulator's scope",
     "airgapped": "air-gap script routes (/api/v2/cbw_scans) are out of the simulator's scope",
-    "export_file_xlsx": "xlsx export is a client-side feature (no extra API route)",
 }
 
 

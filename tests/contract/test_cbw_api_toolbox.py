@@ -74,3 +74,46 @@ def test_groups_hosts_nodes_users_cves(client):
     assert client.user("1").id == 1
     cve = client.cve_announcement("CVE-2017-0146")
     assert cve.cve_code == "CVE-2017-0146"
+
+
+def test_compliance_rules_servers_and_rechecks(client):
+    rules = client.compliance_rules()
+    assert len(rules) == 4646 and len({rule.code for rule in rules}) == 4646
+    assert client.compliance_rule("6885").code == "SBP-LIN-01-001-cron" and client.compliance_rule("6890") is None
+    checks = [{"order": num, "content": "check %d" % num, "success": "ok", "failure": "ko"} for num in (1, 2)]
+    created = client.create_compliance_rule({"code": "TOOLBOX-001", "name": "toolbox rule", "equation": "(1 && 2)",
+                                             "checks": checks, "os": ["ubuntu_2204_64"], "rule_groups": [4]})
+    assert created.type == "CbwCompliance::Rules::Custom" and created.level == "minimal"
+    assert [check.order for check in created.checks] == [1, 2] and [o.key for o in created.os] == ["ubuntu_2204_64"]
+    assert client.create_compliance_rule({"code": "TOOLBOX-001", "name": "same code"}) is None
+    assert client.update_compliance_rule(str(created.id), {"description": "via toolbox"}) is True
+    detail = client.compliance_rule(str(created.id))
+    assert detail.description == "via toolbox" and 2 in [server.id for server in detail.servers]
+    assert {server.status for server in client.recheck_servers(str(created.id)).servers} == {"gen_analyzing"}
+    server = client.compliance_server("2")
+    assert server.os.key == "ubuntu_2204_64" and created.id in [rule.id for rule in server.rules]
+    assert server.compliance_rules_count == len(server.rules)
+    assert client.recheck_rules("2").status == "gen_analyzing"
+    listed = client.compliance_servers({"environment_id": str(server.environment.id)})
+    assert server.id in [item.id for item in listed] and {item.environment.id for item in listed} == {server.environment.id}
+    moved = client.update_compliance_server("4", {"compliance_groups": [4]})
+    assert [group.name for group in moved.compliance_groups] == ["Security_Best_Practices"]
+    assert client.delete_compliance_rule(str(created.id)) is True
+    assert client.compliance_rule(str(created.id)) is None
+
+
+def test_docker_images_and_applicative_scans(client):
+    image = client.create_docker_image({"image_name": "library/debian", "image_tag": "bookworm", "node_id": "1",
+                                        "docker_registry_id": "1", "docker_engine_id": "4"})
+    assert image.image_tag == "bookworm" and image.docker_registry_id == 1
+    assert client.update_docker_image(str(image.id), {"image_tag": "latest"}) is True
+    assert client.docker_image(str(image.id)).image_tag == "latest"
+    assert image.id in [item.id for item in client.docker_images()]
+    assert client.delete_docker_image(str(image.id)) is True and client.docker_image(str(image.id)) is None
+    scan = client.create_applicative_scan({"target": "https://toolbox.example.com", "node_id": "1"})
+    assert scan.target == "https://toolbox.example.com"
+    assert client.update_applicative_scan(str(scan.id), {"target": "invalid@target"}) is False
+    assert client.update_applicative_scan(str(scan.id), {"target": "10.1.2.3"}) is True
+    assert client.applicative_scan(str(scan.id)).target == "10.1.2.3"
+    assert scan.id in [item.id for item in client.applicative_scans()]
+    assert client.delete_applicative_scan(str(scan.id)) is True

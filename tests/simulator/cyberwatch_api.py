@@ -8,6 +8,7 @@ from werkzeug.routing import Map, Rule
 
 import cyberwatch_views as views
 import cyberwatch_writes as writes
+from compliance import Compliance, rule_item
 from pagination import cyberwatch_page
 from views_common import ApiError, as_int, json_response, params, truthy
 
@@ -23,13 +24,22 @@ RESOURCES = {
     "hosts": (("/api/v3/hosts",), "Host"),
     "nodes": (("/api/v3/nodes",), "Node"),
     "users": (("/api/v3/users",), "User"),
+    "compliance_servers": (("/api/v3/compliance/servers",), "Server"),
+    "compliance_rules": (("/api/v3/compliance/rules",), "CbwCompliance::Rule"),
+    "docker_images": (("/api/v3/assets/docker_images",), "CbwRam::DockerImage"),
+    "applicative_scans": (("/api/v3/assets/applicative_scans",), "CbwRam::ApplicativeScan"),
 }
-TABLE = {"assets": "servers"}
+TABLE = {"assets": "servers", "compliance_servers": "servers"}
 # verbs allowed per kind on the item route (GET list/detail are always there)
 ITEM_VERBS = {"servers": ("PATCH", "PUT", "DELETE"), "assets": ("DELETE",), "remote_accesses": ("PATCH", "DELETE"),
               "groups": ("PUT", "DELETE"), "cves": ("PUT", "DELETE"), "security_issues": ("PUT", "DELETE"),
-              "agents": ("DELETE",), "hosts": ("PUT", "DELETE"), "nodes": ("DELETE",), "users": ()}
-CREATABLE = ("remote_accesses", "groups", "security_issues", "hosts")
+              "agents": ("DELETE",), "hosts": ("PUT", "DELETE"), "nodes": ("DELETE",), "users": (),
+              "compliance_servers": ("PUT",), "compliance_rules": ("PUT", "DELETE"), "docker_images": ("PATCH", "DELETE"),
+              "applicative_scans": ("PATCH", "DELETE")}
+CREATABLE = ("remote_accesses", "groups", "security_issues", "hosts", "compliance_rules", "docker_images",
+             "applicative_scans")
+# PUT {item}/<action>: recheck the rules of a compliance server, or a rule on all its servers
+RECHECKS = {"compliance_servers": "recheck_rules", "compliance_rules": "recheck_servers"}
 REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
            422: "Unprocessable Entity"}
 
@@ -60,6 +70,8 @@ def _build_map():
     for prefix in RESOURCES["remote_accesses"][0]:
         rules.append(Rule(prefix + "/<item_id>/test_deploy", endpoint=("test_deploy", "remote_accesses"),
                           methods=["PUT", "POST"]))
+    for kind, action in RECHECKS.items():
+        rules.append(Rule(RESOURCES[kind][0][0] + "/<item_id>/" + action, endpoint=("recheck", kind), methods=["PUT"]))
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
@@ -104,6 +116,8 @@ class CyberwatchApi:
         record = self.lookup(kind, args["item_id"])
         if action == "test_deploy":
             return json_response(self.writes.test_deploy(record))
+        if action == "recheck":
+            return json_response(self.writes.recheck(kind, record))
         if method == "GET":
             return json_response(self.render_detail(kind, record))
         if method == "DELETE":
@@ -135,17 +149,25 @@ class CyberwatchApi:
         """Detail shape of a record."""
         store = self.store
         renderers = {"servers": lambda r: views.server_detail(store, r), "assets": lambda r: views.asset_detail(store, r),
-                     "cves": lambda r: views.cve_detail(store, r), "security_issues": views.issue_full}
+                     "cves": lambda r: views.cve_detail(store, r), "security_issues": views.issue_full,
+                     "compliance_servers": lambda r: Compliance(store).server_detail(r),
+                     "compliance_rules": lambda r: Compliance(store).rule_detail(r)}
         return renderers.get(kind, lambda r: self.render_item(kind, r))(record)
 
     def render_item(self, kind, record):
         """List shape of a record."""
+        return self.item_renderer(kind)(record)
+
+    def item_renderer(self, kind):
+        """The function rendering the list shape of kind's records (one per request: it may cache)."""
         store = self.store
         renderers = {"servers": lambda r: views.server_item(store, r), "assets": lambda r: views.asset_item(store, r),
                      "remote_accesses": views.remote_access, "groups": dict, "cves": views.cve_item,
                      "security_issues": views.issue_item, "agents": views.agent, "hosts": views.host_item,
-                     "nodes": views.node, "users": views.user}
-        return renderers[kind](record)
+                     "nodes": views.node, "users": views.user, "compliance_servers": Compliance(store).server_item,
+                     "compliance_rules": lambda r: rule_item(store, r), "docker_images": views.docker_image,
+                     "applicative_scans": views.applicative_scan}
+        return renderers[kind]
 
     def listing_kind(self, request):
         """The kind listed by a GET on a collection route ("servers", "assets", ...), else None."""
@@ -166,11 +188,13 @@ class CyberwatchApi:
         query = params(request)
         rows = self.listing_rows(kind, query)
         page, headers = cyberwatch_page(request, query, rows, self.max_per_page)
-        return json_response([self.render_item(kind, row) for row in page], 200, headers)
+        render = self.item_renderer(kind)
+        return json_response([render(row) for row in page], 200, headers)
 
     @staticmethod
     def _filters(kind, query):
         known = {"servers": ("hostname", "group_id", "reboot_required", "communication_failed", "active"),
+                 "compliance_servers": ("hostname", "group_id", "environment_id"),
                  "cves": ("level", "exploitable", "active", "technology_product", "exploit_code_maturity"),
                  "users": ("auth_provider",), "security_issues": ("sid",)}
         return [key for key in known.get(kind, ()) if query.get(key) not in (None, "")]
@@ -182,9 +206,10 @@ class CyberwatchApi:
         return True
 
     def _match_one(self, kind, key, row, value):
-        if kind == "servers":
+        if kind in ("servers", "compliance_servers"):
             checks = {"hostname": lambda: row["hostname"] == value,
                       "group_id": lambda: as_int(value) in row["groups"],
+                      "environment_id": lambda: row["environment_id"] == as_int(value),
                       "reboot_required": lambda: bool(row["reboot_required"]) == truthy(value),
                       "communication_failed": lambda: (row["status"] == "server_update_comm_fail") == truthy(value),
                       "active": lambda: row["active"] == truthy(value)}

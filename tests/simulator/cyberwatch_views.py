@@ -47,7 +47,8 @@ def server_item(store, server):
         "analyzed_at": iso(server["analyzed_at"]), "prioritized_cve_announcements_count": prioritized,
         "status": server["status"], "os": server["os"], "environment": environment(store, server["environment_id"]),
         "groups": [group(store, gid) for gid in server["groups"] if gid in store.groups],
-        "compliance_groups": [group(store, gid) for gid in server["compliance_groups"] if gid in store.groups],
+        "compliance_groups": [dict(store.rule_groups[gid]) for gid in server["compliance_groups"]
+                              if gid in store.rule_groups],
     }
 
 
@@ -166,3 +167,13 @@ def cve_detail(store, record):
     detail.update({key: item[key] for key in list(item)[12:]})
     detail["security_announcements"] = []
     return detail
+
+
+def docker_image(record):
+    """Docker image: {id, image_name, image_tag, docker_registry_id, docker_engine_id, node_id, server_id}."""
+    return dict(record)
+
+
+def applicative_scan(record):
+    """Applicative (web) scan: {id, node_id, target, server_id}."""
+    return dict(record)

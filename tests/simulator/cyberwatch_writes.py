@@ -1,8 +1,12 @@
 """Create, update and delete handlers of the simulated Cyberwatch API (callers hold the store lock)."""
 
 import ipaddress
+import re
+from urllib.parse import urlsplit
 
+import compliance
 import cyberwatch_views as views
+from compliance_catalogue import CUSTOM, LEVELS as RULE_LEVELS, WITH_SCRIPT, copy_rule
 from views_common import ApiError, as_int, json_body, truthy
 
 RA_PORTS = {"CbwRam::RemoteAccess::Ssh::WithPassword": 22, "CbwRam::RemoteAccess::Ssh::WithKey": 22,
@@ -12,6 +16,23 @@ LEVELS = ("level_info", "level_low", "level_medium", "level_high", "level_critic
 CATEGORIES = ("server", "desktop", "hypervisor", "network_device", "docker_image", "network_target_or_website")
 HOST_CATEGORIES = ("linux", "windows", "other", "unknown", "network_device")
 UNREACHABLE = ipaddress.ip_network("203.0.113.0/24")
+HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$", re.I)
+WEB_TARGET_ERROR = "Target must be an IP, an HTTP URL or a successfully resolved domain name"
+
+
+def web_target(target):
+    """Whether an applicative scan target is valid: an IP, an http(s) URL or a domain name (syntax only: nothing is
+    resolved)."""
+    target = str(target).strip()
+    try:
+        ipaddress.ip_address(target)
+        return True
+    except ValueError:
+        pass
+    if target.lower().startswith(("http://", "https://")):
+        host = urlsplit(target).hostname or ""
+        return bool(host) and (HOSTNAME.match(host) is not None or web_target(host))
+    return HOSTNAME.match(target) is not None
 
 
 def deploy_outcome(address):
@@ -61,6 +82,19 @@ class Writes:
                 ids.append(by_name[name])
         return ids
 
+    def _rule_group_ids(self, value):
+        """Compliance groups (rule groups): a list of ids or {"id"} objects replacing the set; [null], [] and null
+        clear; an unknown id -> 404; a comma-separated names string is accepted too."""
+        if value is None:
+            return []
+        if isinstance(value, str):  # names, v2 style, unknown ones ignored (as for groups)
+            by_name = {g["name"]: gid for gid, g in self.store.rule_groups.items()}
+            return [by_name[name.strip()] for name in value.split(",") if name.strip() in by_name]
+        if not isinstance(value, list):
+            raise ApiError(400, "rule_groups is invalid")
+        ids = [item.get("id") if isinstance(item, dict) else item for item in value]
+        return [self._require("rule_groups", gid, "Group") for gid in ids if gid not in (None, "")]
+
     def _node_id(self, body, default):
         if body.get("node_id") not in (None, ""):
             return self._require("nodes", body["node_id"], "Node")
@@ -95,8 +129,13 @@ class Writes:
             return views.cve_detail(store, record)
         if kind == "nodes":
             return self.delete_node(record, json_body(request))
+        if kind == "compliance_rules":
+            rendered = compliance.rule_deleted(store, record)
+            del store.compliance_rules[record["id"]]
+            return rendered
         renderers = {"remote_accesses": views.remote_access, "groups": dict, "hosts": views.host_short,
-                     "agents": views.agent, "security_issues": views.issue_full}
+                     "agents": views.agent, "security_issues": views.issue_full, "docker_images": views.docker_image,
+                     "applicative_scans": views.applicative_scan}
         rendered = renderers[kind](record)
         del store.tables[kind][record["id"]]
         if kind == "groups":
@@ -111,7 +150,11 @@ class Writes:
         if "groups" in body:
             server["groups"] = self._group_ids(body["groups"])
         if "compliance_groups" in body:
-            server["compliance_groups"] = self._group_ids(body["compliance_groups"])
+            wanted = self._rule_group_ids(body["compliance_groups"])
+            if wanted != server["compliance_groups"]:  # the rules to check change: a recheck starts
+                compliance.schedule(server, "compliance_verified_at", "compliance_recheck_due", self.store.now(),
+                                    self.delay)
+            server["compliance_groups"] = wanted
         if "category" in body:
             if body["category"] not in CATEGORIES:
                 raise ApiError(400, "'%s' is not a valid category" % body["category"])
@@ -260,13 +303,14 @@ class Writes:
 
     # ---- nodes
     def delete_node(self, record, body):
-        """DELETE node with {"new_id"}: its remote accesses, hosts and agents move to new_id."""
+        """DELETE node with {"new_id"}: its remote accesses, hosts, agents, docker images and applicative scans move
+        to new_id."""
         if body.get("new_id") in (None, ""):
             raise ApiError(400, "new_id is missing")
         new_id = self._require("nodes", body["new_id"], "Node")
         if new_id == record["id"]:
             raise ApiError(422, "Validation failed: new_id must be another node")
-        for table in ("remote_accesses", "hosts", "agents"):
+        for table in ("remote_accesses", "hosts", "agents", "docker_images", "applicative_scans"):
             for row in self.store.tables[table].values():
                 if row["node_id"] == record["id"]:
                     row["node_id"] = new_id
@@ -315,3 +359,160 @@ class Writes:
     def update_security_issues(self, record, body):
         """PUT security issue."""
         return self._issue_fields(record, body)
+
+    # ---- compliance
+    def update_compliance_servers(self, server, body):
+        """PUT compliance server (cbw-api-toolbox update_compliance_server; not recorded): as a server update."""
+        self.update_servers(server, body)
+        return compliance.Compliance(self.store).server_detail(server)
+
+    def recheck(self, kind, record):
+        """PUT compliance/servers/{id}/recheck_rules or compliance/rules/{id}/recheck_servers: the results are
+        gen_analyzing until the recheck completes, after the test_deploy delay."""
+        now = self.store.now()
+        view = compliance.Compliance(self.store)
+        if kind == "compliance_servers":
+            compliance.schedule(record, "compliance_verified_at", "compliance_recheck_due", now, self.delay)
+            return view.server_detail(record)
+        rule = self._own_rule(record)
+        compliance.schedule(rule, "verified_at", "recheck_due", now, self.delay)
+        return view.rule_detail(rule)
+
+    def _own_rule(self, rule):
+        """The rule as a record of its own (the seeded catalogue's records are shared: copy on write)."""
+        rule = copy_rule(rule)
+        self.store.compliance_rules[rule["id"]] = rule
+        return rule
+
+    def _rule_code(self, code, own_id):
+        if code is None or not str(code).strip():
+            return "Code can't be blank"
+        if any(rule["code"] == code and rid != own_id for rid, rule in self.store.compliance_rules.items()):
+            return "Code has already been taken"
+        return None
+
+    @staticmethod
+    def _rule_checks(value):
+        """checks: a list of {order, content, success, failure} (order defaults to the position)."""
+        if not isinstance(value, list) or not all(isinstance(check, dict) for check in value):
+            raise ApiError(400, "checks is invalid")
+        return [{"type": check.get("type") or WITH_SCRIPT, "order": as_int(check.get("order"), num),
+                 "content": check.get("content"), "success": check.get("success"), "failure": check.get("failure")}
+                for num, check in enumerate(value, start=1)]
+
+    @staticmethod
+    def _rule_os(value):
+        """os: a list of OS keys (or {"key"} objects, as rendered), or a comma-separated string."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            raise ApiError(400, "os is invalid")
+        keys = [item.get("key") if isinstance(item, dict) else item for item in value]
+        return [str(key).strip() for key in keys if key not in (None, "") and str(key).strip()]
+
+    def _rule_fields(self, rule, body):
+        """Apply a create/update body to a rule record; True when what is checked changed (a recheck starts)."""
+        if "level" in body and body["level"] not in RULE_LEVELS:
+            raise ApiError(400, "'%s' is not a valid level" % body["level"])
+        checked = {"checks": self._rule_checks, "os": self._rule_os, "rule_groups": self._rule_group_ids}
+        changed = False
+        for key, parse in checked.items():
+            if key in body:
+                value = parse(body[key])
+                changed = changed or value != rule[key]
+                rule[key] = value
+        if "equation" in body:
+            changed = changed or body["equation"] != rule["equation"]
+            rule["equation"] = body["equation"]
+        for key in ("audit", "code", "description", "name", "rationale", "remediation", "level", "require_sudo",
+                    "reference"):
+            if key in body:
+                rule[key] = body[key]
+        return changed
+
+    def create_compliance_rules(self, body):
+        """POST compliance rule: a custom rule (level minimal, no group unless rule_groups is given). Validated (code
+        and name required, code unique; not recorded) before an id is taken."""
+        now = self.store.now()
+        rule = {"id": None, "audit": None, "code": None, "description": None, "name": None, "rationale": None,
+                "remediation": None, "level": "minimal", "require_sudo": None, "type": CUSTOM, "created_at": now,
+                "updated_at": now, "published_at": None, "last_modified_at": None, "reference": None,
+                "equation": None, "os": [], "rule_groups": [], "checks": [], "revision": 0, "recheck_due": None,
+                "verified_at": None}
+        self._rule_fields(rule, body)
+        errors = [self._rule_code(rule["code"], None),
+                  "Name can't be blank" if not str(rule["name"] or "").strip() else None]
+        if any(errors):
+            raise ApiError(422, "Validation failed: " + ", ".join(error for error in errors if error))
+        rule["id"] = self.store.new_id("compliance_rules")
+        rule["recheck_due"] = now + self.delay
+        self.store.compliance_rules[rule["id"]] = rule
+        return compliance.rule_item(self.store, rule)
+
+    def update_compliance_rules(self, record, body):
+        """PUT compliance rule: any subset of the fields; answered without servers (as recorded)."""
+        rule = copy_rule(record)
+        changed = self._rule_fields(rule, body)
+        error = self._rule_code(rule["code"], rule["id"]) if "code" in body else None
+        if not str(rule["name"] or "").strip():
+            error = "Name can't be blank"
+        if error:
+            raise ApiError(422, "Validation failed: " + error)
+        now = self.store.now()
+        rule["updated_at"] = now
+        if changed:
+            rule["revision"] += 1
+            compliance.schedule(rule, "verified_at", "recheck_due", now, self.delay)
+        self.store.compliance_rules[rule["id"]] = rule
+        return compliance.rule_item(self.store, rule)
+
+    # ---- docker images and applicative scans
+    def _image_fields(self, record, body):
+        for key in ("image_name", "image_tag"):
+            if key in body:
+                record[key] = body[key]
+        for key in ("docker_registry_id", "docker_engine_id"):
+            if key in body:
+                record[key] = as_int(body[key])
+        record["node_id"] = self._node_id(body, record["node_id"])
+        if not str(record["image_name"] or "").strip():
+            raise ApiError(422, "Validation failed: Image name can't be blank")
+        return record
+
+    def create_docker_images(self, body):
+        """POST docker image: image_name required (not recorded), image_tag defaults to latest; no server yet."""
+        record = self._image_fields({"id": None, "image_name": None, "image_tag": "latest", "docker_registry_id": None,
+                                     "docker_engine_id": None, "node_id": 1, "server_id": None}, body)
+        record["id"] = self.store.new_id("docker_images")
+        self.store.docker_images[record["id"]] = record
+        return views.docker_image(record)
+
+    def update_docker_images(self, record, body):
+        """PATCH docker image."""
+        updated = self._image_fields(dict(record), body)
+        record.update(updated)
+        return views.docker_image(record)
+
+    def _web_target(self, body, default):
+        target = body.get("target", default)
+        if not str(target or "").strip():
+            raise ApiError(422, "Validation failed: Target can't be blank")
+        if not web_target(target):
+            raise ApiError(422, "Validation failed: " + WEB_TARGET_ERROR)
+        return target
+
+    def create_applicative_scans(self, body):
+        """POST applicative scan: target validated as recorded; the website asset is not created (server_id null)."""
+        target = self._web_target(body, None)
+        node_id = self._node_id(body, 1)
+        sid = self.store.new_id("applicative_scans")
+        record = {"id": sid, "node_id": node_id, "target": target, "server_id": None}
+        self.store.applicative_scans[sid] = record
+        return views.applicative_scan(record)
+
+    def update_applicative_scans(self, record, body):
+        """PATCH applicative scan: target and node."""
+        target = self._web_target(body, record["target"])
+        record["node_id"] = self._node_id(body, record["node_id"])
+        record["target"] = target
+        return views.applicative_scan(record)

@@ -4,6 +4,7 @@ import base64
 import random
 import uuid
 
+import compliance_catalogue
 from store import Store
 
 BASE_TS = 1704103200  # 2024-01-01T10:00:00Z: every seeded timestamp is an offset from here
@@ -40,6 +41,8 @@ STATUSES = ("server_vulnerable", "server_vulnerable", "server_vulnerable", "serv
             "server_update_comm_fail", "server_update_reboot", "server_awaiting_analysis")
 CATEGORIES = ("server", "server", "server", "server", "desktop", "hypervisor", "network_device")
 ENV_NAMES = ("prod", "staging", "dev", "dmz")
+# Compliance groups (rule groups) of a server by id % 4: none, CIS level 1, Security Best Practices, all CIS + SBP.
+COMPLIANCE_GROUPS = ((), (2,), (4,), (1, 4))
 PROFILES = {1: "Quick Scan", 2: "Web Application", 3: "SQL Injection", 4: "XSS", 5: "Full Audit"}
 WEB_FINDINGS = (
     ("Click-Jacking vulnerability", "click_jacking", "Medium"), ("SQL injection", "sqli", "High"),
@@ -116,9 +119,10 @@ def _server(rng, sid, hostname, windows, store, cve_codes, update_id):
         "boot_at": last_com - rng.randint(1, 60) * DAY, "category": "server" if windows else rng.choice(CATEGORIES),
         "created_at": BASE_TS - rng.randint(100, 400) * DAY, "analyzed_at": last_com, "status": status,
         "os": dict(WINDOWS_OS if windows else rng.choice(OSES)), "environment_id": rng.randint(1, 3),
-        "groups": group_ids, "compliance_groups": [], "cves": cves, "updates": updates, "security_issues": [],
-        "active": True, "packages": [{"vendor": None, "product": u["current"]["product"], "type": u["current"]["type"],
-                                      "version": u["current"]["version"]} for u in updates],
+        "groups": group_ids, "compliance_groups": list(COMPLIANCE_GROUPS[sid % 4]), "compliance_verified_at": last_com,
+        "compliance_recheck_due": None, "cves": cves, "updates": updates, "security_issues": [], "active": True,
+        "packages": [{"vendor": None, "product": u["current"]["product"], "type": u["current"]["type"],
+                      "version": u["current"]["version"]} for u in updates],
     }
 
 
@@ -159,6 +163,8 @@ def _cyberwatch(rng, store, servers):
         store.users[uid] = {"id": uid, "login": login, "email": email, "name": name, "firstname": first, "locale": "en",
                             "auth_provider": provider, "description": "", "server_groups": []}
     store.cves.update(_cve_catalogue(rng, max(60, min(servers // 4, 600))))
+    store.tables["rule_groups"] = compliance_catalogue.rule_groups()
+    store.tables["compliance_rules"] = compliance_catalogue.rules()
     _servers(rng, store, servers)
     ra_rows = (("CbwRam::RemoteAccess::Ssh::WithPassword", "10.0.2.14", 22, False, "Net::SSH::ConnectionTimeout"),
                ("CbwRam::RemoteAccess::Snmp", "10.10.1.207", 161, True, None),
@@ -179,6 +185,12 @@ def _cyberwatch(rng, store, servers):
         server = store.servers[sid]
         store.agents[aid] = {"id": aid, "server_id": sid, "node_id": 1, "version": "5.%d" % (aid % 3),
                              "remote_ip": server["addresses"][0], "last_communication": server["last_communication"]}
+    images = (("library/alpine", "latest"), ("library/nginx", "1.25"), ("library/mysql", "latest"))
+    for did, (name, tag) in enumerate(images, start=1):
+        store.docker_images[did] = {"id": did, "image_name": name, "image_tag": tag, "docker_registry_id": 1,
+                                    "docker_engine_id": 4, "node_id": 1, "server_id": None}
+    for aid, target in enumerate(("www.example.com", "https://shop.example.com"), start=1):
+        store.applicative_scans[aid] = {"id": aid, "node_id": 1, "target": target, "server_id": None}
     for iid, (sid_text, level) in enumerate((("weak-tls", "level_medium"), ("default-creds", "level_high"),
                                              ("info-banner", "level_info")), start=1):
         store.security_issues[iid] = {"id": iid, "type": "SecurityIssues::Custom", "sid": sid_text, "level": level,
