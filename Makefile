@@ -11,12 +11,12 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 CHECKS := $(PY) .ci/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units unit integration contract coverage lint docs changelog build bench clean browser-deps ee molecule
+.PHONY: help venv demo test sanity units unit integration contract chaos coverage lint docs changelog build bench clean browser-deps ee molecule
 
 help:
 	@echo "make demo         run the collection against the bundled simulator (sets everything up)"
 	@echo "make test         every check CI runs (sanity, units, integration on ansible-core 2.21, 2.19, 2.16; contract, coverage, lint, docs, build)"
-	@echo "make sanity | unit | contract | integration | coverage | lint | docs | changelog | build | bench | ee | molecule"
+	@echo "make sanity | unit | contract | integration | chaos | coverage | lint | docs | changelog | build | bench | ee | molecule"
 	@echo "make docs         plugin docs lint + the HTML site in docs/build/html + the headless-Chromium test"
 
 # venv DIR PYTHON-VERSION REQUIREMENTS: (re)build a virtualenv from pinned requirements; the stamp says it is done.
@@ -59,7 +59,11 @@ integration: venv
 	$(CHECKS) integration
 
 coverage: venv
-	$(CHECKS) unit-coverage integration-2.21 coverage
+	$(CHECKS) unit-coverage integration-2.21 chaos coverage
+
+# Faults after the write, concurrent runs and listing churn (tests/chaos/README.md has the figures).
+chaos: $(VENV)/.stamp
+	$(CHECKS) chaos
 
 lint: $(VENV)/.stamp
 	$(CHECKS) lint

@@ -120,6 +120,8 @@ for _core in CORES:
 STEPS.update({
     'unit-coverage': lambda: measured(NEWEST, 'tests/unit', label='unit'),
     'contract': lambda: pytest(NEWEST, '-n', '2', 'tests/contract'),
+    # Faults after the write, concurrent runs, listing churn (tests/chaos/README.md); measured, it covers the recovery.
+    'chaos': lambda: measured(NEWEST, '-n', '2', '--durations=5', 'tests/chaos', label='chaos'),
     'coverage': coverage_report,
     'lint': lambda: run(['ansible-lint', '--offline', '--nocolor'], cwd=COLLECTION),
     'docs': lambda: run(['antsibull-docs', 'lint-collection-docs', '--plugin-docs', '--validate-collection-refs=all',
@@ -139,7 +141,7 @@ STEPS.update({
 })
 GROUPS = {name: ['%s-%s' % (name, core.name) for core in CORES] for name in ('sanity', 'units', 'integration')}
 ORDER = (['collection'] + GROUPS['sanity'] + GROUPS['units'] + ['unit-coverage', 'contract'] + GROUPS['integration']
-         + ['coverage', 'lint', 'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create',
+         + ['chaos', 'coverage', 'lint', 'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create',
             'molecule'])
 
 
