@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from test_inventory_support import AWX_ENV, FAIL_ENV, Inventory, assert_failed_cleanly, run_list
+from test_inventory_support import AWX_ENV, FAIL_ENV, Inventory, assert_failed_cleanly, run_list, source_failed
 
 
 def inventory(ansible, name='cys', **kwargs):
@@ -87,8 +87,10 @@ def test_hostnames_duplicates_and_keyed_groups(sim, ansible, api):
     assert 'http://%s:8080/' % host in inv.hosts
     inv = inventory(ansible, hostnames=['id'])
     assert inv.hosts == {t['id'] for t in api['targets']} | {added['id']}
-    proc = run_list(ansible, 'cystack', duplicate_hostnames='error', env=FAIL_ENV, check=False)
-    assert_failed_cleanly(proc, 'hostname %r is shared by the records with ids %s, %s' % (host, ids[0], ids[1]))
+    shared = 'hostname %r is shared by the records with ids %s, %s' % (host, ids[0], ids[1])
+    proc = run_list(ansible, 'cystack', duplicate_hostnames='error', env=FAIL_ENV, check=False,
+                    warnings=source_failed(shared))
+    assert_failed_cleanly(proc, shared)
 
 
 def test_cache_hit_makes_no_request_and_flush_refetches(sim, ansible, tmp_path):
@@ -113,13 +115,14 @@ def test_cache_hit_makes_no_request_and_flush_refetches(sim, ansible, tmp_path):
 def test_any_api_failure_fails_the_source(sim, ansible, fault, fragment):
     sim.set_faults([fault])
     proc = run_list(ansible, 'cystack', last_scan=True, vulnerability_counts=True,
-                    env=dict(FAIL_ENV, CYSTACK_MAX_RETRIES='1'), check=False)
+                    env=dict(FAIL_ENV, CYSTACK_MAX_RETRIES='1'), check=False, warnings=source_failed(fragment))
     assert_failed_cleanly(proc, 'secops.vulnmgmt.cystack: the inventory source failed, no host was added', fragment)
 
 
 def test_wrong_key_fails_clearly_and_is_never_printed(sim, ansible):
     proc = run_list(ansible, 'cystack', args=('--list', '-vvvv'),
-                    env=dict(FAIL_ENV, CYSTACK_API_KEY='wrong-cystack-token-789'), check=False)
+                    env=dict(FAIL_ENV, CYSTACK_API_KEY='wrong-cystack-token-789'), check=False,
+                    warnings=source_failed('HTTP 401'))
     assert_failed_cleanly(proc, 'HTTP 401', 'authentication failed')
     assert 'wrong-cystack-token-789' not in proc.stdout + proc.stderr
 

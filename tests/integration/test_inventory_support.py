@@ -56,10 +56,16 @@ def api_requests(sim, prefix):
     return [r for r in sim.requests() if r['path'].startswith(prefix)]
 
 
-def run_list(ansible, plugin, name='test', args=('--list',), env=None, check=True, **options):
+def run_list(ansible, plugin, name='test', args=('--list',), env=None, check=True, warnings=(), **options):
     """Write <name>.<plugin>.yml and run ansible-inventory on it."""
     return ansible.inventory(source(plugin, **options), '%s.%s.yml' % (name, plugin), args=args, env=env,
-                             check=check)
+                             check=check, warnings=warnings)
+
+
+def source_failed(reason):
+    """The warnings of a failed source: ansible-core reports the plugin's error as a warning, then that it could not
+    parse the file (and, with ANSIBLE_INVENTORY_UNPARSED_FAILED, stops with `No inventory was parsed`)."""
+    return (reason, 'Unable to parse')
 
 
 def assert_failed_cleanly(proc, *fragments):

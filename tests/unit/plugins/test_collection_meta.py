@@ -182,7 +182,8 @@ def test_the_scan_counts_task_actions_not_comments_or_docstrings():
     ])
     fqcns = {'%s.%s' % (NAMESPACE, m) for m in module_names()}
     assert sorted(python_actions(source, fqcns)) == [
-        'cystack_vulnerability', 'name', 'register', 'secops.vulnmgmt.cyberwatch_host', 'secops.vulnmgmt.cyberwatch_ping']
+        'cystack_vulnerability', 'name', 'register',
+        'secops.vulnmgmt.cyberwatch_host', 'secops.vulnmgmt.cyberwatch_ping']
     tasks = [{'name': 'x', 'block': [{'secops.vulnmgmt.cyberwatch_ping': None}],
               'rescue': [{'action': 'cystack_scan a=1'}, {'local_action': {'module': 'cystack_scan_info'}}]}]
     assert list(task_actions(tasks)) == ['name', 'secops.vulnmgmt.cyberwatch_ping', 'cystack_scan', 'cystack_scan_info']
