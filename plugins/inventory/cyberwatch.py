@@ -111,6 +111,12 @@ options:
     description: How many detail requests run at the same time with O(details=true) (1 to 32).
     type: int
     default: 8
+notes:
+  - 'In AWX and Automation Controller, to disable the servers Cyberwatch cannot reach, compose a boolean in the source,
+    C(compose: {cyberwatch_reachable: "cyberwatch_status != ''server_update_comm_fail''"}), and set the inventory
+    source''s I(Enabled Variable) to C(cyberwatch_reachable) and I(Enabled Value) to C(true).
+    C(cyberwatch_status) has one value per server state (C(server_update_comm_fail) when the communication failed),
+    so it cannot be the enabled variable itself.'
 '''
 
 EXAMPLES = r'''
@@ -142,6 +148,8 @@ groups:
   patch_now: cyberwatch_reboot_required and cyberwatch_cve_counts.critical > 0
 compose:
   ansible_user: "'Administrator' if cyberwatch_os.type == 'Os::Windows' else 'ansible'"
+  # for AWX: Enabled Variable cyberwatch_reachable, Enabled Value true
+  cyberwatch_reachable: "cyberwatch_status != 'server_update_comm_fail'"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: /var/tmp/cyberwatch_inventory

@@ -70,6 +70,10 @@ options:
       - Vulnerabilities marked as false positives are not counted. They are matched to targets by address.
     type: bool
     default: false
+notes:
+  - In AWX and Automation Controller, to disable the targets whose ownership is not verified, set the inventory
+    source's I(Enabled Variable) to C(cystack_verified) and I(Enabled Value) to C(true). The plugin sets no
+    reachability or uptime-monitoring variable.
 '''
 
 EXAMPLES = r'''

@@ -226,6 +226,18 @@ def test_awx_style_export_run_with_env_credentials(sim, ansible, servers):
     assert inv.data['all']['children']
 
 
+def test_awx_enabled_variable_recipe(sim, ansible, servers):
+    """docs/guides/inventory_and_awx.md: a composed boolean for AWX's enabled variable (enabled value `true`) that
+    disables exactly the servers Cyberwatch cannot reach."""
+    inv = inventory(ansible, args=('--list', '--export'), env=AWX_ENV,
+                    compose={'cyberwatch_reachable': "cyberwatch_status != 'server_update_comm_fail'"})
+    unreachable = {expected_name(s, servers) for s in servers.values() if s['status'] == 'server_update_comm_fail'}
+    assert unreachable and len(unreachable) < len(servers)
+    for name, hostvars in inv.hostvars.items():
+        # AWX enables a host when str(value).lower() == enabled value ('true')
+        assert str(hostvars['cyberwatch_reachable']).lower() == ('false' if name in unreachable else 'true'), name
+
+
 def test_templated_credentials(sim, ansible, servers):
     info = sim.cyberwatch
     env = {'MY_CBW_KEY': info['api_key'], 'MY_CBW_SECRET': info['secret_key'],
