@@ -1,7 +1,7 @@
 """The CyStack info modules, cystack_vulnerability and cystack_monitoring against the simulator."""
 
 import pytest
-from conftest import Ansible
+from harness import Ansible
 from launcher import Simulator
 
 CYSTACK_NET = '599fc347-3e46-4163-8a1d-444bd1928a85'

@@ -5,7 +5,7 @@ simulator started with scan_seconds=0 (scans only move through /_sim/ advance).
 """
 
 import pytest
-from conftest import Ansible
+from harness import Ansible
 from launcher import Simulator
 
 CYSTACK_NET = '599fc347-3e46-4163-8a1d-444bd1928a85'
