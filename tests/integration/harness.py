@@ -86,6 +86,8 @@ class Ansible:
             'ANSIBLE_LOCALHOST_WARNING': '0',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
             'ANSIBLE_HOST_KEY_CHECKING': '0',
+            # ansible-core 2.21 leaves module arguments out of results by default; the -vvvv secret checks need them.
+            'ANSIBLE_INJECT_INVOCATION': '1',
             'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(workdir / 'inventory-cache'),
         })
         self.bin = Path(sys.executable).parent
