@@ -54,7 +54,10 @@ def test_churn_between_pages_never_loses_a_host(busy, plugin, churn):
     before = inventory_ids(ansible.inventory(source, filename, warnings=None), id_var)
     sim.set_faults([dict(counts, kind='mutate_listing', match=route, after=1, times=1)])
     mark = len(sim.requests())
-    out = ansible.inventory(source, filename, warnings=None)
+    out = ansible.inventory(source, filename, args=('--list', '-vvvv'), warnings=None,
+                            env={'ANSIBLE_VERBOSE_TO_STDERR': 'True'})
+    secrets = (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key'], sim.cystack['api_key'])
+    assert not [secret for secret in secrets if secret in out.stdout + out.stderr], 'a secret shown at -vvvv'
     mutations = [m for rule in sim.control('GET', 'faults')['faults'] for m in rule.get('mutations', [])]
     listings = [r for r in sim.requests(mark) if r['method'] == 'GET' and r['path'].split('?')[0] in (
         '/api/v3/vulnerabilities/servers', '/v1/targets')]

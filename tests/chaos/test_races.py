@@ -31,15 +31,16 @@ def test_concurrent_runs_create_each_object_once_and_all_succeed(sim, ansible, c
     play.write_text(yaml.safe_dump(declaration('declared in git')))
     sim.set_faults([{'kind': 'latency', 'seconds': 1.0, 'match': r'^POST /api/v3/assets/(groups|remote_accesses)$'}])
     env = dict(ansible.env)
-    processes = [subprocess.Popen([str(ansible.bin / 'ansible-playbook'), '-i', 'localhost,', str(play)],
+    processes = [subprocess.Popen([str(ansible.bin / 'ansible-playbook'), '-vvvv', '-i', 'localhost,', str(play)],
                                   cwd=str(ansible.workdir), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   text=True) for dummy in range(PROCESSES)]
     outputs = [p.communicate(timeout=300)[0] for p in processes]
     sim.clear_faults()
 
+    secrets = (SECRET_PASSWORD, sim.cyberwatch['api_key'], sim.cyberwatch['secret_key'])
     for process, output in zip(processes, outputs):
         assert process.returncode == 0, output[-4000:]
-        assert SECRET_PASSWORD not in output
+        assert not [secret for secret in secrets if secret in output], 'a secret shown at -vvvv'
     lost_races = [r for r in sim.requests() if r['method'] == 'POST' and r['status'] == 422]
     assert lost_races, 'no create lost a race: the test proved nothing'
     assert any('already taken' in output for output in outputs), 'a loser says how it converged'

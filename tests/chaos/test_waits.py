@@ -22,8 +22,8 @@ def test_a_scan_wait_polls_through_blips_and_launches_once(sim, ansible, clients
     dummy, cs = clients()
     target = cs.targets()[0]
     sim.set_faults([dict(BLIPS[blip], match=r'^GET /v1/scans/[0-9a-f-]+$', times=6)])
-    ansible.playbook([{'secops.vulnmgmt.cystack_scan': dict(target=target['address'], profile=1, wait=True,
-                                                          wait_timeout=90, poll_interval=1), 'register': 'scan'},
+    scan = dict(target=target['address'], profile=1, wait=True, wait_timeout=90, poll_interval=1)
+    ansible.playbook([{'secops.vulnmgmt.cystack_scan': scan, 'register': 'scan'},
                       {'ansible.builtin.assert': {'that': ["scan.scan.status == 'Stopped'"]}}], env=ENV, warnings=None)
     fired = sim.control('GET', 'faults')['faults'][0]['fired']
     launches = [r for r in sim.requests() if r['method'] == 'POST']
