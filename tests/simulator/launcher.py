@@ -73,8 +73,11 @@ class Simulator:
 
     def start(self, timeout=30):
         """Spawn serve.py and wait for its JSON line."""
+        # A coverage run measures the collection, not the simulator: tracing it would slow every API answer.
+        env = dict((k, v) for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_"))
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
-            [sys.executable, str(SERVE)] + self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [sys.executable, str(SERVE)] + self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         result = {}
         reader = threading.Thread(target=lambda: result.setdefault("line", self.process.stdout.readline()), daemon=True)
