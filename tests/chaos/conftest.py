@@ -82,10 +82,9 @@ def record_cells(request):
 
 
 def figures_table(cells):
-    order = {}
-    for cell in cells:
-        order.setdefault(cell['path'], len(order))
-    cells = sorted(cells, key=lambda c: (order[c['path']], c['fault']))
+    """The README table: paths in declaration order, faults in FAULTS order, whatever order the cells finished in."""
+    paths, faults = all_path_names(), list(FAULTS)
+    cells = sorted(cells, key=lambda c: (paths.index(c['path']), faults.index(c['fault'])))
     lines = ['| %s |' % ' | '.join(title for dummy, title in FIGURES_COLUMNS),
              '|%s|' % '|'.join('---' for dummy in FIGURES_COLUMNS)]
     lines += ['| %s |' % ' | '.join(str(cell[key]) for key, dummy in FIGURES_COLUMNS) for cell in cells]
