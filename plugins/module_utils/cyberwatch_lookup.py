@@ -98,7 +98,7 @@ def wait_test_deploy(client, remote_access_id, timeout, interval=0.5, clock=time
         return started
     obj, dummy = poll(lambda: client.get('remote_access', remote_access_id) or started,
                       lambda current: current.get('is_valid') is not None, timeout, interval, clock, sleep)
-    return obj or started
+    return obj
 
 
 def query(client, resource, object_id=None, key_value=None, filters=None, check=None):

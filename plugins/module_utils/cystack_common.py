@@ -12,7 +12,7 @@ import re
 import time
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES, id_from_href
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, answer_lost, concurrent_map, poll
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, concurrent_map, found_after, poll
 
 ACTIVE_STATUSES = ('Queued', 'Running')
 FINISHED_STATUS = 'Stopped'
@@ -110,27 +110,32 @@ def vulnerability_report(vulnerabilities):
 LAUNCH_CLOCK_SKEW = 120
 
 
+def scans_since(client, target, since, statuses=None):
+    """Scans of target (with one of statuses) started at or after `since` (epoch), in detail, newest first.
+
+    The list gives a local-time start string, so candidates are read newest first in detail (epoch times); the first
+    one that is too old ends the search.
+    """
+    listed = [s for s in client.scans(q=target.get('address'))
+              if (s.get('target') or {}).get('id') == target['id'] and (statuses is None or s.get('status') in statuses)]
+    listed.sort(key=lambda s: s.get('start_time_epoch') or 0, reverse=True)
+    for item in listed:
+        scan = client.scan(item['id'])
+        if scan is None or scan.get('start_time_epoch') is None:
+            continue
+        if scan['start_time_epoch'] < since:
+            return
+        yield scan
+
+
 def recent_scan(client, target, max_age, now=None):
     """The newest finished or still active scan of target started less than max_age seconds ago, or None.
 
     An active one is reused too: a re-run while the scan it launched is still going must not launch a second.
-    The list gives a local-time start string, so candidates are read newest first in detail (epoch times); the first
-    one that is too old ends the search.
     """
     now = time.time() if now is None else now
     reusable = (FINISHED_STATUS,) + ACTIVE_STATUSES
-    scans = [s for s in client.scans(q=target.get('address'))
-             if (s.get('target') or {}).get('id') == target['id'] and s.get('status') in reusable]
-    scans.sort(key=lambda s: s.get('start_time_epoch') or 0, reverse=True)
-    for item in scans:
-        scan = client.scan(item['id'])
-        if scan is None or scan.get('start_time_epoch') is None:
-            continue
-        if now - scan['start_time_epoch'] > max_age:
-            return None
-        if scan.get('status') in reusable:
-            return scan
-    return None
+    return next((s for s in scans_since(client, target, now - max_age, reusable) if s.get('status') in reusable), None)
 
 
 def launched_scan(client, target, since):
@@ -138,16 +143,7 @@ def launched_scan(client, target, since):
 
     None too when several started since then: adopting one of them could take another run's scan.
     """
-    found = []
-    for item in client.scans(q=target.get('address'), ordering='-start_time'):
-        if (item.get('target') or {}).get('id') != target['id']:
-            continue
-        scan = client.scan(item['id'])
-        if scan is None or scan.get('start_time_epoch') is None:
-            continue
-        if scan['start_time_epoch'] < since:
-            break
-        found.append(scan)
+    found = list(scans_since(client, target, since))
     return found[0] if len(found) == 1 else None
 
 
@@ -234,17 +230,11 @@ def _create_scan(module, target, body):
     try:
         return module.client.create_scan(body)
     except ApiError as exc:
-        if not answer_lost(exc):
+        if not exc.unsure:
             raise
-        try:
-            scan = launched_scan(module.client, target, launched_at - LAUNCH_CLOCK_SKEW)
-        except ApiError:
-            raise exc
-        if scan is None:
-            raise exc
-        module.warn('%s %s failed (%s), then scan %s of target %s was found started at the launch time: it is the '
-                    'one this task follows' % (exc.method, exc.path, 'HTTP %s' % exc.status if exc.status
-                                               else 'no answer', scan['id'], target['id']))
+        scan = found_after(exc, lambda: launched_scan(module.client, target, launched_at - LAUNCH_CLOCK_SKEW))
+        module.warn('%s, then scan %s of target %s was found started at the launch time: it is the one this task '
+                    'follows' % (exc.summary(), scan['id'], target['id']))
         return scan['id']
 
 

@@ -16,7 +16,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, answer_lost
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, found_after
 
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
@@ -193,19 +193,13 @@ class Reconciler:
         The object found is updated (or left alone) like any other; when the failure may have hidden our own create,
         the result says changed. Nothing found: the original error, which says what to do.
         """
-        if not (lost_race(exc) or answer_lost(exc)):
+        if not (lost_race(exc) or exc.unsure):
             raise exc
-        try:
-            current = self.backend.find()
-        except ApiError:
-            raise exc
-        if current is None:
-            raise exc
+        current = found_after(exc, self.backend.find)
         result = self.present(desired, current=current, found=True, defaults=defaults)
-        result['changed'] = result['changed'] or answer_lost(exc)
-        result['recovered'] = '%s %s failed (%s), then the lookup found %s id %s: converged from it' % (
-            exc.method, exc.path, 'already taken' if lost_race(exc) else 'HTTP %s' % exc.status if exc.status
-            else 'no answer', self.spec.name, current.get('id'))
+        result['changed'] = result['changed'] or exc.unsure
+        result['recovered'] = '%s, then the lookup found %s id %s: converged from it' % (
+            exc.summary('already taken' if lost_race(exc) else None), self.spec.name, current.get('id'))
         return result
 
     def _create(self, body, before):

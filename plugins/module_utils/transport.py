@@ -65,9 +65,11 @@ class ApiError(Exception):
     """Any failure talking to an API: HTTP error status, transport error, or an unreadable answer.
 
     status is None for transport errors (connection, TLS, timeout). The message never holds a secret value.
+    unsure is set by the transport on a write that reached the server and got no usable answer (a 5xx, a dropped
+    connection, a timeout): it may or may not have been applied.
     """
 
-    def __init__(self, message, status=None, method=None, path=None, body=None, request_id=None):
+    def __init__(self, message, status=None, method=None, path=None, body=None, request_id=None, unsure=False):
         super(ApiError, self).__init__(message)
         self.message = message
         self.status = status
@@ -75,6 +77,12 @@ class ApiError(Exception):
         self.path = path
         self.body = body
         self.request_id = request_id
+        self.unsure = unsure
+
+    def summary(self, reason=None):
+        """'POST /path failed (HTTP 502)' for the warnings of a recovery."""
+        return '%s %s failed (%s)' % (self.method, self.path, reason or (
+            'HTTP %s' % self.status if self.status else 'no answer'))
 
     def __str__(self):
         return self.message
@@ -184,38 +192,39 @@ class HttpClient:
                 warnings.simplefilter('ignore')  # InsecureRequestWarning: validate_certs=false is a user choice
                 response = self.session.request(method, self.url(path), **kwargs)
         except requests.exceptions.RequestException as exc:
-            what, hint = self._describe_transport_error(exc)
-            if method in WRITE_METHODS and not isinstance(exc, (requests.exceptions.SSLError,
-                                                                requests.exceptions.ConnectTimeout)) \
-                    and not what.startswith('cannot connect'):
+            what, hint, reached = self._describe_transport_error(exc)
+            unsure = reached and method in WRITE_METHODS
+            if unsure:
                 hint = '; '.join(h for h in (hint, UNSURE_WRITE_HINT % method) if h)
-            raise self._transport_error(method, path, what, exc, hint) from exc
+            raise self._transport_error(method, path, what, exc, hint, unsure) from exc
         return self._handle(method, path, response, expect_json)
 
     def _describe_transport_error(self, exc):
-        """(what happened, what to do) from the root cause, which urllib3 may wrap in MaxRetryError."""
+        """(what happened, what to do, whether the request may have reached the server) from the root cause, which
+        urllib3 may wrap in MaxRetryError."""
         reason = getattr(exc.args[0], 'reason', None) if exc.args else None
         if isinstance(exc, requests.exceptions.SSLError) or 'SSLError' in type(reason).__name__:
             return ('TLS verification failed', 'set ca_path to the CA bundle that signed the server certificate, '
-                                               'or validate_certs=false for a lab')
+                                               'or validate_certs=false for a lab', False)
         if isinstance(exc, requests.exceptions.Timeout) or 'Timeout' in type(reason).__name__:
-            return 'timed out after %ss' % self.timeout, 'raise request_timeout or check the server load'
+            connecting = isinstance(exc, requests.exceptions.ConnectTimeout) or 'ConnectTimeout' in type(reason).__name__
+            return 'timed out after %ss' % self.timeout, 'raise request_timeout or check the server load', not connecting
         if isinstance(exc, requests.exceptions.RetryError):
-            return 'gave up after %d retries' % self.max_retries, None
+            return 'gave up after %d retries' % self.max_retries, None, True
         if 'ProtocolError' in type(reason).__name__ or 'Connection aborted' in str(exc):
-            return 'the connection was closed before an answer', 'check proxies and the server logs'
+            return 'the connection was closed before an answer', 'check proxies and the server logs', True
         if isinstance(exc, requests.exceptions.ConnectionError):
-            return 'cannot connect to %s' % self.base_url, 'check api_url, DNS, proxies and firewalls'
-        return 'request failed', None
+            return 'cannot connect to %s' % self.base_url, 'check api_url, DNS, proxies and firewalls', False
+        return 'request failed', None, True
 
-    def _transport_error(self, method, path, what, exc, hint=None):
+    def _transport_error(self, method, path, what, exc, hint=None, unsure=False):
         cause = exc
         while getattr(cause, '__context__', None) is not None and not str(cause):
             cause = cause.__context__
         msg = '%s %s: %s: %s' % (method, path, what, cause)
         if hint:
             msg += ' (%s)' % hint
-        return ApiError(redact(msg, self._secrets), method=method, path=path)
+        return ApiError(redact(msg, self._secrets), method=method, path=path, unsure=unsure)
 
     def _handle(self, method, path, response, expect_json):
         request_id = response.headers.get('X-Request-Id')
@@ -236,12 +245,13 @@ class HttpClient:
             hint = STATUS_HINTS.get(status) or ('server error' if status >= 500 else 'request rejected')
             if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS:
                 hint += ' after %d retries' % self.max_retries
-            if status >= 500 and method in WRITE_METHODS:
+            unsure = status >= 500 and method in WRITE_METHODS
+            if unsure:
                 hint += '; ' + UNSURE_WRITE_HINT % method
             msg = '%s %s failed with HTTP %d %s (%s): %s' % (
                 method, path, status, response.reason or '', hint, server_message(body))
             raise ApiError(redact(msg, self._secrets), status=status, method=method, path=path,
-                           body=_redact_body(body, self._secrets), request_id=request_id)
+                           body=_redact_body(body, self._secrets), request_id=request_id, unsure=unsure)
         return response.status_code, body, response.headers, response
 
 
@@ -271,9 +281,18 @@ def concurrent_map(func, items, max_workers):
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def answer_lost(exc):
-    """A failure after which a write may have been applied: a server error, a dropped connection or a timeout."""
-    return exc.status is None or exc.status >= 500
+def found_after(exc, lookup):
+    """What lookup() finds after a write failed with exc; exc itself when it finds nothing or fails too.
+
+    For the writes that may have been applied (exc.unsure) or lost a race: the caller converges from what is found.
+    """
+    try:
+        found = lookup()
+    except ApiError:
+        found = None
+    if found is None:
+        raise exc
+    return found
 
 
 def transient(exc):

@@ -86,16 +86,18 @@ class FailingCreateBackend(MemoryBackend):
         raise self.error
 
 
-def recover(error, applied, **params):
-    backend = FailingCreateBackend(error, applied)
+def recover(error, applied, backend=None, **params):
+    backend = backend or FailingCreateBackend(error, applied)
     reconciler = Reconciler(SPEC, backend)
     return reconciler.present(SPEC.desired(params), defaults=SPEC.create_defaults(params)), backend
 
 
 TAKEN = ApiError('POST /things failed with HTTP 422 (rejected): name has already been taken', status=422,
                  method='POST', path='/things')
-LOST = ApiError('POST /things failed with HTTP 502', status=502, method='POST', path='/things')
-DROPPED = ApiError('POST /things: the connection was closed before an answer', method='POST', path='/things')
+LOST = ApiError('POST /things failed with HTTP 502', status=502, method='POST', path='/things', unsure=True)
+DROPPED = ApiError('POST /things: the connection was closed before an answer', method='POST', path='/things',
+                   unsure=True)
+REFUSED = ApiError('POST /things failed with HTTP 503', status=503, method='POST', path='/things')
 
 
 def test_a_lost_race_converges_on_the_winner_with_an_update():
@@ -125,11 +127,16 @@ def test_a_failed_create_that_left_nothing_raises_the_original_error(error):
     assert info.value is error
 
 
-def test_other_create_errors_are_not_retried_or_looked_up():
-    error = ApiError('POST /things failed with HTTP 422 (rejected): port is invalid', status=422, method='POST',
-                     path='/things')
-    with pytest.raises(ApiError):
-        recover(error, None, name='a', node=1)
+@pytest.mark.parametrize('error', [
+    ApiError('POST /things failed with HTTP 422 (rejected): port is invalid', status=422, method='POST', path='/things'),
+    REFUSED,
+], ids=['422-invalid', 'not-unsure'])
+def test_other_create_errors_are_not_retried_or_looked_up(error):
+    backend = FailingCreateBackend(error, None)
+    with pytest.raises(ApiError) as info:
+        recover(error, None, backend=backend, name='a', node=1)
+    assert info.value is error
+    assert [c[0] for c in backend.calls] == ['find', 'create'], 'one lookup before the create, none after'
 
 
 def test_update_sends_only_changed_fields():

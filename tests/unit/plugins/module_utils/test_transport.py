@@ -66,6 +66,7 @@ def test_a_post_is_never_retried_after_a_reset(server):
     assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
     assert 'the connection was closed before an answer' in info.value.message
     assert 'may have applied this POST' in info.value.message and 'run the task again' in info.value.message
+    assert info.value.unsure
 
 
 def test_a_post_refused_with_429_is_retried(server):
@@ -81,13 +82,20 @@ def test_a_write_failing_with_5xx_says_what_to_do(server):
         client(server.url, max_retries=0).request('PATCH', '/api/v3/assets/remote_accesses/4', json_body={'a': 1})
     assert info.value.message.startswith('PATCH /api/v3/assets/remote_accesses/4 failed with HTTP 502')
     assert 'may have applied this PATCH' in info.value.message
+    assert info.value.unsure
+
+
+def test_a_write_that_never_reached_the_server_is_not_unsure():
+    with pytest.raises(ApiError) as info:
+        client('http://127.0.0.1:9', max_retries=0).request('POST', '/api/v3/assets/groups', json_body={'name': 'x'})
+    assert not info.value.unsure and 'may have applied' not in info.value.message
 
 
 def test_a_read_failing_with_5xx_has_no_write_hint(server):
     server.default = Reply(502, {'detail': 'bad gateway'})
     with pytest.raises(ApiError) as info:
         client(server.url, max_retries=0).request('GET', '/api/v3/hosts')
-    assert 'may have applied' not in info.value.message
+    assert 'may have applied' not in info.value.message and not info.value.unsure
 
 
 def test_timeout_keeps_its_cause(server):
