@@ -41,6 +41,11 @@ ROUTES = {
         'security_issues': '/api/v3/vulnerabilities/security_issues',
         'agents': '/api/v3/assets/agents',
         'assets': '/api/v3/assets/servers',
+        'compliance_rules': '/api/v3/compliance/rules',
+        'compliance_servers': '/api/v3/compliance/servers',
+        'docker_images': '/api/v3/assets/docker_images',
+        'applicative_scans': '/api/v3/assets/applicative_scans',
+        'discoveries': '/api/v3/assets/discoveries',
     },
     'legacy': {
         'ping': '/api/v3/ping',
@@ -54,6 +59,12 @@ ROUTES = {
         'security_issues': '/api/v3/security_issues',
         'agents': '/api/v3/agents',
         'assets': '/api/v3/assets/servers',
+        # no legacy form: these routes came after the prefixed ones
+        'compliance_rules': '/api/v3/compliance/rules',
+        'compliance_servers': '/api/v3/compliance/servers',
+        'docker_images': '/api/v3/assets/docker_images',
+        'applicative_scans': '/api/v3/assets/applicative_scans',
+        'discoveries': '/api/v3/assets/discoveries',
     },
 }
 
@@ -86,6 +97,12 @@ RESOURCES = dict((r.name, r) for r in (
     Resource('security_issue', 'security_issues', key='sid', update_method='PUT', filters=('sid',)),
     Resource('agent', 'agents', key='id'),
     Resource('asset', 'assets', key='hostname', key_casefold=True),
+    Resource('compliance_rule', 'compliance_rules', key='code', update_method='PUT'),
+    Resource('compliance_server', 'compliance_servers', key='hostname', key_casefold=True,
+             filters=('hostname', 'group_id', 'environment_id')),
+    Resource('docker_image', 'docker_images', key='image_name'),
+    Resource('applicative_scan', 'applicative_scans', key='target'),
+    Resource('discovery', 'discoveries', key='name'),
 ))
 
 # Friendly remote-access types and the server's class names, with their default ports.
