@@ -6,12 +6,17 @@ if an earlier one failed, so one run reports everything; the last line is `check
 Sanity, units and integration run on three ansible-cores (CORES): the newest runs the full route/auth matrix, the
 fleet budgets and the coverage measurement; the older two run the default connection. Lint, docs, molecule and the
 build run once, on the newest core.
+
+The steps run in two lanes at once (VULNMGMT_CI_JOBS=1: one after another): the pytest suites that use both cores
+(-n 2) in one, ansible-test and the one-process tools in the other, each in ORDER. Sanity and units never overlap
+(ansible-test's shared venvs), a step's output is printed whole when it ends, and `collection` runs first.
 """
 
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,9 +55,14 @@ def env(core=NEWEST, **extra):
     return base
 
 
+OUTPUT = threading.local()  # the log file of the step this thread runs, when steps run in lanes
+
+
 def run(cmd, cwd=REPO, core=NEWEST, **extra):
-    print('$ %s' % ' '.join(str(c) for c in cmd), flush=True)
-    return subprocess.call([str(c) for c in cmd], cwd=str(cwd), env=env(core, **extra))
+    log = getattr(OUTPUT, 'file', None)
+    print('$ %s' % ' '.join(str(c) for c in cmd), file=log or sys.stdout, flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=str(cwd), env=env(core, **extra), stdout=log,
+                           stderr=subprocess.STDOUT if log else None)
 
 
 def prepare_collection():
@@ -145,6 +155,48 @@ ORDER = (['collection'] + GROUPS['sanity'] + GROUPS['units'] + ['unit-coverage',
             'molecule'])
 
 
+PRINT_LOCK = threading.Lock()
+# Steps that keep both cores busy themselves; they share the second lane (coverage reads what they measured).
+BOTH_CORES = {'unit-coverage', 'contract', 'chaos', 'coverage'} | set(GROUPS['integration'])
+
+
+def run_step(name, results, log_dir=None):
+    """Run one step (into its own log file when given), record (rc, seconds), then print the log whole."""
+    started = time.time()
+    log_path = log_dir / (name + '.log') if log_dir else None
+    if log_path:
+        OUTPUT.file = open(log_path, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
+    else:
+        print('::group:: %s' % name, flush=True)
+    try:
+        code = STEPS[name]()
+    except Exception as exc:  # pylint: disable=broad-except
+        print('step %s raised %r' % (name, exc), file=getattr(OUTPUT, 'file', None) or sys.stdout, flush=True)
+        code = 1
+    took = time.time() - started
+    results[name] = (code, took)
+    with PRINT_LOCK:
+        if log_path:
+            OUTPUT.file.close()
+            OUTPUT.file = None
+            print('::group:: %s' % name)
+            print(log_path.read_text(encoding='utf-8', errors='replace'), end='')
+        print('::: %s %s (%.0f s)' % (name, 'ok' if code == 0 else 'FAILED rc=%s' % code, took), flush=True)
+
+
+def run_lanes(names, results):
+    """Two threads, each running its lane's steps in order; logs go to the cache and are printed as steps end."""
+    log_dir = CACHE / 'logs'
+    log_dir.mkdir(parents=True, exist_ok=True)
+    lanes = [[n for n in names if n not in BOTH_CORES], [n for n in names if n in BOTH_CORES]]
+    threads = [threading.Thread(target=lambda lane=lane: [run_step(n, results, log_dir) for n in lane])
+               for lane in lanes if lane]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def main(names):
     names = [step for name in (names or ORDER) for step in GROUPS.get(name, [name])]
     unknown = [n for n in names if n not in STEPS]
@@ -156,17 +208,19 @@ def main(names):
         names = ['collection'] + names
     if 'importer' in names and 'build' not in names:
         names.insert(names.index('importer'), 'build')
-    passed, failed = [], []
-    for name in names:
-        started = time.time()
-        print('::group:: %s' % name, flush=True)
-        code = STEPS[name]()
-        took = time.time() - started
-        (passed if code == 0 else failed).append(name)
-        print('::: %s %s (%.0f s)' % (name, 'ok' if code == 0 else 'FAILED rc=%s' % code, took), flush=True)
+    started = time.time()
+    results = {}
+    run_step('collection', results)
+    rest = [n for n in names if n != 'collection']
+    if int(os.environ.get('VULNMGMT_CI_JOBS', '2')) > 1:
+        run_lanes(rest, results)
+    else:
+        for name in rest:
+            run_step(name, results)
+    failed = [n for n in names if results[n][0] != 0]
     if failed:
         print('failed steps: %s' % ' '.join(failed))
-    print('checks: %d passed, %d failed' % (len(passed), len(failed)))
+    print('checks: %d passed, %d failed in %.0f s' % (len(names) - len(failed), len(failed), time.time() - started))
     return 1 if failed else 0
 
 
