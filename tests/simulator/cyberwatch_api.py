@@ -6,6 +6,7 @@ Routing, reads and pagination live here; writes are in cyberwatch_writes.py.
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+import cyberwatch_actions as actions
 import cyberwatch_views as views
 import cyberwatch_writes as writes
 from compliance import Compliance, rule_item
@@ -28,6 +29,7 @@ RESOURCES = {
     "compliance_rules": (("/api/v3/compliance/rules",), "CbwCompliance::Rule"),
     "docker_images": (("/api/v3/assets/docker_images",), "CbwRam::DockerImage"),
     "applicative_scans": (("/api/v3/assets/applicative_scans",), "CbwRam::ApplicativeScan"),
+    "discoveries": (("/api/v3/assets/discoveries",), "CbwAssets::Discovery"),
 }
 TABLE = {"assets": "servers", "compliance_servers": "servers"}
 # verbs allowed per kind on the item route (GET list/detail are always there)
@@ -35,7 +37,7 @@ ITEM_VERBS = {"servers": ("PATCH", "PUT", "DELETE"), "assets": ("DELETE",), "rem
               "groups": ("PUT", "DELETE"), "cves": ("PUT", "DELETE"), "security_issues": ("PUT", "DELETE"),
               "agents": ("DELETE",), "hosts": ("PUT", "DELETE"), "nodes": ("DELETE",), "users": (),
               "compliance_servers": ("PUT",), "compliance_rules": ("PUT", "DELETE"), "docker_images": ("PATCH", "DELETE"),
-              "applicative_scans": ("PATCH", "DELETE")}
+              "applicative_scans": ("PATCH", "DELETE"), "discoveries": ("DELETE",)}
 CREATABLE = ("remote_accesses", "groups", "security_issues", "hosts", "compliance_rules", "docker_images",
              "applicative_scans")
 # PUT {item}/<action>: recheck the rules of a compliance server, or a rule on all its servers
@@ -70,6 +72,9 @@ def _build_map():
     for prefix in RESOURCES["remote_accesses"][0]:
         rules.append(Rule(prefix + "/<item_id>/test_deploy", endpoint=("test_deploy", "remote_accesses"),
                           methods=["PUT", "POST"]))
+    for kind, suffix, methods, action in actions.ROUTES:  # server refresh/updates/reboot, discovery relaunch
+        for prefix in RESOURCES[kind][0]:
+            rules.append(Rule(prefix + "/<item_id>/" + suffix, endpoint=(action, kind), methods=list(methods)))
     for kind, action in RECHECKS.items():
         rules.append(Rule(RESOURCES[kind][0][0] + "/<item_id>/" + action, endpoint=("recheck", kind), methods=["PUT"]))
     return Map(rules, strict_slashes=False, merge_slashes=False)
@@ -82,6 +87,7 @@ class CyberwatchApi:
         self.store = store
         self.max_per_page = max_per_page
         self.writes = writes.Writes(store, test_deploy_delay)
+        self.actions = actions.Actions(store, test_deploy_delay)
         self.url_map = _build_map()
 
     def dispatch(self, request, request_id):
@@ -100,6 +106,7 @@ class CyberwatchApi:
             # One lock around validation and write: uniqueness checks and inserts are atomic across threads.
             with self.store.lock:
                 self.writes.settle_tests()
+                self.actions.settle()
                 return self._handle(request, action, kind, args)
         except ApiError as err:
             return error_response(err.status, err.message)
@@ -118,6 +125,8 @@ class CyberwatchApi:
             return json_response(self.writes.test_deploy(record))
         if action == "recheck":
             return json_response(self.writes.recheck(kind, record))
+        if action in actions.ACTIONS:
+            return json_response(self.actions.handle(action, record, request))
         if method == "GET":
             return json_response(self.render_detail(kind, record))
         if method == "DELETE":
@@ -166,7 +175,7 @@ class CyberwatchApi:
                      "security_issues": views.issue_item, "agents": views.agent, "hosts": views.host_item,
                      "nodes": views.node, "users": views.user, "compliance_servers": Compliance(store).server_item,
                      "compliance_rules": lambda r: rule_item(store, r), "docker_images": views.docker_image,
-                     "applicative_scans": views.applicative_scan}
+                     "applicative_scans": views.applicative_scan, "discoveries": actions.discovery}
         return renderers[kind]
 
     def listing_kind(self, request):

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 import compliance
+import cyberwatch_actions
 import cyberwatch_views as views
 from compliance_catalogue import CUSTOM, LEVELS as RULE_LEVELS, WITH_SCRIPT, copy_rule
 from views_common import ApiError, as_int, json_body, truthy
@@ -135,7 +136,7 @@ class Writes:
             return rendered
         renderers = {"remote_accesses": views.remote_access, "groups": dict, "hosts": views.host_short,
                      "agents": views.agent, "security_issues": views.issue_full, "docker_images": views.docker_image,
-                     "applicative_scans": views.applicative_scan}
+                     "applicative_scans": views.applicative_scan, "discoveries": cyberwatch_actions.discovery}
         rendered = renderers[kind](record)
         del store.tables[kind][record["id"]]
         if kind == "groups":

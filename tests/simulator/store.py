@@ -6,7 +6,8 @@ import time
 from datetime import datetime, timezone
 
 CBW_TABLES = ("groups", "environments", "nodes", "users", "cves", "servers", "remote_accesses", "hosts",
-              "agents", "security_issues", "rule_groups", "compliance_rules", "docker_images", "applicative_scans")
+              "agents", "security_issues", "rule_groups", "compliance_rules", "docker_images", "applicative_scans",
+              "discoveries")
 CYSTACK_TABLES = ("targets", "scans", "vulnerabilities")
 
 
