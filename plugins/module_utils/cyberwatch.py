@@ -13,7 +13,7 @@ import hmac
 from email.utils import formatdate
 from urllib.parse import parse_qs, quote, urlparse
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import read_consistently
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import Page, last_page, read_consistently, read_pages
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -46,6 +46,8 @@ ROUTES = {
         'docker_images': '/api/v3/assets/docker_images',
         'applicative_scans': '/api/v3/assets/applicative_scans',
         'discoveries': '/api/v3/assets/discoveries',
+        'stored_credentials': '/api/v3/assets/credentials',
+        'os': '/api/v3/os',
     },
     'legacy': {
         'ping': '/api/v3/ping',
@@ -65,6 +67,8 @@ ROUTES = {
         'docker_images': '/api/v3/assets/docker_images',
         'applicative_scans': '/api/v3/assets/applicative_scans',
         'discoveries': '/api/v3/assets/discoveries',
+        'stored_credentials': '/api/v3/assets/credentials',
+        'os': '/api/v3/os',
     },
 }
 
@@ -96,7 +100,10 @@ RESOURCES = dict((r.name, r) for r in (
              filters=('level', 'exploitable', 'active', 'technology_product')),
     Resource('security_issue', 'security_issues', key='sid', update_method='PUT', filters=('sid',)),
     Resource('agent', 'agents', key='id'),
-    Resource('asset', 'assets', key='hostname', key_casefold=True),
+    Resource('asset', 'assets', key='hostname', key_casefold=True, filters=('service_name', 'service_status')),
+    Resource('stored_credential', 'stored_credentials', key='name',
+             write_only=('password', 'key', 'client_key', 'auth_password', 'priv_password')),
+    Resource('os', 'os', key='key'),
     Resource('compliance_rule', 'compliance_rules', key='code', update_method='PUT'),
     Resource('compliance_server', 'compliance_servers', key='hostname', key_casefold=True,
              filters=('hostname', 'group_id', 'environment_id')),
@@ -184,27 +191,31 @@ class CyberwatchClient:
     def ping(self):
         return self.request('GET', self.routes['ping'])
 
-    def iter_pages(self, path, params=None, per_page=DEFAULT_PER_PAGE):
-        """Yield (page, X-Total or None) for each page of a list, following Link rel="next" (page taken, host not
-        trusted)."""
+    def iter_pages(self, path, params=None, per_page=DEFAULT_PER_PAGE, max_workers=1):
+        """Yield (page, X-Total or None) for each page of a list, in page order (listing.read_pages): the pages after
+        the first concurrently when it tells the total (X-Total, or Link rel="last"), else following Link rel="next"
+        (page taken, host not trusted) and stopping on a short page."""
         query = dict(params or {})
         query['per_page'] = per_page
-        page = 1
-        while True:
-            query['page'] = page
-            dummy, body, headers, response = self.http.request('GET', path, params=query)
-            if not isinstance(body, list):
-                raise ApiError('GET %s page %d: expected a JSON list, got %s' % (path, page, type(body).__name__),
-                               status=response.status_code, method='GET', path=path)
-            yield body, _int(headers.get('X-Total'), None)
-            next_page = _next_page(response, page)
-            page_size = _int(headers.get('X-Per-Page'), per_page)
-            if next_page is None or not body or len(body) < page_size:
-                return
-            page = next_page
+        return read_pages(lambda number: self._page(path, dict(query, page=number), per_page), max_workers)
 
-    def list(self, resource, filters=None, per_page=DEFAULT_PER_PAGE):
-        """Every object of a collection; filters go to the server only where the API honours them."""
+    def _page(self, path, query, per_page):
+        number = query['page']
+        dummy, body, headers, response = self.http.request('GET', path, params=query)
+        if not isinstance(body, list):
+            raise ApiError('GET %s page %d: expected a JSON list, got %s' % (path, number, type(body).__name__),
+                           status=response.status_code, method='GET', path=path)
+        total = _int(headers.get('X-Total'), None)
+        page_size = _int(headers.get('X-Per-Page'), per_page)
+        next_page = _next_page(response, number)
+        if not body or len(body) < page_size:
+            next_page = None
+        last = _link_page(response, 'last', None) or last_page(total, page_size)
+        return Page(body, total, last, next_page)
+
+    def list(self, resource, filters=None, per_page=DEFAULT_PER_PAGE, max_workers=1):
+        """Every object of a collection; filters go to the server only where the API honours them; max_workers:
+        pages read at the same time once the first page tells the total."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
         params = {}
         for name, value in (filters or {}).items():
@@ -215,7 +226,7 @@ class CyberwatchClient:
                     resource.collection, name, ', '.join(resource.filters) or 'none'))
             params[name] = _query_value(value)
         path = self.path(resource)
-        return read_consistently(lambda: self.iter_pages(path, params, per_page), path)
+        return read_consistently(lambda: self.iter_pages(path, params, per_page, max_workers), path)
 
     def find(self, resource, value, per_page=DEFAULT_PER_PAGE):
         """Objects whose natural key equals value: filtered on the server where possible, always checked here."""
@@ -274,12 +285,18 @@ class CyberwatchClient:
 
 
 def _next_page(response, page):
-    link = response.links.get('next') if response is not None else None
+    next_page = _link_page(response, 'next', page + 1)
+    return next_page if next_page is not None and next_page > page else None
+
+
+def _link_page(response, rel, default):
+    """The page number of a Link header entry (only the page is taken from it), default without a page, or None
+    without such a link."""
+    link = response.links.get(rel) if response is not None else None
     if not link or not link.get('url'):
         return None
     values = parse_qs(urlparse(link['url']).query).get('page')
-    next_page = _int(values[0] if values else None, page + 1)
-    return next_page if next_page > page else None
+    return _int(values[0] if values else None, default)
 
 
 def _int(value, default):

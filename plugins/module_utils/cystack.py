@@ -10,7 +10,7 @@ __metaclass__ = type
 import datetime
 from urllib.parse import parse_qs, quote, urlparse
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import read_consistently
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import Page, last_page, read_consistently, read_pages
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -121,29 +121,32 @@ class CyStackClient:
     def request(self, method, path, params=None, json_body=None):
         return self.http.request(method, path, params=params, json_body=json_body)
 
-    def iter_pages(self, path, params=None):
-        """Yield (results, count) for each DRF page. Only `page` is taken from `next`: its host is not trusted."""
+    def iter_pages(self, path, params=None, max_workers=1):
+        """Yield (results, count) for each DRF page, in page order (listing.read_pages): the pages after the first
+        concurrently once it tells the count, else following `next`. Only `page` is taken from `next`: its host is not
+        trusted."""
         query = dict((k, v) for k, v in (params or {}).items() if v is not None)
-        page = 1
-        for dummy in range(MAX_PAGES):
-            if page > 1:
-                query['page'] = page
-            body = self.request('GET', path, params=query)[1]
-            if not isinstance(body, dict) or not isinstance(body.get('results'), list):
-                raise ApiError('GET %s page %d: expected a paginated object with "results"' % (path, page),
-                               method='GET', path=path, body=body)
-            yield body['results'], body.get('count') if isinstance(body.get('count'), int) else None
-            next_url = body.get('next')
-            if not next_url:
-                return
-            values = parse_qs(urlparse(next_url).query).get('page')
-            if not values or not values[0].isdigit() or int(values[0]) <= page:
-                raise ApiError('GET %s page %d: unusable "next" link %r' % (path, page, next_url),
-                               method='GET', path=path)
-            page = int(values[0])
+        return read_pages(lambda number: self._page(path, query, number), max_workers)
 
-    def list(self, path, params=None):
-        return read_consistently(lambda: self.iter_pages(path, params), path)
+    def _page(self, path, query, number):
+        body = self.request('GET', path, params=dict(query, page=number) if number > 1 else query)[1]
+        if not isinstance(body, dict) or not isinstance(body.get('results'), list):
+            raise ApiError('GET %s page %d: expected a paginated object with "results"' % (path, number),
+                           method='GET', path=path, body=body)
+        count = body.get('count') if isinstance(body.get('count'), int) else None
+        next_url = body.get('next')
+        if not next_url:
+            return Page(body['results'], count)
+        values = parse_qs(urlparse(next_url).query).get('page')
+        if not values or not values[0].isdigit() or int(values[0]) <= number or number >= MAX_PAGES:
+            raise ApiError('GET %s page %d: unusable "next" link %r' % (path, number, next_url),
+                           method='GET', path=path)
+        # A page that has a next one is full: its length is the page size (DRF's PAGE_SIZE, not a request option).
+        return Page(body['results'], count, last_page(count, len(body['results'])), int(values[0]))
+
+    def list(self, path, params=None, max_workers=1):
+        """Every record of a DRF listing; max_workers: pages read at the same time once the first tells the count."""
+        return read_consistently(lambda: self.iter_pages(path, params, max_workers), path)
 
     def get(self, path, missing_ok=True):
         """One object, or None on 404 (missing_ok=False lets the 404 ApiError through)."""

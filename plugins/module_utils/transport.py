@@ -164,7 +164,7 @@ class HttpClient:
         self.verify = (ca_path or True) if validate_certs else False
         self.session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
         self.session.headers.update(headers or {})
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16,
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32,
                               max_retries=build_retry(self.max_retries, backoff_factor=backoff_factor))
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
