@@ -2,13 +2,17 @@
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Vulnerability gate logic of the gate roles: normalise findings, apply an allow-list with expiry, evaluate
-thresholds, render a summary. Pure Python, no I/O: `gate_evaluate` and `gate_report` (docs in the .yml files)."""
+thresholds, render a summary (Markdown, SARIF 2.1.0, JUnit XML). Pure Python, no I/O: `gate_evaluate`, `gate_report`,
+`gate_sarif` and `gate_junit` (docs in the .yml files)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import datetime
+import hashlib
+from urllib.parse import quote
+from xml.etree import ElementTree
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
@@ -27,10 +31,21 @@ EXTRA_THRESHOLDS = ('exploitable', 'reboot_required')
 
 # --- normalisation: every kind becomes a list of flat findings -------------------------------------------------
 
-def _finding(subject, fid, severity, title, exploitable=False, false_positive=False, keys=()):
+def _finding(subject, fid, severity, title, exploitable=False, false_positive=False, keys=(), rule=None, help_text=None,
+             help_uri=None, score=None):
+    """A flat finding. rule: the finding type (CVE code, scanner plugin) with its help text, for SARIF."""
     return {'subject': to_text(subject), 'id': to_text(fid), 'severity': severity, 'title': to_text(title or fid),
             'exploitable': bool(exploitable), 'false_positive': bool(false_positive),
-            'keys': sorted({to_text(k).lower() for k in (fid, title) + tuple(keys) if k})}
+            'keys': sorted({to_text(k).lower() for k in (fid, title) + tuple(keys) if k}),
+            'rule': to_text(rule or title or fid), 'help': to_text(help_text or title or fid),
+            'help_uri': to_text(help_uri) if help_uri else None, 'score': _score(score)}
+
+
+def _score(value):
+    try:
+        return None if value is None or isinstance(value, bool) else round(float(value), 1)
+    except (TypeError, ValueError):
+        return None
 
 
 def _canonical_severity(kind, value):
@@ -65,9 +80,13 @@ def _cystack(data):
         if subject not in subjects:
             subjects.append(subject)
         for vuln in vulns:
+            references = [r.get('url') for r in vuln.get('references') or [] if isinstance(r, dict) and r.get('url')]
+            help_text = '\n\n'.join(to_text(vuln[key]) for key in ('description', 'solution') if vuln.get(key))
             findings.append(_finding(vuln.get('target') if isinstance(vuln.get('target'), str) else subject,
                                      vuln.get('id'), _canonical_severity('cystack', vuln.get('severity')),
-                                     vuln.get('name'), false_positive=vuln.get('false_positive')))
+                                     vuln.get('name'), false_positive=vuln.get('false_positive'),
+                                     rule=vuln.get('plugin_name') or vuln.get('name'), help_text=help_text,
+                                     help_uri=references[0] if references else None))
     return findings, subjects, notes, []
 
 
@@ -96,7 +115,9 @@ def _cyberwatch(data, catalogue):
             exploitable = cve.get('exploitable', entry.get('exploitable', False))
             findings.append(_finding(subject, code, _canonical_severity('cyberwatch', cve.get('level',
                                                                                               entry.get('level'))),
-                                     code, exploitable=exploitable))
+                                     code, exploitable=exploitable, help_text=cve.get('content'),
+                                     help_uri='https://nvd.nist.gov/vuln/detail/%s' % code if code.startswith('CVE-')
+                                     else None, score=cve.get('score', entry.get('score'))))
     return findings, subjects, notes, reboot
 
 
@@ -108,7 +129,8 @@ def _generic(data):
             subjects.append(subject)
         findings.append(_finding(subject, item.get('id'), _canonical_severity('generic', item.get('severity')),
                                  item.get('title'), item.get('exploitable'), item.get('false_positive'),
-                                 tuple(item.get('keys') or ())))
+                                 tuple(item.get('keys') or ()), rule=item.get('rule'), help_text=item.get('help'),
+                                 help_uri=item.get('help_uri'), score=item.get('score')))
     return findings, subjects, [], []
 
 
@@ -338,6 +360,142 @@ def gate_report(summary, max_findings=50):
     return '\n'.join(out) + '\n'
 
 
+# --- SARIF 2.1.0 and JUnit XML ------------------------------------------------------------------------------------
+
+SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
+TOOL_URI = 'https://github.com/secops/vulnmgmt'
+SARIF_LEVELS = {'critical': 'error', 'high': 'error', 'medium': 'warning', 'low': 'note', 'info': 'note',
+                'information': 'note', 'unknown': 'warning'}
+# GitHub code scanning sorts and labels results by this CVSS-like number when the rule has no score of its own.
+SECURITY_SEVERITY = {'critical': 9.5, 'high': 8.0, 'medium': 5.5, 'low': 3.0, 'info': 0.0, 'information': 0.0,
+                     'unknown': 5.0}
+
+
+def _summary(summary, name):
+    if not isinstance(summary, dict) or 'subjects' not in summary or 'findings' not in summary:
+        raise AnsibleFilterError('%s expects the result of gate_evaluate' % name)
+    return summary
+
+
+def _slug(text):
+    return ''.join(c if c.isalnum() else '-' for c in to_text(text).lower()).strip('-') or 'gate'
+
+
+def _location(subject):
+    """A target URL stays a URL; a host name becomes a relative reference (SARIF needs a URI)."""
+    subject = to_text(subject)
+    uri = subject if '://' in subject else quote(subject, safe='')
+    return {'physicalLocation': {'artifactLocation': {'uri': uri}},
+            'logicalLocations': [{'name': subject, 'fullyQualifiedName': subject, 'kind': 'resource'}]}
+
+
+def _fingerprints(kind, findings):
+    """A hash of what identifies a finding across scans (never a scan-local id): kind, subject, rule and title; a
+    counter tells identical ones apart."""
+    seen, prints = {}, []
+    for finding in findings:
+        key = '\x1f'.join((kind, finding['subject'].lower(), finding.get('rule') or finding['id'], finding['title']))
+        seen[key] = seen.get(key, 0) + 1
+        prints.append(hashlib.sha256(('%s\x1f%d' % (key, seen[key])).encode('utf-8')).hexdigest())
+    return prints
+
+
+def gate_sarif(summary, tool_version=None):
+    """A SARIF 2.1.0 log of a gate_evaluate summary; see gate_sarif.yml."""
+    summary = _summary(summary, 'gate_sarif')
+    kind = summary.get('kind', 'generic')
+    entries = [(f, None) for f in summary['findings']] + [(f, f.get('allowed_by') or {}) for f in summary['suppressed']]
+    entries.sort(key=lambda e: (e[0]['subject'], e[0].get('rule') or e[0]['id'], e[0]['title'], e[0]['id']))
+    rules, results = [], []
+    index = {}
+    for (finding, allowed), fingerprint in zip(entries, _fingerprints(kind, [e[0] for e in entries])):
+        rule_id = finding.get('rule') or finding['id']
+        severity = to_text(finding['severity']).lower()
+        if rule_id not in index:
+            index[rule_id] = len(rules)
+            score = finding.get('score')
+            rule = {'id': rule_id, 'name': _slug(rule_id),
+                    'shortDescription': {'text': finding['title']},
+                    'fullDescription': {'text': finding.get('help') or finding['title']},
+                    'help': {'text': finding.get('help') or finding['title']},
+                    'defaultConfiguration': {'level': SARIF_LEVELS.get(severity, 'warning')},
+                    'properties': {'tags': ['security', 'vulnerability', kind],
+                                   'security-severity': '%.1f' % (score if score is not None
+                                                                  else SECURITY_SEVERITY.get(severity, 5.0))}}
+            if finding.get('help_uri'):
+                rule['helpUri'] = finding['help_uri']
+            rules.append(rule)
+        result = {'ruleId': rule_id, 'ruleIndex': index[rule_id], 'level': SARIF_LEVELS.get(severity, 'warning'),
+                  'message': {'text': '%s on %s (%s%s)' % (finding['title'], finding['subject'], finding['severity'],
+                                                           ', exploitable' if finding['exploitable'] else '')},
+                  'locations': [_location(finding['subject'])],
+                  'partialFingerprints': {'vulnmgmtFinding/v1': fingerprint},
+                  'properties': {'severity': finding['severity'], 'findingId': finding['id'],
+                                 'exploitable': finding['exploitable']}}
+        if allowed is not None:
+            result['suppressions'] = [{'kind': 'external', 'status': 'accepted',
+                                       'justification': to_text(allowed.get('justification', '')),
+                                       'properties': {'match': allowed.get('match'),
+                                                      'expires': allowed.get('expires')}}]
+        results.append(result)
+    driver = {'name': 'secops.vulnmgmt', 'fullName': 'secops.vulnmgmt %s' % summary['name'],
+              'informationUri': TOOL_URI, 'rules': rules, 'properties': {'gate': summary['name']}}
+    if tool_version:
+        driver['version'] = to_text(tool_version)
+    run = {'tool': {'driver': driver},
+           'automationDetails': {'id': '%s/%s' % (_slug(summary['name']), summary['evaluated_on'])},
+           'invocations': [{'executionSuccessful': True,
+                            'properties': {'passed': summary['passed'], 'message': summary['message'],
+                                           'failedSubjects': summary['failed_subjects']}}],
+           'results': results,
+           'properties': {'gate': summary['name'], 'passed': summary['passed'], 'counts': summary['counts']}}
+    return {'$schema': SARIF_SCHEMA, 'version': '2.1.0', 'runs': [run]}
+
+
+def _threshold_text(summary):
+    rules = ['%s <= %s' % (k, v) for k, v in summary['thresholds'].items() if v is not None and k != 'reboot_required']
+    if summary['thresholds'].get('reboot_required') is False:
+        rules.append('no pending reboot')
+    return ', '.join(rules) or 'none'
+
+
+def gate_junit(summary):
+    """JUnit XML of a gate_evaluate summary: one testsuite, one testcase per subject; see gate_junit.yml."""
+    summary = _summary(summary, 'gate_junit')
+    kind = summary.get('kind', 'generic')
+    label = TITLES.get(kind, TITLES['generic'])[1].lower()
+    classname = 'secops.vulnmgmt.%s' % _slug(summary['name']).replace('-', '_')
+    cases = []
+    for subject in sorted(summary['subjects']):
+        result = summary['subjects'][subject]
+        mine = [f for f in summary['findings'] if f['subject'] == subject]
+        cases.append((subject, result['violations'], mine, result['counts']))
+    if summary['scope'] == 'total':
+        cases.append(('all %ss (total)' % label, summary['violations'], summary['findings'], summary['counts']))
+    suites = ElementTree.Element('testsuites', name='secops.vulnmgmt', tests=str(len(cases)),
+                                 failures=str(sum(1 for case in cases if case[1])), errors='0')
+    suite = ElementTree.SubElement(suites, 'testsuite', name=summary['name'], tests=str(len(cases)),
+                                   failures=str(sum(1 for case in cases if case[1])), errors='0', skipped='0',
+                                   timestamp='%sT00:00:00' % summary['evaluated_on'])
+    props = ElementTree.SubElement(suite, 'properties')
+    for name, value in (('thresholds', _threshold_text(summary)), ('scope', summary['scope']),
+                        ('passed', str(summary['passed']).lower())):
+        ElementTree.SubElement(props, 'property', name=name, value=value)
+    for subject, violations, findings, counts in cases:
+        case = ElementTree.SubElement(suite, 'testcase', classname=classname, name=subject)
+        lines = ['%s: %s' % (f['severity'], f['title']) + (' (exploitable)' if f['exploitable'] else '')
+                 for f in findings]
+        if violations:
+            failure = ElementTree.SubElement(case, 'failure', type='threshold exceeded',
+                                             message='%s: %s' % (subject, ', '.join(violations)))
+            failure.text = '\n'.join(['Thresholds exceeded:'] + ['- %s' % v for v in violations]
+                                     + ['', 'Open findings (%d):' % len(findings)] + ['- %s' % line for line in lines])
+        out = ElementTree.SubElement(case, 'system-out')
+        out.text = '%s open finding(s): %s' % (counts.get('total', len(findings)), ', '.join(
+            '%s %s' % (counts[k], k) for k in SEVERITIES.get(kind, SEVERITIES['generic']) if counts.get(k)) or 'none')
+    return '<?xml version="1.0" encoding="UTF-8"?>\n%s\n' % to_text(ElementTree.tostring(suites, encoding='unicode'))
+
+
 def cyberwatch_server_match(servers, names):
     """The Cyberwatch server whose hostname or one of whose addresses is among names; see the .yml."""
     wanted = [to_text(n).strip().lower() for n in ([names] if isinstance(names, str) else names or []) if n]
@@ -353,5 +511,5 @@ class FilterModule(object):
     """Gate filters."""
 
     def filters(self):
-        return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report,
-                'cyberwatch_server_match': cyberwatch_server_match}
+        return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report, 'gate_sarif': gate_sarif,
+                'gate_junit': gate_junit, 'cyberwatch_server_match': cyberwatch_server_match}
