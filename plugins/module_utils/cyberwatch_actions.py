@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cyberwatch action modules (server refresh/updates/reboot, compliance rechecks, discovery relaunch) and the
+backends of the objects that are not found by one natural key (docker images)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, ResourceNotUnique
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
+
+SERVER_COUNTS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
+
+
+def find_target(client, resource, object_id=None, key_value=None):
+    """The one object an action is aimed at, by id or by natural key; ValueError naming it when it does not exist."""
+    backend = CyberwatchBackend(client, resource, key_value, object_id, can_create=False)
+    current = backend.find()
+    if current is None:
+        raise ValueError('no %s exists' % backend.describe())
+    return current
+
+
+def run_action(module, resource, name, method, suffix, current, body=None):
+    """Send one action request (none in check mode); the result dict with the object the server answered."""
+    client = module.client
+    answer = None
+    if not module.check_mode:
+        answer = client.request(method, client.path(RESOURCES[resource], current['id'], suffix), json_body=body)
+    return {'changed': True, 'action': name, RESOURCES[resource].name: answer or current}
+
+
+def parse_time(value):
+    """An API timestamp (ISO 8601) or an HTTP Date header as an aware datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace('Z', '+00:00'))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(str(value))
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def analysed_after(server, previous, requested_at):
+    """Whether the server's analyzed_at moved past the previous analysis and the (server-clock) request time."""
+    analysed = parse_time(server.get('analyzed_at'))
+    if analysed is None:
+        return False
+    return (previous is None or analysed > previous) and (requested_at is None or analysed >= requested_at)
+
+
+def refresh_server(client, server, wait, timeout, interval=1.0, clock=time.monotonic, sleep=time.sleep):
+    """PUT servers/{id}/refresh; with wait, poll the server until analyzed_at moves past the request time.
+
+    The request time is the Date of the server's answer, so the controller's clock does not matter.
+    Returns (the server as last answered or read, done); done is None without wait.
+    """
+    path = client.path('servers', server['id'], 'refresh')
+    dummy, answer, headers, dummy_response = client.http.request('PUT', path)
+    if not wait:
+        return answer or server, None
+    previous = parse_time(server.get('analyzed_at'))
+    requested_at = parse_time(headers.get('Date'))
+    latest, done = poll(lambda: client.get('server', server['id']) or server,
+                        lambda current: analysed_after(current, previous, requested_at), timeout, interval, clock, sleep)
+    return latest, done
+
+
+def counts(server):
+    """The CVE and update counts of a server."""
+    return dict((key, (server or {}).get(key)) for key in SERVER_COUNTS)
+
+
+class DockerImageBackend(CyberwatchBackend):
+    """A docker image found by id, or by (image_name, image_tag): the API has no single natural key for it."""
+
+    def __init__(self, client, image_name=None, image_tag=None, object_id=None):
+        super(DockerImageBackend, self).__init__(client, 'docker_image', image_name, object_id)
+        self.image_tag = image_tag
+
+    def describe(self):
+        if self.object_id is not None:
+            return super(DockerImageBackend, self).describe()
+        return 'docker_image %s:%s' % (self.key_value, self.image_tag)
+
+    def find(self):
+        if self.object_id is not None:
+            return self.client.get(self.resource, self.object_id)
+        matches = [image for image in self.client.list(self.resource)
+                   if same_key(image.get('image_name'), self.key_value) and same_key(image.get('image_tag'), self.image_tag)]
+        if len(matches) > 1:
+            raise ResourceNotUnique('%d docker images are %s (ids %s); select one by id' % (
+                len(matches), self.describe(), ', '.join(str(m.get('id')) for m in matches)))
+        return matches[0] if matches else None

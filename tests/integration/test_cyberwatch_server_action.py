@@ -1,0 +1,86 @@
+"""cyberwatch_server_action against the simulator: refresh (with wait, and its timeout), updates, reboot, check mode.
+
+The simulator completes each action --test-deploy-delay seconds after the request; a server whose communication
+failed is never analysed again (see tests/simulator/README.md).
+"""
+
+import pytest
+
+
+def action_task(register='result', ignore_errors=False, **params):
+    task = {'secops.vulnmgmt.cyberwatch_server_action': params, 'register': register}
+    if ignore_errors:
+        task['ignore_errors'] = True
+    return task
+
+
+def check(*conditions):
+    return {'assert': {'that': list(conditions)}}
+
+
+@pytest.fixture
+def fleet(sim, cyberwatch_api):
+    """(a vulnerable server with updates, a server whose communication failed), both read before any test write."""
+    del sim
+    servers = cyberwatch_api.list('server')
+    vulnerable = next(s for s in servers if s['status'] == 'server_vulnerable' and s['updates_count']
+                      and s['cve_announcements_count'] > 1)
+    comm_fail = next(s for s in servers if s['status'] == 'server_update_comm_fail')
+    return vulnerable, comm_fail
+
+
+def test_check_mode_reports_changed_and_sends_nothing(sim, ansible, fleet):
+    server, dummy = fleet
+    sim.clear_requests()
+    ansible.playbook([
+        action_task('refresh', hostname=server['hostname'].upper(), action='refresh', wait=True, timeout=5),
+        action_task('updates', id=server['id'], action='install_updates'),
+        action_task('reboot', id=server['id'], action='reboot'),
+        check('refresh is changed', 'updates is changed', 'reboot is changed',
+              'refresh.server.id == %d' % server['id'], 'updates.update_ids | length == %d' % server['updates_count']),
+    ], ['--check'])
+    assert sim.writes() == []
+
+
+def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible, fleet, cyberwatch_api):
+    server, comm_fail = fleet
+    sim.clear_requests()
+    ansible.playbook([
+        action_task('refresh', id=server['id'], action='refresh', wait=True, timeout=30),
+        check('refresh is changed', "refresh.server.analyzed_at != '%s'" % server['analyzed_at'],
+              'refresh.counts_before.cve_announcements_count == %d' % server['cve_announcements_count'],
+              # the simulator's re-analysis finds one CVE fixed
+              'refresh.counts.cve_announcements_count == %d' % (server['cve_announcements_count'] - 1)),
+        action_task('updates', id=server['id'], action='install_updates', update_ids=[]),
+        action_task('reboot', hostname=server['hostname'], action='reboot'),
+        check('updates is changed', 'updates.update_ids | length == %d' % server['updates_count'],
+              "reboot.server.status == 'server_update_reboot'"),
+        action_task('late', ignore_errors=True, id=comm_fail['id'], action='refresh', wait=True, timeout=1),
+        check('late is failed', 'late.server_id == %d' % comm_fail['id'],
+              "'server %d' in late.msg" % comm_fail['id'], "'not analysed again within 1 seconds' in late.msg"),
+    ])
+    base = '/api/v3/vulnerabilities/servers/'
+    assert [(w['method'], w['path']) for w in sim.writes()] == [
+        ('PUT', base + '%d/refresh' % server['id']), ('POST', base + '%d/updates' % server['id']),
+        ('PATCH', base + '%d/reboot' % server['id']), ('PUT', base + '%d/refresh' % comm_fail['id'])]
+    assert cyberwatch_api.get('server', server['id'])['updates_count'] == 0  # installed after the delay
+
+
+def test_bad_input_fails_before_any_request(sim, ansible):
+    ansible.playbook([
+        action_task('a', ignore_errors=True, id=1, action='reboot', update_ids=[3]),
+        action_task('b', ignore_errors=True, id=1, action='reboot', wait=True),
+        action_task('c', ignore_errors=True, id=1, action='restart'),
+        action_task('d', ignore_errors=True, id=1, action='refresh', wait=True, timeout=-1),
+        check("'update_ids is only accepted with action=install_updates' in a.msg",
+              "'wait is only accepted with action=refresh' in b.msg",
+              "'value of action must be one of: refresh, install_updates, reboot' in c.msg",
+              "'timeout must be 0 or more' in d.msg"),
+    ])
+    assert sim.requests() == []
+
+
+def test_unknown_server_fails_clearly(sim, ansible):
+    ansible.fails([action_task(hostname='nope.example.com', action='refresh')],
+                  "no server with hostname 'nope.example.com' exists")
+    assert sim.writes() == []
