@@ -55,6 +55,10 @@ class Lookup:
             return None if value is None else int(value)
         return self.one('node', value)['id']
 
+    def credential_id(self, name):
+        """The id of the stored credential with that name (ValueError naming the known ones), None for None."""
+        return None if name is None else self.one('stored_credential', name)['id']
+
     def group_ids(self, names):
         return None if names is None else [self.one('group', name)['id'] for name in names]
 

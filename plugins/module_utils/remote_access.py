@@ -37,6 +37,7 @@ def remote_access_options():
         auth_password=dict(type='str', no_log=True),
         priv_password=dict(type='str', no_log=True),
         credential_id=dict(type='int'),
+        credential=dict(type='str'),
         node=dict(type='str'),
         groups=dict(type='list', elements='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -48,6 +49,8 @@ def check_remote_access(params, where=''):
     port = params.get('port')
     if port is not None and not 1 <= port <= 65535:
         return '%sport must be between 1 and 65535, got %s' % (where, port)
+    if params.get('credential') is not None and params.get('credential_id') is not None:
+        return '%scredential and credential_id are mutually exclusive: give the stored credential once' % where
     return None
 
 
@@ -55,6 +58,8 @@ def apply(client, lookup, params, check_mode, update_password, current=None, fou
     """Reconcile one remote access; current/found skip the lookup when the caller already listed them."""
     present = params['state'] == 'present'
     params = dict(params, node=lookup.node_id(params['node']) if present else None)
+    if present and params.get('credential') is not None:
+        params['credential_id'] = lookup.credential_id(params['credential'])
     reconciler = Reconciler(SPEC, CyberwatchBackend(client, 'remote_access', params['address']),
                             check_mode=check_mode, update_password=update_password)
     if not present:

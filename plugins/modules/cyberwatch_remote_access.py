@@ -67,7 +67,15 @@ options:
     description:
       - Id of a stored credential to use instead of O(login), O(password) and O(key).
       - The API never returns it, so it is sent according to O(update_password) and masked in the diff.
+      - Mutually exclusive with O(credential).
     type: int
+  credential:
+    description:
+      - Name of a stored credential (see M(secops.vulnmgmt.cyberwatch_stored_credential)) to use instead of O(login),
+        O(password) and O(key). It is resolved to O(credential_id) with one request before any write; an unknown name
+        fails and lists the stored credentials that exist.
+      - Sent as O(credential_id), so according to O(update_password).
+    type: str
   node:
     description:
       - Cyberwatch node (scanner) that connects, by id or by name. A name is resolved with one request.
@@ -144,6 +152,13 @@ EXAMPLES = r'''
         login: CORP\cyberwatch
         password: "{{ vault_winrm_password }}"
         update_password: always
+      delegate_to: localhost
+
+    - name: Linux server whose SSH key lives in a stored credential
+      secops.vulnmgmt.cyberwatch_remote_access:
+        address: app02.example.com
+        type: ssh_key
+        credential: linux-scan-key
       delegate_to: localhost
 
     - name: Remove a decommissioned machine

@@ -68,7 +68,13 @@ options:
       credential_id:
         description:
           - Id of a stored credential. Never returned by the API, so sent according to O(update_password).
+          - Mutually exclusive with O(remote_accesses[].credential).
         type: int
+      credential:
+        description:
+          - Name of a stored credential, resolved to O(remote_accesses[].credential_id) with one request for the whole
+            set before any write. An unknown name fails the task before any write.
+        type: str
       node:
         description:
           - Node (scanner) by id or name. Names are resolved with one request for the whole set.
@@ -139,6 +145,9 @@ EXAMPLES = r'''
         type: winrm_negotiate
         login: CORP\cyberwatch
         password: "{{ vault_winrm_password }}"
+      - address: db-02.example.com
+        type: ssh_key
+        credential: linux-scan-key
       - address: old-01.example.com
         state: absent
     test_deploy: true
@@ -195,11 +204,13 @@ def action_of(result, state):
 
 
 def check_before_writing(lookup, todo):
-    """Fail on what would stop the run half-way (unknown node, missing type for a create) before any write."""
+    """Fail on what would stop the run half-way (unknown node or stored credential, missing type for a create) before
+    any write."""
     for item, current, dummy in todo:
         if (item.get('state') or 'present') != 'present':
             continue
         lookup.node_id(item.get('node'))  # ValueError naming the known nodes
+        lookup.credential_id(item.get('credential'))  # ValueError naming the known stored credentials
         if current is None and not item.get('type'):
             raise ValueError('remote_accesses: type is required to create %s' % item['address'])
 

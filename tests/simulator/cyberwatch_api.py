@@ -7,6 +7,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 import cyberwatch_actions as actions
+import cyberwatch_assets_more as more
 import cyberwatch_views as views
 import cyberwatch_writes as writes
 from compliance import Compliance, rule_item
@@ -30,6 +31,8 @@ RESOURCES = {
     "docker_images": (("/api/v3/assets/docker_images",), "CbwRam::DockerImage"),
     "applicative_scans": (("/api/v3/assets/applicative_scans",), "CbwRam::ApplicativeScan"),
     "discoveries": (("/api/v3/assets/discoveries",), "CbwAssets::Discovery"),
+    "stored_credentials": (("/api/v3/assets/credentials",), "CbwRam::StoredCredential"),
+    "os": (("/api/v3/os",), "Os"),
 }
 TABLE = {"assets": "servers", "compliance_servers": "servers"}
 # verbs allowed per kind on the item route (GET list/detail are always there)
@@ -37,9 +40,10 @@ ITEM_VERBS = {"servers": ("PATCH", "PUT", "DELETE"), "assets": ("DELETE",), "rem
               "groups": ("PUT", "DELETE"), "cves": ("PUT", "DELETE"), "security_issues": ("PUT", "DELETE"),
               "agents": ("DELETE",), "hosts": ("PUT", "DELETE"), "nodes": ("DELETE",), "users": (),
               "compliance_servers": ("PUT",), "compliance_rules": ("PUT", "DELETE"), "docker_images": ("PATCH", "DELETE"),
-              "applicative_scans": ("PATCH", "DELETE"), "discoveries": ("DELETE",)}
+              "applicative_scans": ("PATCH", "DELETE"), "discoveries": ("DELETE",),
+              "stored_credentials": ("PATCH", "DELETE"), "os": ()}
 CREATABLE = ("remote_accesses", "groups", "security_issues", "hosts", "compliance_rules", "docker_images",
-             "applicative_scans")
+             "applicative_scans", "stored_credentials")
 # PUT {item}/<action>: recheck the rules of a compliance server, or a rule on all its servers
 RECHECKS = {"compliance_servers": "recheck_rules", "compliance_rules": "recheck_servers"}
 REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
@@ -175,7 +179,8 @@ class CyberwatchApi:
                      "security_issues": views.issue_item, "agents": views.agent, "hosts": views.host_item,
                      "nodes": views.node, "users": views.user, "compliance_servers": Compliance(store).server_item,
                      "compliance_rules": lambda r: rule_item(store, r), "docker_images": views.docker_image,
-                     "applicative_scans": views.applicative_scan, "discoveries": actions.discovery}
+                     "applicative_scans": views.applicative_scan, "discoveries": actions.discovery,
+                     "stored_credentials": more.stored_credential, "os": more.os_item}
         return renderers[kind]
 
     def listing_kind(self, request):
@@ -205,7 +210,8 @@ class CyberwatchApi:
         known = {"servers": ("hostname", "group_id", "reboot_required", "communication_failed", "active"),
                  "compliance_servers": ("hostname", "group_id", "environment_id"),
                  "cves": ("level", "exploitable", "active", "technology_product", "exploit_code_maturity"),
-                 "users": ("auth_provider",), "security_issues": ("sid",)}
+                 "users": ("auth_provider",), "security_issues": ("sid",),
+                 "assets": ("service_name", "service_status")}
         return [key for key in known.get(kind, ()) if query.get(key) not in (None, "")]
 
     def _matches(self, kind, row, query):
@@ -231,6 +237,8 @@ class CyberwatchApi:
                       "technology_product": lambda: any(t["product"] in wanted for t in row["technologies"]),
                       "exploit_code_maturity": lambda: row["exploit_code_maturity"] in wanted}
             return checks[key]()
+        if kind == "assets":
+            return more.asset_matches(row, key, value)
         return str(row[key]) == str(value)
 
     def _cve_active(self, code):

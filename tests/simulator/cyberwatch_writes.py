@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import compliance
 import cyberwatch_actions
+import cyberwatch_assets_more
 import cyberwatch_views as views
 from compliance_catalogue import CUSTOM, LEVELS as RULE_LEVELS, WITH_SCRIPT, copy_rule
 from views_common import ApiError, as_int, json_body, truthy
@@ -46,7 +47,7 @@ def deploy_outcome(address):
     return (False, "Net::SSH::ConnectionTimeout") if unreachable else (True, None)
 
 
-class Writes:
+class Writes(cyberwatch_assets_more.MoreWrites):
     """Mutations of the Cyberwatch tables."""
 
     def __init__(self, store, test_deploy_delay):
@@ -127,6 +128,7 @@ class Writes:
         if kind == "cves":
             record["score_custom"] = None
             record["cvss_custom"] = None
+            record["note_custom"] = None
             return views.cve_detail(store, record)
         if kind == "nodes":
             return self.delete_node(record, json_body(request))
@@ -136,7 +138,8 @@ class Writes:
             return rendered
         renderers = {"remote_accesses": views.remote_access, "groups": dict, "hosts": views.host_short,
                      "agents": views.agent, "security_issues": views.issue_full, "docker_images": views.docker_image,
-                     "applicative_scans": views.applicative_scan, "discoveries": cyberwatch_actions.discovery}
+                     "applicative_scans": views.applicative_scan, "discoveries": cyberwatch_actions.discovery,
+                     "stored_credentials": cyberwatch_assets_more.stored_credential}
         rendered = renderers[kind](record)
         del store.tables[kind][record["id"]]
         if kind == "groups":
@@ -331,6 +334,7 @@ class Writes:
         custom = dict(record["cvss_custom"] or views.CVSS_V3)
         custom.update({k: body[k] for k in views.CUSTOM_FIELDS if k in body})
         record["cvss_custom"] = custom
+        self.cve_note(record, body)
         return views.cve_detail(self.store, record)
 
     # ---- security issues

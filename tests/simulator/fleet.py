@@ -6,6 +6,7 @@ import uuid
 
 import compliance_catalogue
 import cyberwatch_actions
+import cyberwatch_assets_more
 from store import Store
 
 BASE_TS = 1704103200  # 2024-01-01T10:00:00Z: every seeded timestamp is an offset from here
@@ -193,6 +194,7 @@ def _cyberwatch(rng, store, servers):
     for aid, target in enumerate(("www.example.com", "https://shop.example.com"), start=1):
         store.applicative_scans[aid] = {"id": aid, "node_id": 1, "target": target, "server_id": None}
     cyberwatch_actions.seed_discoveries(store, BASE_TS)
+    cyberwatch_assets_more.seed(store, OSES + (WINDOWS_OS,), BASE_TS - 30 * DAY)
     for iid, (sid_text, level) in enumerate((("weak-tls", "level_medium"), ("default-creds", "level_high"),
                                              ("info-banner", "level_info")), start=1):
         store.security_issues[iid] = {"id": iid, "type": "SecurityIssues::Custom", "sid": sid_text, "level": level,

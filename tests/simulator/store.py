@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 CBW_TABLES = ("groups", "environments", "nodes", "users", "cves", "servers", "remote_accesses", "hosts",
               "agents", "security_issues", "rule_groups", "compliance_rules", "docker_images", "applicative_scans",
-              "discoveries")
+              "discoveries", "stored_credentials", "os")
 CYSTACK_TABLES = ("targets", "scans", "vulnerabilities")
 
 
