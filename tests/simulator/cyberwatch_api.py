@@ -6,6 +6,7 @@ Routing, reads and pagination live here; writes are in cyberwatch_writes.py.
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+import airgap
 import cyberwatch_actions as actions
 import cyberwatch_assets_more as more
 import cyberwatch_views as views
@@ -81,6 +82,9 @@ def _build_map():
             rules.append(Rule(prefix + "/<item_id>/" + suffix, endpoint=(action, kind), methods=list(methods)))
     for kind, action in RECHECKS.items():
         rules.append(Rule(RESOURCES[kind][0][0] + "/<item_id>/" + action, endpoint=("recheck", kind), methods=["PUT"]))
+    for kind, route in (("vulnerability", airgap.ROUTE), ("compliance", airgap.COMPLIANCE_ROUTE)):  # airgap.py
+        rules.append(Rule(route, endpoint=("airgap_list", kind), methods=["GET", "POST"]))
+    rules.append(Rule(airgap.ROUTE + "/<item_id>", endpoint=("airgap_item", "vulnerability"), methods=["GET"]))
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
@@ -92,6 +96,7 @@ class CyberwatchApi:
         self.max_per_page = max_per_page
         self.writes = writes.Writes(store, test_deploy_delay)
         self.actions = actions.Actions(store, test_deploy_delay)
+        self.airgap = airgap.Airgap(self, test_deploy_delay)
         self.url_map = _build_map()
 
     def dispatch(self, request, request_id):
@@ -111,12 +116,15 @@ class CyberwatchApi:
             with self.store.lock:
                 self.writes.settle_tests()
                 self.actions.settle()
+                self.airgap.settle()
                 return self._handle(request, action, kind, args)
         except ApiError as err:
             return error_response(err.status, err.message)
 
     def _handle(self, request, action, kind, args):
         method = request.method
+        if action.startswith("airgap_"):
+            return self.airgap.handle(request, action, kind, args)
         if action == "list" and method == "GET":
             return self._list(request, kind)
         if action == "list":

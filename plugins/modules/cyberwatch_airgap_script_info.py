@@ -1,0 +1,179 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_airgap_script_info
+short_description: Fetch the Cyberwatch air-gapped scanning scripts of an operating system
+version_added: 0.2.0
+description:
+  - Lists the air-gapped scanning scripts Cyberwatch offers for an operating system and returns each one with its
+    contents and the C(IDENTIFIER_SCRIPT) and C(IDENTIFIER_SCRIPT_VERSION) it carries, ready to run on a host whose
+    output is then posted with M(secops.vulnmgmt.cyberwatch_airgap_upload).
+  - With O(kind=vulnerability), reads C(GET /api/v2/cbw_scans/scripts) then C(GET /api/v2/cbw_scans/scripts/{id})
+    for each script of the OS key's family (C(Scripts::Linux::*) or C(Scripts::Windows::*)), as cbw-api-toolbox
+    C(fetch_airgapped_scripts) / C(fetch_airgapped_script) and C(cyberwatch-cli airgap download-scripts) do; the
+    OS key is sent as the C(os) parameter.
+  - With O(kind=compliance), reads the one compliance script of C(GET /api/v2/compliances/scripts) for the OS key and
+    O(repositories), as cbw-api-toolbox C(fetch_compliance_airgapped_scripts) does.
+  - Scripts come only from the configured Cyberwatch server, over verified TLS unless O(validate_certs=false).
+    Never changes anything.
+  - The role R(secops.vulnmgmt.cyberwatch_airgap_scan,ansible_collections.secops.vulnmgmt.cyberwatch_airgap_scan_role)
+    fetches, runs and uploads the scripts for every host of a play.
+author:
+  - secops.vulnmgmt maintainers (@secops)
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+  - secops.vulnmgmt.attributes.INFO
+options:
+  os_key:
+    description:
+      - Operating system of the hosts to scan. One of V(debian), V(ubuntu), V(rhel), V(centos), V(rocky),
+        V(almalinux), V(oraclelinux), V(fedora), V(amazon), V(windows), alone or followed by Cyberwatch's version
+        suffix (for example V(ubuntu_2204_64) or V(windows_2019_64), see C(GET /api/v3/os)).
+      - Any other value fails before any request, naming the accepted keys.
+    type: str
+    required: true
+  kind:
+    description:
+      - V(vulnerability) for the vulnerability scan scripts, V(compliance) for the compliance script.
+    type: str
+    choices: [vulnerability, compliance]
+    default: vulnerability
+  script_id:
+    description:
+      - Fetch only this script (O(kind=vulnerability)); it must belong to the OS key's family.
+    type: int
+  repositories:
+    description:
+      - Rule repositories of the compliance script, for example V(CIS_Benchmark). Required with O(kind=compliance).
+    type: list
+    elements: str
+'''
+
+EXAMPLES = r'''
+- name: Fetch air-gap scripts
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: Scripts for Ubuntu hosts
+      secops.vulnmgmt.cyberwatch_airgap_script_info:
+        os_key: ubuntu
+      register: ubuntu_scripts
+      delegate_to: localhost
+      run_once: true
+
+    - name: Show which scripts and versions were fetched
+      ansible.builtin.debug:
+        msg: "{{ ubuntu_scripts.scripts | map(attribute='identifier_script_version') | list }}"
+
+    - name: The compliance script for Windows Server 2019 and the CIS benchmark
+      secops.vulnmgmt.cyberwatch_airgap_script_info:
+        kind: compliance
+        os_key: windows_2019_64
+        repositories: [CIS_Benchmark]
+      register: windows_compliance
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+os_key:
+  description: The OS key the scripts were fetched for.
+  returned: always
+  type: str
+  sample: ubuntu
+family:
+  description: Script family of the OS key; V(Windows) scripts are PowerShell, the others shell scripts.
+  returned: always
+  type: str
+  sample: Linux
+scripts:
+  description: The scripts, in the server's order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Script id (null for the compliance script).
+      type: int
+      sample: 2
+    type:
+      description: Script type, C(Scripts::<Family>::<Name>).
+      type: str
+      sample: Scripts::Linux::InfoScript
+    family:
+      description: Family part of the type.
+      type: str
+      sample: Linux
+    name:
+      description: Name part of the type (the file name of the compliance script).
+      type: str
+      sample: InfoScript
+    filename:
+      description: File name to save the script under (C(.sh) or C(.ps1)).
+      type: str
+      sample: InfoScript.sh
+    shell:
+      description: V(sh) or V(powershell).
+      type: str
+      sample: sh
+    contents:
+      description: The script.
+      type: str
+      sample: "#!/bin/sh\necho \"IDENTIFIER_SCRIPT:2\"\n..."
+    version:
+      description: Version the server gives for the script.
+      type: str
+      sample: 47c8367e1c92d50fad8894362f5c09e9bfe65e712aab2d23ffbb61e354e270dd
+    attachment:
+      description: URL of an attachment the script needs (for example a C(.cab) file), or null.
+      type: str
+      sample: null
+    identifier_script:
+      description: The C(IDENTIFIER_SCRIPT) value the script prints, or null.
+      type: str
+      sample: "2"
+    identifier_script_version:
+      description: The C(IDENTIFIER_SCRIPT_VERSION) value the script prints, or null.
+      type: str
+      sample: 47c8367e1c92d50fad8894362f5c09e9bfe65e712aab2d23ffbb61e354e270dd
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
+    KINDS, fetch_compliance_script, fetch_scripts, os_family,
+)
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        os_key=dict(type='str', required=True),
+        kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
+        script_id=dict(type='int'),
+        repositories=dict(type='list', elements='str'),
+    ), required_if=[('kind', 'compliance', ('repositories',))])
+    params = module.params
+
+    def run():
+        family = os_family(params['os_key'])
+        if params['kind'] == 'compliance':
+            if params['script_id'] is not None:
+                raise ValueError('script_id applies to kind=vulnerability only')
+            scripts = [fetch_compliance_script(module.client, params['os_key'], params['repositories'])]
+        else:
+            scripts = fetch_scripts(module.client, params['os_key'], params['script_id'])
+        return dict(changed=False, os_key=params['os_key'], family=family, scripts=scripts)
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

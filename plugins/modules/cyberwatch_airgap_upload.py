@@ -1,0 +1,211 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_airgap_upload
+short_description: Upload the output of Cyberwatch air-gapped scanning scripts for one host
+version_added: 0.2.0
+description:
+  - Posts what the air-gapped scanning scripts (see M(secops.vulnmgmt.cyberwatch_airgap_script_info)) printed on one
+    host. Cyberwatch creates the server, or updates the one with the same hostname, and analyses it.
+  - With O(kind=vulnerability), C(POST /api/v2/cbw_scans/scripts) with C({"output", "groups"}) answers 201 and the
+    C(server_id), as cbw-api-toolbox C(upload_airgapped_results) and C(cyberwatch-cli airgap upload) use it. With
+    O(kind=compliance), C(POST /api/v2/compliances/scripts) answers 204 (C(upload_compliance_airgapped_results)).
+  - A vulnerability output must carry the C(IDENTIFIER_SCRIPT) and C(IDENTIFIER_HOSTNAME) lines the scripts print;
+    otherwise the module fails before any request. The servers named like C(IDENTIFIER_HOSTNAME) are listed first,
+    so the result says whether the upload created a new server.
+  - This is an action, not a state - every accepted upload reports C(changed=true). In check mode nothing is posted.
+  - With O(wait=true), waits until Cyberwatch has analysed the server (its C(analyzed_at) changes) and returns its
+    CVE counts, so M(secops.vulnmgmt.cyberwatch_server_info) or the R(secops.vulnmgmt.cyberwatch_cve_gate,
+    ansible_collections.secops.vulnmgmt.cyberwatch_cve_gate_role) role can follow in the same play.
+author:
+  - secops.vulnmgmt maintainers (@secops)
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+attributes:
+  check_mode:
+    support: full
+    description: Checks the output and looks the server up; posts nothing.
+  diff_mode:
+    support: none
+    description: An upload is an action; there is no state to diff.
+options:
+  output:
+    description:
+      - Standard output of the scripts run on the host, concatenated (several scripts' outputs in one upload).
+    type: str
+    required: true
+  kind:
+    description:
+      - V(vulnerability) for the output of the vulnerability scripts, V(compliance) for the compliance script's.
+    type: str
+    choices: [vulnerability, compliance]
+    default: vulnerability
+  groups:
+    description:
+      - Names of Cyberwatch groups to give the server, sent with the output (O(kind=vulnerability)).
+    type: list
+    elements: str
+  wait:
+    description:
+      - Wait until the server is analysed and return its CVE counts (O(kind=vulnerability)).
+    type: bool
+    default: false
+  timeout:
+    description:
+      - Seconds to wait with O(wait=true); the module fails with the server id when they pass.
+    type: float
+    default: 300
+  poll_interval:
+    description:
+      - Seconds between two reads of the server with O(wait=true).
+    type: float
+    default: 2
+'''
+
+EXAMPLES = r'''
+- name: Upload air-gap results
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: Upload the output collected on a host and wait for the analysis
+      secops.vulnmgmt.cyberwatch_airgap_upload:
+        output: "{{ collected.stdout }}"
+        groups: [airgap, production]
+        wait: true
+        timeout: 600
+      register: uploaded
+      delegate_to: localhost
+
+    - name: Report
+      ansible.builtin.debug:
+        msg: "server {{ uploaded.server_id }} (new: {{ uploaded.created }}), {{ uploaded.server.cve_announcements_count }} CVEs"
+
+    - name: Upload a compliance output
+      secops.vulnmgmt.cyberwatch_airgap_upload:
+        kind: compliance
+        output: "{{ lookup('ansible.builtin.file', 'results/web-01-compliance.txt') }}"
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+server_id:
+  description: Id of the server the upload created or updated (O(kind=vulnerability)). In check mode, the id of the
+    existing server, or null when the upload would create one.
+  returned: always
+  type: int
+  sample: 42
+created:
+  description: Whether the upload created a new server (no server had the output's hostname before);
+    null for O(kind=compliance).
+  returned: always
+  type: bool
+  sample: true
+hostname:
+  description: The C(IDENTIFIER_HOSTNAME) of the output (null for O(kind=compliance)).
+  returned: always
+  type: str
+  sample: web-01
+analysed:
+  description: Whether the server was seen analysed (O(wait=true)).
+  returned: always
+  type: bool
+  sample: true
+server:
+  description: The server after the upload (after the analysis with O(wait=true)); null for O(kind=compliance) and
+    in check mode for a server that does not exist yet.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Server id.
+      type: int
+    hostname:
+      description: Hostname.
+      type: str
+    status:
+      description: Status.
+      type: str
+    analyzed_at:
+      description: When the server was last analysed.
+      type: str
+    os:
+      description: Operating system, as the API returns it.
+      type: dict
+    cve_announcements_count:
+      description: Number of CVEs of the server.
+      type: int
+    prioritized_cve_announcements_count:
+      description: Number of prioritized CVEs.
+      type: int
+    updates_count:
+      description: Number of available updates.
+      type: int
+  sample: {"id": 42, "hostname": "web-01", "status": "server_vulnerable", "analyzed_at": "2026-12-01T10:00:00.000+00:00",
+           "os": {"key": "debian_12_64"}, "cve_announcements_count": 3, "prioritized_cve_announcements_count": 1,
+           "updates_count": 0}
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
+    KINDS, check_output, server_summary, servers_named, upload, wait_analysed,
+)
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        output=dict(type='str', required=True),
+        kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
+        groups=dict(type='list', elements='str'),
+        wait=dict(type='bool', default=False),
+        timeout=dict(type='float', default=300.0),
+        poll_interval=dict(type='float', default=2.0),
+    ))
+    params = module.params
+    kind = params['kind']
+    if kind == 'compliance' and (params['groups'] or params['wait']):
+        module.fail_json(msg='groups and wait apply to kind=vulnerability only')
+    if params['timeout'] <= 0 or params['poll_interval'] <= 0:
+        module.fail_json(msg='timeout and poll_interval must be numbers of seconds greater than 0')
+
+    def run():
+        hostname = check_output(kind, params['output'])
+        result = dict(changed=True, server_id=None, created=None, hostname=hostname, analysed=False, server=None)
+        if kind == 'compliance':
+            if not module.check_mode:
+                upload(module.client, kind, params['output'])  # 204, nothing to return
+            return result
+        existing = servers_named(module.client, hostname)
+        before = existing[0] if len(existing) == 1 else None
+        result.update(created=not existing, server_id=before['id'] if before else None,
+                      server=server_summary(before) if before else None)
+        if module.check_mode:
+            return result
+        server_id, requested_at = upload(module.client, kind, params['output'], params['groups'])
+        result.update(server_id=server_id, created=server_id not in [s.get('id') for s in existing])
+        if params['wait']:
+            analysed_before = before.get('analyzed_at') if before and before['id'] == server_id else None
+            server, done = wait_analysed(module.client, server_id, analysed_before, requested_at, params['timeout'],
+                                         params['poll_interval'])
+            if not done:
+                module.fail_json(msg='server %s was not analysed within %s seconds after the upload' % (
+                    server_id, params['timeout']), **dict(result, server=server_summary(server)))
+            result.update(analysed=True, server=server_summary(server))
+        else:
+            result['server'] = server_summary(module.client.get('server', server_id))
+        return result
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

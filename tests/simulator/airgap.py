@@ -1,0 +1,290 @@
+"""Simulated Cyberwatch air-gapped scanning: the script routes and the upload that creates or updates a server.
+
+GET  /api/v2/cbw_scans/scripts[?os=KEY]     script list ({id, type}), filtered by the OS key's family when given
+GET  /api/v2/cbw_scans/scripts/<id>         one script, in the recorded shape {id, type, contents, attachement, version}
+POST /api/v2/cbw_scans/scripts              {"output", "groups"} -> 201 {"server_id"}; 422 when it cannot be read
+GET  /api/v2/compliances/scripts?os=&repositories[]=   {"filename", "script_content"}
+POST /api/v2/compliances/scripts            {"output"} -> 204; 422 when it cannot be read, 404 for an unknown server
+
+The shell scripts are real and harmless (they only read: uname, /etc/os-release, dpkg-query or rpm -qa) and print
+KEY:VALUE lines. An upload is parsed, the server found by hostname (case-insensitive) or created, its OS and packages
+recorded, and its CVEs derived from PACKAGE_CVES when the analysis settles (after the test-deploy delay), so the
+inventory, the CVE routes and the gate roles see them.
+"""
+
+import hashlib
+
+from views_common import ApiError, as_int, json_body, json_response, params
+
+ROUTE = "/api/v2/cbw_scans/scripts"
+COMPLIANCE_ROUTE = "/api/v2/compliances/scripts"
+
+_IDENT = """echo "IDENTIFIER_SCRIPT:{id}"
+echo "IDENTIFIER_HOSTNAME:$(uname -n)"
+echo "IDENTIFIER_SCRIPT_VERSION:{version}"
+"""
+LINUX_INFO = """#!/bin/sh
+# Cyberwatch air-gap script (simulator): system information. Reads only.
+{ident}. /etc/os-release 2>/dev/null || true
+echo "HOSTNAME:$(uname -n)"
+echo "OS_ID:${{ID:-unknown}}"
+echo "OS_VERSION:${{VERSION_ID:-unknown}}"
+echo "OS_PRETTYNAME:${{PRETTY_NAME:-$(uname -s)}}"
+echo "KERNEL_VERSION:$(uname -r)"
+echo "ARCH:$(uname -m)"
+echo "SUCCESS:Script completed"
+"""
+DPKG_PACKAGES = """#!/bin/sh
+# Cyberwatch air-gap script (simulator): installed Debian packages. Reads only.
+set -e
+{ident}command -v dpkg-query >/dev/null 2>&1 || {{ echo "dpkg-query not found: not a Debian-family host" >&2; exit 3; }}
+dpkg-query -W -f='PACKAGE:${{Package}}|${{Version}}\\n'
+echo "SUCCESS:Script completed"
+"""
+RPM_PACKAGES = """#!/bin/sh
+# Cyberwatch air-gap script (simulator): installed RPM packages. Reads only.
+set -e
+{ident}command -v rpm >/dev/null 2>&1 || {{ echo "rpm not found: not a RHEL-family host" >&2; exit 3; }}
+rpm -qa --qf 'PACKAGE:%{{NAME}}|%{{VERSION}}-%{{RELEASE}}\\n'
+echo "SUCCESS:Script completed"
+"""
+WINDOWS_INFO = """# Cyberwatch air-gap script (simulator): Windows information and installed programs. Reads only.
+
+Write-Output "IDENTIFIER_SCRIPT:{id}"
+Write-Output "IDENTIFIER_HOSTNAME:$([System.Net.Dns]::GetHostName())"
+Write-Output "IDENTIFIER_SCRIPT_VERSION:{version}"
+Write-Output "HOSTNAME:$([System.Net.Dns]::GetHostName())"
+Write-Output "ARCH:$($ENV:PROCESSOR_ARCHITECTURE)"
+Write-Output "SYSVERSION:$($PsVersionTable.PSVersion.Major)"
+$current = Get-ItemProperty "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+Write-Output "OS_PRETTYNAME:$((Get-CimInstance Win32_OperatingSystem).Caption)"
+Write-Output "OS_BUILD:$($current.CurrentBuild).$($current.UBR)"
+Write-Output "OS_VERSION:$($current.ReleaseId)"
+$keys = "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\*",
+        "HKLM:\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\*"
+Get-ItemProperty $keys -ErrorAction SilentlyContinue | Where-Object {{ $_.DisplayName }} | ForEach-Object {{
+    Write-Output "PACKAGE:$($_.DisplayName)|$($_.DisplayVersion)"
+}}
+Write-Output "SUCCESS:Script completed"
+
+exit 0
+"""
+# id -> (type, template); id 1 is the recorded one (cassette fetch_airgapped_script).
+SCRIPTS = {
+    1: ("Scripts::Windows::InfoScript", WINDOWS_INFO),
+    2: ("Scripts::Linux::InfoScript", LINUX_INFO),
+    3: ("Scripts::Linux::DpkgPackages", DPKG_PACKAGES),
+    4: ("Scripts::Linux::RpmPackages", RPM_PACKAGES),
+}
+# OS key prefix -> script ids served for it (the same families the collection accepts).
+OS_SCRIPTS = {"debian": (2, 3), "ubuntu": (2, 3), "rhel": (2, 4), "centos": (2, 4), "rocky": (2, 4),
+              "almalinux": (2, 4), "oraclelinux": (2, 4), "fedora": (2, 4), "amazon": (2, 4), "windows": (1,)}
+OS_TYPES = {"debian": "Os::Debian", "ubuntu": "Os::Ubuntu", "rhel": "Os::Redhat", "centos": "Os::Centos",
+            "rocky": "Os::Rocky", "almalinux": "Os::Almalinux", "fedora": "Os::Fedora", "amazon": "Os::Amazon"}
+# The built-in package -> CVE table (the package names of dpkg, rpm and Windows programs).
+PACKAGE_CVES = {
+    "bash": ("CVE-2014-6271",), "libc6": ("CVE-2023-4911",), "glibc": ("CVE-2023-4911",),
+    "openssl": ("CVE-2022-0778", "CVE-2023-0286"), "libssl3": ("CVE-2023-0286",), "openssl-libs": ("CVE-2023-0286",),
+    "sudo": ("CVE-2021-3156",), "curl": ("CVE-2023-38545",), "libcurl4": ("CVE-2023-38545",),
+    "openssh-client": ("CVE-2023-38408",), "openssh-server": ("CVE-2024-6387",), "openssh": ("CVE-2023-38408",),
+    "zlib1g": ("CVE-2022-37434",), "zlib": ("CVE-2022-37434",), "libexpat1": ("CVE-2022-40674",),
+    "expat": ("CVE-2022-40674",), "tar": ("CVE-2022-48303",), "git": ("CVE-2024-32002",),
+    "policykit-1": ("CVE-2021-4034",), "polkit": ("CVE-2021-4034",), "xz-utils": ("CVE-2024-3094",),
+    "xz": ("CVE-2024-3094",), "7-Zip": ("CVE-2022-29072",), "Mozilla Firefox": ("CVE-2020-15673",),
+}
+# Catalogue fields of the derived CVEs that are not in the seeded catalogue: (score, product).
+CVE_FACTS = {
+    "CVE-2014-6271": (9.8, "bash"), "CVE-2023-4911": (7.8, "glibc"), "CVE-2022-0778": (7.5, "openssl"),
+    "CVE-2023-0286": (7.4, "openssl"), "CVE-2021-3156": (7.8, "sudo"), "CVE-2023-38545": (9.8, "curl"),
+    "CVE-2023-38408": (9.8, "openssh"), "CVE-2024-6387": (8.1, "openssh"), "CVE-2022-37434": (9.8, "zlib"),
+    "CVE-2022-40674": (8.1, "libexpat"), "CVE-2022-48303": (5.5, "tar"), "CVE-2024-32002": (9.0, "git"),
+    "CVE-2021-4034": (7.8, "polkit"), "CVE-2024-3094": (10.0, "xz"), "CVE-2022-29072": (7.8, "7-zip"),
+    "CVE-2020-15673": (8.8, "firefox"),
+}
+COMPLIANCE_SCRIPT = """#!/bin/sh
+# Cyberwatch air-gap compliance script (simulator) for {os}, repositories {repositories}. Reads only.
+echo "IDENTIFIER_SCRIPT:compliance"
+echo "IDENTIFIER_HOSTNAME:$(uname -n)"
+echo "RULE:passwd_permissions|$(stat -c %a /etc/passwd 2>/dev/null || echo unknown)"
+echo "RULE:root_login_shell|$(grep '^root:' /etc/passwd 2>/dev/null | cut -d: -f7)"
+echo "SUCCESS:Script completed"
+"""
+
+
+def script_body(script_id):
+    """One script in the recorded shape; its version is the digest of its template."""
+    kind, template = SCRIPTS[script_id]
+    version = hashlib.sha256(("%s:%s" % (kind, template)).encode("utf-8")).hexdigest()
+    ident = _IDENT.format(id=script_id, version=version)
+    contents = template.format(id=script_id, version=version, ident=ident)
+    return {"id": script_id, "type": kind, "contents": contents, "attachement": None, "version": version}
+
+
+def os_prefix(key):
+    """The accepted prefix of an OS key (ubuntu_2204_64 -> ubuntu), or None."""
+    key = str(key or "").strip().lower()
+    return next((p for p in sorted(OS_SCRIPTS, key=len, reverse=True) if key == p or key.startswith(p + "_")), None)
+
+
+def parse_output(output):
+    """(facts: first value of each KEY, packages: [(name, version)]) of an uploaded output."""
+    facts, packages = {}, []
+    for line in str(output).splitlines():
+        key, sep, value = line.strip().partition(":")
+        if not sep or not key or not key.replace("_", "").isalnum() or not key.isupper():
+            continue
+        if key == "PACKAGE":
+            name, _sep, version = value.partition("|")
+            if name.strip():
+                packages.append((name.strip(), version.strip()))
+        else:
+            facts.setdefault(key, value.strip())
+    return facts, packages
+
+
+class Airgap:
+    """The air-gap routes of one simulated Cyberwatch API (api: the CyberwatchApi, for its store and add_server)."""
+
+    def __init__(self, api, analysis_delay):
+        self.api = api
+        self.store = api.store
+        self.delay = analysis_delay
+        self.pending = {}  # server id -> when its analysis is due
+
+    def handle(self, request, action, kind, args):
+        if kind == "compliance":
+            return self._compliance(request)
+        if action == "airgap_item":
+            script_id = as_int(args["item_id"])
+            if script_id not in SCRIPTS:
+                raise ApiError(404, "Couldn't find Script with 'id'=%s" % args["item_id"])
+            return json_response(script_body(script_id))
+        if request.method == "GET":
+            prefix = os_prefix(params(request).get("os")) if params(request).get("os") else None
+            ids = OS_SCRIPTS[prefix] if prefix else (() if params(request).get("os") else sorted(SCRIPTS))
+            return json_response([{"id": sid, "type": SCRIPTS[sid][0]} for sid in ids])
+        return json_response({"server_id": self.upload(json_body(request))}, 201)
+
+    # ---- vulnerability upload
+    def upload(self, body):
+        facts, packages = self._read(body)
+        hostname = facts.get("IDENTIFIER_HOSTNAME") or facts.get("HOSTNAME")
+        if not hostname:
+            raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
+        server = self._server(hostname)
+        windows = "Windows" in facts.get("OS_PRETTYNAME", "") or "SYSVERSION" in facts
+        kind = "Packages::Msi" if windows else "Packages::Rpm" if os_prefix(facts.get("OS_ID")) in (
+            "rhel", "centos", "rocky", "almalinux", "fedora", "amazon", "oraclelinux") else "Packages::Deb"
+        if packages or not server["packages"]:
+            server["packages"] = [{"vendor": None, "product": name, "type": kind, "version": version}
+                                  for name, version in packages]
+        server["os"] = self._os(facts, windows) or server["os"]
+        server["reboot_required"] = facts.get("REBOOT", "").lower() == "true"
+        server["last_communication"] = self.store.now()
+        server["groups"] = sorted(set(server["groups"]) | set(self._groups(body.get("groups"))))
+        server["status"] = "server_awaiting_analysis"
+        server["airgap_due"] = self.pending[server["id"]] = self.store.now() + self.delay
+        return server["id"]
+
+    def settle(self):
+        """Finish the analyses that are due: derive the CVEs from the packages (callers hold the lock)."""
+        now = self.store.now()
+        for sid, due in list(self.pending.items()):
+            if due > now:
+                continue
+            del self.pending[sid]
+            server = self.store.servers.get(sid)
+            if server is not None and server.get("airgap_due") == due:  # not reset or replaced since
+                server["airgap_due"] = None
+                self._analyse(server, now)
+
+    def _read(self, body):
+        output = body.get("output")
+        if not isinstance(output, str) or not output.strip():
+            raise ApiError(422, "Validation failed: Output can't be blank")
+        return parse_output(output)
+
+    def _server(self, hostname):
+        for server in self.store.servers.values():
+            if server["hostname"].lower() == hostname.lower():
+                return server
+        item = self.api.add_server({"hostname": hostname, "analyzed_at": None, "addresses": [], "environment_id": 2})
+        return self.store.servers[item["id"]]
+
+    @staticmethod
+    def _os(facts, windows):
+        if windows:
+            name = facts.get("OS_PRETTYNAME") or "Windows"
+            digits = "".join(c for c in name if c.isdigit())
+            return {"key": "windows_%s_64" % digits if digits else "windows_64", "name": name,
+                    "arch": facts.get("ARCH"), "eol": None, "short_name": name.replace("Microsoft ", ""),
+                    "type": "Os::Windows"}
+        os_id = (facts.get("OS_ID") or "").lower()
+        if not os_id or os_id == "unknown":
+            return None
+        version = (facts.get("OS_VERSION") or "").replace(".", "")
+        return {"key": "%s_%s_64" % (os_id, version) if version else os_id, "name": facts.get("OS_PRETTYNAME"),
+                "arch": facts.get("ARCH"), "eol": None, "short_name": facts.get("OS_PRETTYNAME"),
+                "type": OS_TYPES.get(os_prefix(os_id), "Os::" + os_id.capitalize())}
+
+    def _groups(self, value):
+        if not value:
+            return []
+        names = [str(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) is None]
+        ids = [as_int(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) in self.store.groups]
+        return ids + self.api.writes._groups_by_name(",".join(names), create=True)  # pylint: disable=protected-access
+
+    def _analyse(self, server, now):
+        codes = sorted({code for p in server["packages"] for code in PACKAGE_CVES.get(p["product"], ())})
+        old = server["cves"]
+        for code in set(old) - set(codes):
+            self.store.cve_servers.get(code, set()).discard(server["id"])
+        cves = {}
+        for code in codes:
+            record = self.store.cves.get(code) or self._add_cve(code)
+            previous = old.get(code) or {}
+            cves[code] = {"ignored": previous.get("ignored", False), "comment": previous.get("comment"),
+                          "detected_at": previous.get("detected_at", now), "fixed_at": None,
+                          "prioritized": record["score"] >= 7.5}
+            self.store.cve_servers.setdefault(code, set()).add(server["id"])
+        server["cves"] = cves
+        # analyzed_at moves forward by a whole second at least: the API shows it to the second.
+        server["analyzed_at"] = max(now, (server["analyzed_at"] or 0) + 1)
+        server["status"] = "server_vulnerable" if cves else "server_compliant"
+
+    def _add_cve(self, code):
+        score, product = CVE_FACTS.get(code, (5.0, "unknown"))
+        level = ("level_critical" if score >= 9 else "level_high" if score >= 7 else "level_medium" if score >= 4
+                 else "level_low")
+        record = {"cve_code": code, "content": "Air-gap simulator CVE %s in %s." % (code, product),
+                  "last_modified": self.store.now(), "level": level, "published": self.store.now(), "score": score,
+                  "score_v2": score, "score_v3": score, "score_custom": None, "exploit_code_maturity": "functional",
+                  "note_custom": None, "exploitable": score >= 9, "technologies": [{"vendor": product, "product": product}],
+                  "cvss_custom": None, "cwe": {"cwe_id": "CWE-20"}, "scannable": True}
+        self.store.cves[code] = record
+        return record
+
+    # ---- compliance
+    def _compliance(self, request):
+        if request.method == "GET":
+            query = params(request)
+            prefix = os_prefix(query.get("os"))
+            if prefix is None:
+                raise ApiError(422, "Validation failed: Os is not supported: %s" % (query.get("os") or "blank"))
+            repositories = query.get("repositories") or []
+            repositories = repositories if isinstance(repositories, list) else [repositories]
+            if prefix == "windows":
+                content = "Write-Output \"IDENTIFIER_SCRIPT:compliance\"\nWrite-Output \"IDENTIFIER_HOSTNAME:" \
+                          "$([System.Net.Dns]::GetHostName())\"\n"
+                return json_response({"filename": "compliance_%s.ps1" % query["os"], "script_content": content})
+            content = COMPLIANCE_SCRIPT.format(os=query["os"], repositories=",".join(repositories) or "none")
+            return json_response({"filename": "compliance_%s.sh" % query["os"], "script_content": content})
+        facts, _packages = self._read(json_body(request))
+        hostname = facts.get("IDENTIFIER_HOSTNAME") or facts.get("HOSTNAME")
+        if not hostname:
+            raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
+        server = next((s for s in self.store.servers.values() if s["hostname"].lower() == hostname.lower()), None)
+        if server is None:
+            raise ApiError(404, "Couldn't find Server with 'hostname'=%s" % hostname)
+        server["compliance_verified_at"] = self.store.now()
+        return json_response(None, 204)
