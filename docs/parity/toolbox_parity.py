@@ -197,8 +197,8 @@ def main(argv=None):
             print('parity: %s is out of date: run python docs/parity/toolbox_parity.py' % PAGE, file=sys.stderr)
         return 1 if found or stale else 0
     PAGE.write_text(page)
-    print('parity: %d of %d methods mapped, %d problems, %s written' % (len(table['methods']), len(methods), len(found),
-                                                                         PAGE))
+    print('parity: %d of %d methods mapped, %d problems, %s written' % (
+        len(table['methods']), len(methods), len(found), PAGE))
     return 1 if found else 0
 
 
