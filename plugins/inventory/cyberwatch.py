@@ -14,8 +14,21 @@ description:
   - One host per Cyberwatch server (C(GET /api/v3/vulnerabilities/servers), every page), grouped by Cyberwatch
     group, optionally by OS, environment, category and status, and by vulnerability state.
   - The source file name must end with C(.cyberwatch.yml) or C(.cyberwatch.yaml).
-  - The listing takes C(ceil(servers / page_size)) requests. O(details=true) adds one request per server,
-    made O(max_workers) at a time, plus one listing of the active CVE announcements.
+  - The listing takes C(ceil(servers / page_size)) requests. Once the first page tells the total (C(X-Total) or
+    C(Link rel="last")), the other pages are read O(max_workers) at a time, in page order; a server that announces
+    no total is read page by page, following C(Link rel="next").
+  - O(details=true) adds one request per server, made O(max_workers) at a time, plus one listing of the active CVE
+    announcements.
+  - B(Incremental refresh) with O(details=true) and the inventory cache (O(cache=true)). While the cached payload
+    is younger than O(cache_timeout), it is used as it is, without any request. Once it is older, a refresh lists
+    the servers again and fetches the detail only of the servers that are new or whose C(analyzed_at) (a new
+    analysis; C(last_communication) for a server that does not list C(analyzed_at)), C(cve_announcements_count),
+    C(prioritized_cve_announcements_count) or C(updates_count) changed since the cached listing; the other details
+    are taken from the cache, and the servers that are gone are dropped. The hostvars are the same as after a full
+    refresh. C(--flush-cache) forces a full refresh (every detail is fetched again).
+  - The cache keeps the listing, the CVE levels and, of each detail, C(cve_announcements) and C(updates); its entry
+    does not expire in the cache plugin itself (the plugin compares its fetch time with O(cache_timeout)), so that a
+    refresh can reuse it.
   - B(Any API failure fails the whole source) (authentication, HTTP 5xx after the retries, an unreadable or
     truncated page, a failed detail request); no host is added, and the error names the method, the path and the
     server message. ansible-core then reports the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
@@ -108,7 +121,10 @@ options:
     type: bool
     default: false
   max_workers:
-    description: How many detail requests run at the same time with O(details=true) (1 to 32).
+    description:
+      - How many requests run at the same time (1 to 32), through one pooled HTTP session, once the first page of a
+        listing told the total, and for the server details with O(details=true).
+      - V(1) reads everything one request after another.
     type: int
     default: 8
 notes:
@@ -173,6 +189,23 @@ FILTER_CHECKS = {
     'communication_failed': lambda server, value: (server.get('status') == 'server_update_comm_fail') == _bool(value),
 }
 LEVELS = ('critical', 'high', 'medium', 'low')
+# What the hostvars use from a server detail (the cache keeps only these).
+DETAIL_KEYS = ('cve_announcements', 'updates')
+# A server's detail changes with a new analysis (analyzed_at; last_communication where the API does not list
+# analyzed_at), installed updates and ignored CVEs (the counts): a cached detail is reused only while they are the same.
+COUNT_FIELDS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
+
+
+def analysis_key(server):
+    """What must be unchanged in a listed server for its cached detail to be reused (None: never reused)."""
+    analyzed = server.get('analyzed_at') if 'analyzed_at' in server else server.get('last_communication')
+    if analyzed is None:
+        return None
+    return tuple([analyzed] + [server.get(field) for field in COUNT_FIELDS])
+
+
+def used_detail(detail):
+    return dict((key, detail.get(key)) for key in DETAIL_KEYS) if isinstance(detail, dict) else detail
 
 
 def _bool(value):
@@ -208,20 +241,45 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         if not 1 <= self.get_option('max_workers') <= 32:
             self.fail('%s: max_workers must be between 1 and 32, got %s' % (self.NAME, self.get_option('max_workers')))
 
-    # -- fetch (raw API answers only: this is what the cache stores) ---------------------------------------
-    def fetch_payload(self, options):
+    # -- fetch (raw API answers, of a detail the parts the hostvars use: this is what the cache stores) --------
+    def fetch_payload(self, options, previous=None):
         client = cyberwatch_client(options)
         per_page = self.get_option('page_size')
-        servers = client.list('server', self.get_option('filters'), per_page)
+        workers = self.get_option('max_workers')
+        servers = client.list('server', self.get_option('filters'), per_page, max_workers=workers)
         payload = {'servers': servers}
         if self.get_option('details'):
             # Detail lists carry CVE codes, not levels: one listing of the active CVEs maps them.
-            cves = client.list('cve_announcement', {'active': True}, per_page)
+            cves = client.list('cve_announcement', {'active': True}, per_page, max_workers=workers)
             payload['cve_levels'] = dict((c.get('cve_code'), c.get('level')) for c in cves)
-            payload['details'] = concurrent_map(
-                lambda server: client.request('GET', client.path('servers', server['id'])),
-                servers, self.get_option('max_workers'))
+            payload['details'] = self.fetch_details(client, servers, previous, workers)
         return payload
+
+    def fetch_details(self, client, servers, previous, workers):
+        """The detail of each server (the parts the hostvars use), in listing order: taken from a stale cached payload
+        for a server whose listed analysis and counts did not change since, fetched for the others."""
+        known = {}
+        if previous and previous.get('details') is not None and len(previous['details']) == len(previous['servers']):
+            known = dict((server.get('id'), (analysis_key(server), detail))
+                         for server, detail in zip(previous['servers'], previous['details']))
+        details = [None] * len(servers)
+        wanted = []
+        for index, server in enumerate(servers):
+            key, detail = known.get(server['id'], (None, None))
+            if key is not None and key == analysis_key(server):
+                details[index] = detail
+            else:
+                wanted.append(index)
+
+        def fetch(index):
+            return used_detail(client.request('GET', client.path('servers', servers[index]['id'])))
+
+        fetched = concurrent_map(fetch, wanted, workers)
+        for index, detail in zip(wanted, fetched):
+            details[index] = detail
+        self.display.vvv('%s: %d server details fetched, %d reused from the cache' % (  # pylint: disable=no-member
+            self.NAME, len(wanted), len(servers) - len(wanted)))
+        return details
 
     # -- build (new objects only: the payload may be the cached one) -------------------------------------
     def build_hosts(self, payload):

@@ -4,7 +4,8 @@
 """Logic shared by the secops.vulnmgmt inventory plugins (controller side only).
 
 Hostname preference and duplicate handling, group-name sanitising, templated options, the cache of the raw API
-payload, bounded-concurrency fetching and the population of the inventory. No Ansible plugin imports here: the
+payload (kept past cache_timeout, so that a refresh can reuse what did not change), bounded-concurrency fetching
+and the population of the inventory. No Ansible plugin imports here: the
 plugins mix ApiInventory into BaseInventoryPlugin, Constructable and Cacheable and set error_class.
 """
 
@@ -15,10 +16,12 @@ __metaclass__ = type
 import hashlib
 import json
 import re
+import time
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
+FETCHED_AT = 'fetched_at'  # key of the cached payload: when it was fetched (epoch seconds)
 _UNSAFE = re.compile(r'[^A-Za-z0-9_]+')
 
 
@@ -77,7 +80,8 @@ class ApiInventory:
 
     A plugin defines NAME, FILE_SUFFIXES, PREFIX (hostvars), CONNECTION_OPTIONS, PAYLOAD_OPTIONS (options that
     change what is fetched, hence the cache key), error_class, and:
-      fetch_payload(options) -> JSON-able raw API answers
+      fetch_payload(options, previous) -> JSON-able raw API answers; previous is the cached payload of an earlier
+        run when it is stale (a refresh may reuse what did not change since), None on a cold or forced refresh
       build_hosts(payload) -> [(record_id, hostvars, groups, hostname_fields)] (new objects: the payload is cached)
     """
 
@@ -152,17 +156,38 @@ class ApiInventory:
         digest = hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode('utf-8')).hexdigest()[:12]
         return '%s_%s' % (self.get_cache_key(path), digest)  # pylint: disable=no-member
 
+    def open_cache(self):
+        """The configured cache plugin without an expiry of its own: the payload carries its fetch time, compared with
+        cache_timeout here, so that a stale payload is still there for a refresh to reuse what did not change."""
+        options = dict((key, self.get_option(name)) for key, name in (  # pylint: disable=no-member
+            ('_uri', 'cache_connection'), ('_prefix', 'cache_prefix')) if self.get_option(name) is not None)  # pylint: disable=no-member
+        self._cache = type(self._cache)(self.get_option('cache_plugin'), _timeout=0, **options)  # pylint: disable=no-member,access-member-before-definition
+
+    def fresh(self, payload):
+        """Whether a cached payload is younger than cache_timeout (0: never stale)."""
+        timeout = float(self.get_option('cache_timeout') or 0)  # pylint: disable=no-member
+        fetched_at = payload.get(FETCHED_AT) if isinstance(payload, dict) else None
+        if not isinstance(fetched_at, (int, float)):
+            return False
+        return timeout <= 0 or 0 <= time.time() - fetched_at <= timeout
+
     def load_payload(self, path, cache, options):
-        """The raw API payload from the cache (cache: true, no --flush-cache) or from the API (then cached)."""
+        """The raw API payload: the cached one while it is fresh (cache: true, no --flush-cache), else from the API
+        (then cached), reusing what a stale cached payload holds where fetch_payload can tell it did not change."""
         use_cache = bool(self.get_option('cache'))  # pylint: disable=no-member
-        key = self.cache_key(path, options) if use_cache else None
-        if use_cache and cache:
-            try:
-                return self._cache[key]  # pylint: disable=no-member
-            except KeyError:
-                pass
-        payload = self.fetch_payload(options)
+        previous = None
         if use_cache:
+            self.open_cache()
+            key = self.cache_key(path, options)
+            if cache:
+                previous = self._cache.get(key)  # pylint: disable=no-member
+                if self.fresh(previous):
+                    return previous
+                if not isinstance(previous, dict):
+                    previous = None
+        payload = self.fetch_payload(options, previous)
+        if use_cache:
+            payload[FETCHED_AT] = time.time()
             self._cache[key] = payload  # pylint: disable=no-member
         return payload
 

@@ -60,8 +60,9 @@ class FakeCyberwatch:
         self.calls = []
         self.fail_detail = fail_detail
 
-    def list(self, resource, filters=None, per_page=100):
+    def list(self, resource, filters=None, per_page=100, max_workers=1):
         self.calls.append(('list', resource, dict(filters or {}), per_page))
+        assert max_workers >= 1
         return copy.deepcopy(SERVERS if resource == 'server' else CVES)
 
     @staticmethod
