@@ -128,7 +128,11 @@ def problems(table, methods, root=COLLECTION):
         kind, name = where
         if name in airgap_plugins and method not in airgap_methods:
             found.append('%s: only the air-gapped methods may point to %s' % (method, name))
-        options = home_options(kind, name, root)
+        try:
+            options = home_options(kind, name, root)
+        except (SyntaxError, yaml.YAMLError, AttributeError) as exc:
+            found.append('%s: %s %s cannot be read: %s' % (method, kind, name, str(exc).splitlines()[0]))
+            continue
         if options is None:
             found.append('%s: %s %s does not exist' % (method, kind, name))
             continue

@@ -118,3 +118,12 @@ def test_public_api_methods_are_the_public_methods_that_send_a_request():
 
     assert list(parity.api_methods(Client)) == ['things', 'thing']
     assert parity.route(Client.thing) == 'DELETE /api/v3/things/{thing_id}/x'
+
+
+def test_an_unreadable_home_fails_and_names_the_error(table, methods, tmp_path):
+    modules = tmp_path / 'plugins' / 'modules'
+    modules.mkdir(parents=True)
+    (modules / 'cyberwatch_ping.py').write_text("DOCUMENTATION = r'''\noptions:\n  a: b: c\n'''\n")
+    found = parity.problems(dict(table, methods=[{'method': 'ping', 'module': 'cyberwatch_ping'}]), {'ping': None},
+                            root=tmp_path)
+    assert found == ['ping: module cyberwatch_ping cannot be read: mapping values are not allowed here']
