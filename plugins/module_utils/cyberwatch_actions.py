@@ -28,6 +28,18 @@ def find_target(client, resource, object_id=None, key_value=None):
     return current
 
 
+def find_listed(client, resource, object_id=None, key_value=None):
+    """The object with that id or natural key, from the listing (for collections read only as a list); None if none."""
+    resource = RESOURCES[resource]
+    matches = [item for item in client.list(resource)
+               if (same_key(item.get('id'), object_id) if object_id is not None
+                   else same_key(item.get(resource.key), key_value, resource.key_casefold))]
+    if len(matches) > 1:
+        raise ResourceNotUnique('%d %s objects have %s %r (ids %s); select one by id' % (
+            len(matches), resource.name, resource.key, key_value, ', '.join(str(m.get('id')) for m in matches)))
+    return matches[0] if matches else None
+
+
 def run_action(module, resource, name, method, suffix, current, body=None):
     """Send one action request (none in check mode); the result dict with the object the server answered."""
     client = module.client

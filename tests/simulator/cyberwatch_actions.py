@@ -22,7 +22,7 @@ COMM_FAIL = "server_update_comm_fail"
 DISCOVERY_KEYS = ("id", "type", "name", "node_id", "target", "status", "created_at", "updated_at", "last_launched_at")
 
 
-def seed_discoveries(store, base_ts):
+def seed(store, base_ts):
     """Two discoveries: a network range on the master node, an Active Directory domain on scanner-dmz."""
     seeded = (("CbwAssets::Discoveries::NetworkScan", "office-lan", 1, "10.0.0.0/24"),
               ("CbwAssets::Discoveries::ActiveDirectory", "corp-ad", 2, "corp.example.com"))

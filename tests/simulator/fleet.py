@@ -193,8 +193,8 @@ def _cyberwatch(rng, store, servers):
                                     "docker_engine_id": 4, "node_id": 1, "server_id": None}
     for aid, target in enumerate(("www.example.com", "https://shop.example.com"), start=1):
         store.applicative_scans[aid] = {"id": aid, "node_id": 1, "target": target, "server_id": None}
-    cyberwatch_actions.seed_discoveries(store, BASE_TS)
     cyberwatch_assets_more.seed(store, OSES + (WINDOWS_OS,), BASE_TS - 30 * DAY)
+    cyberwatch_actions.seed(store, BASE_TS)
     for iid, (sid_text, level) in enumerate((("weak-tls", "level_medium"), ("default-creds", "level_high"),
                                              ("info-banner", "level_info")), start=1):
         store.security_issues[iid] = {"id": iid, "type": "SecurityIssues::Custom", "sid": sid_text, "level": level,

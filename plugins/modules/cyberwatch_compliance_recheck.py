@@ -1,0 +1,108 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_compliance_recheck
+short_description: Check the compliance rules of a Cyberwatch server again, or a rule on all its servers
+version_added: 0.2.0
+description:
+  - With O(server), checks every compliance rule of that server again (C(PUT compliance/servers/{id}/recheck_rules)).
+  - With O(rule), checks that rule again on every server it applies to (C(PUT compliance/rules/{id}/recheck_servers)).
+  - A recheck always reports a change. In check mode the module finds the server or rule, reports a change and sends
+    nothing.
+  - The results read C(gen_analyzing) until the recheck completes; see
+    M(secops.vulnmgmt.cyberwatch_compliance_server_info).
+author:
+  - secops.vulnmgmt maintainers (@secops)
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+options:
+  server:
+    description:
+      - The server whose rules are checked again, by id or by hostname (compared without case).
+      - Exactly one of O(server) and O(rule) is required.
+    type: str
+  rule:
+    description:
+      - The rule checked again on its servers, by id or by code.
+    type: str
+attributes:
+  check_mode:
+    support: full
+    description: Finds the server or rule, reports a change and sends no request that triggers anything.
+  diff_mode:
+    support: none
+    description: An action has no before and after state to compare.
+'''
+
+EXAMPLES = r'''
+- name: Recheck compliance
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: After hardening a server, check its rules again
+      secops.vulnmgmt.cyberwatch_compliance_recheck:
+        server: web-01.prod.example.com
+      delegate_to: localhost
+
+    - name: After changing a rule, check it again everywhere
+      secops.vulnmgmt.cyberwatch_compliance_recheck:
+        rule: SBP-Custom-001
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+compliance_server:
+  description: The server as the API answered the recheck (in check mode, as found).
+  returned: with O(server)
+  type: dict
+  sample: {"id": 12, "hostname": "web-01.prod.example.com", "status": "gen_analyzing", "rules": []}
+compliance_rule:
+  description: The rule as the API answered the recheck (in check mode, as found).
+  returned: with O(rule)
+  type: dict
+  sample: {"id": 6894, "code": "SBP-Custom-001", "servers": [{"id": 12, "status": "gen_analyzing"}]}
+action:
+  description: The recheck that was (or in check mode would be) sent.
+  returned: always
+  type: str
+  sample: recheck_rules
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import find_target, run_action
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import is_id
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        server=dict(type='str'),
+        rule=dict(type='str'),
+    ), required_one_of=[('server', 'rule')], mutually_exclusive=[('server', 'rule')])
+    params = module.params
+    on_server = params['server'] is not None
+    resource, value, action = (('compliance_server', params['server'], 'recheck_rules') if on_server
+                               else ('compliance_rule', params['rule'], 'recheck_servers'))
+    if not value.strip():
+        module.fail_json(msg='%s must be an id or a %s, got an empty string' % (
+            'server' if on_server else 'rule', 'hostname' if on_server else 'code'))
+
+    def run():
+        by_id = is_id(value)
+        current = find_target(module.client, resource, int(value) if by_id else None, None if by_id else value)
+        return run_action(module, resource, action, 'PUT', action, current)
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,143 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cyberwatch_docker_image
+short_description: Manage the Docker images Cyberwatch scans
+version_added: 0.2.0
+description:
+  - Create, update or delete a Cyberwatch docker image (C(/api/v3/assets/docker_images)), found by O(image_name) and
+    O(image_tag), or by O(id).
+  - The registry and the engine are Cyberwatch stored credentials (see M(secops.vulnmgmt.cyberwatch_stored_credential)),
+    given by name or id; the node is given by name or id. Names are resolved before any write.
+  - Only the options you set are compared and sent; a run that changes nothing sends no write.
+author:
+  - secops.vulnmgmt maintainers (@secops)
+extends_documentation_fragment:
+  - secops.vulnmgmt.cyberwatch
+  - secops.vulnmgmt.attributes.STATE
+options:
+  id:
+    description:
+      - Id of the image. With O(id), O(image_name) and O(image_tag) are values to set, not a lookup key.
+    type: int
+  image_name:
+    description:
+      - Name of the image in its registry, for example V(library/debian). One of O(image_name) and O(id) is required.
+    type: str
+  image_tag:
+    description:
+      - Tag of the image. With O(image_name), it completes the lookup key; it defaults to V(latest) there, as in Docker.
+    type: str
+  registry:
+    description:
+      - The Docker registry stored credential the image is pulled from, by name or id (C(docker_registry_id)).
+    type: str
+  engine:
+    description:
+      - The Docker engine stored credential that runs the scan, by name or id (C(docker_engine_id)).
+    type: str
+  node:
+    description:
+      - The Cyberwatch node (scanner) in charge of the image, by name or id. The server picks the master node when an
+        image is created without one.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the image, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+'''
+
+EXAMPLES = r'''
+- name: Declare the images to scan
+  module_defaults:
+    group/secops.vulnmgmt.cyberwatch:
+      api_url: https://cyberwatch.example.com
+      api_key: "{{ vault_cyberwatch_api_key }}"
+      secret_key: "{{ vault_cyberwatch_secret_key }}"
+  block:
+    - name: Debian bookworm from Docker Hub, scanned by the production engine
+      secops.vulnmgmt.cyberwatch_docker_image:
+        image_name: library/debian
+        image_tag: bookworm
+        registry: docker-hub
+        engine: docker-engine-prod
+        node: master
+      delegate_to: localhost
+
+    - name: Stop scanning an old image
+      secops.vulnmgmt.cyberwatch_docker_image:
+        image_name: library/debian
+        image_tag: buster
+        state: absent
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+docker_image:
+  description: The image after the run; V(null) after a delete. In check mode, the predicted image.
+  returned: always
+  type: dict
+  sample: {"id": 6, "image_name": "library/debian", "image_tag": "bookworm", "docker_registry_id": 3,
+           "docker_engine_id": 4, "node_id": 1, "server_id": null}
+diff:
+  description: The fields that changed, before and after (the registry, engine and node as ids).
+  returned: always
+  type: dict
+  sample: {"before": {"image_tag": "buster"}, "after": {"image_tag": "bookworm"}}
+'''
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import DockerImageBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
+
+SPEC = ResourceSpec('docker_image', fields=(
+    Field('image_name', required_on_create=True),
+    Field('image_tag'),
+    Field('registry', api_name='docker_registry_id'),
+    Field('engine', api_name='docker_engine_id'),
+    Field('node', api_name='node_id'),
+))
+
+
+def main():
+    module = CyberwatchModule(argument_spec=dict(
+        id=dict(type='int'),
+        image_name=dict(type='str'),
+        image_tag=dict(type='str'),
+        registry=dict(type='str'),
+        engine=dict(type='str'),
+        node=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    ), required_one_of=[('id', 'image_name')])
+    params = module.params
+    for option in ('image_name', 'image_tag'):
+        if params[option] is not None and not params[option].strip():
+            module.fail_json(msg='%s must not be empty' % option)
+    if params['id'] is None and params['image_tag'] is None:
+        params['image_tag'] = 'latest'
+
+    def run():
+        lookup = Lookup(module.client)
+        if params['state'] == 'present':
+            for option in ('registry', 'engine'):
+                if params[option] is not None:
+                    params[option] = lookup.one('stored_credential', params[option])['id']
+            params['node'] = lookup.node_id(params['node'])
+        backend = DockerImageBackend(module.client, params['image_name'], params['image_tag'], params['id'])
+        return reconcile(module, SPEC, backend)
+
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
