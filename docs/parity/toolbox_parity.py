@@ -147,6 +147,8 @@ def problems(table, methods, root=COLLECTION):
 
 
 def _home_text(entry):
+    if not entry or home(entry) is None:
+        return 'not mapped'
     kind, name = home(entry)
     ref = '%s.%s#%s' % (NAMESPACE, name, kind)
     text = ':ansplugin:`%s.%s <%s>`' % (NAMESPACE, name, ref) if kind == 'role' else ':ansplugin:`%s`' % ref
@@ -161,7 +163,8 @@ def render(table, methods):
     entries = {entry['method']: entry for entry in table['methods']}
     counts = {}
     for entry in table['methods']:
-        counts[home(entry)[0]] = counts.get(home(entry)[0], 0) + 1
+        if entry.get('method') in methods and home(entry):
+            counts[home(entry)[0]] = counts.get(home(entry)[0], 0) + 1
     lines = [
         '.. _ansible_collections.secops.vulnmgmt.docsite.parity:', '',
         'Parity with cbw-api-toolbox', '===========================', '',
@@ -172,14 +175,14 @@ def render(table, methods):
         'A unit test lists the methods by introspection of the pinned toolbox and fails when one is not mapped, '
         'when the table names a method that no longer exists, or when a mapped plugin or option does not exist.'
         % (table['toolbox'], table['version']), '',
-        '%d of %d methods mapped: %s.' % (len(entries), len(methods), ', '.join(
+        '%d of %d methods mapped: %s.' % (sum(counts.values()), len(methods), ', '.join(
             '%d to %s%s' % (count, kind if kind != 'inventory' else 'inventory plugin', 's' if count > 1 else '')
             for kind, count in sorted(counts.items()))), '',
         '.. list-table::', '   :header-rows: 1', '   :widths: 22 38 40', '',
         '   * - Toolbox method', '     - API call', '     - Ansible home',
     ]
     for name, function in methods.items():
-        entry = entries[name]
+        entry = entries.get(name) or {}
         lines += ['   * - ``%s``' % name, '     - ``%s``' % route(function), '     - %s' % _home_text(entry)]
         if entry.get('note'):
             lines += ['', '       %s' % entry['note']]

@@ -84,6 +84,7 @@ def edited(table, method, **changes):
 def test_a_broken_table_fails(table, methods, change, expected):
     found = parity.problems(change(table), methods)
     assert any(expected in problem for problem in found), found
+    assert 'Parity with cbw-api-toolbox' in parity.render(change(table), methods)  # a broken table still renders
 
 
 def test_existing_homes_with_options_pass(table, methods):
