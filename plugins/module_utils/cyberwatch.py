@@ -207,10 +207,12 @@ class CyberwatchClient:
                            status=response.status_code, method='GET', path=path)
         total = _int(headers.get('X-Total'), None)
         page_size = _int(headers.get('X-Per-Page'), per_page)
+        last = _link_page(response, 'last', None) or last_page(total, page_size)
         next_page = _next_page(response, number)
+        if next_page is None and last is not None and number < last:
+            next_page = number + 1  # a total without a Link header still tells that there is more
         if not body or len(body) < page_size:
             next_page = None
-        last = _link_page(response, 'last', None) or last_page(total, page_size)
         return Page(body, total, last, next_page)
 
     def list(self, resource, filters=None, per_page=DEFAULT_PER_PAGE, max_workers=1):
