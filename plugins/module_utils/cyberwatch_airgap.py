@@ -145,7 +145,7 @@ def check_output(kind, output):
 
 def servers_named(client, hostname):
     """The servers whose hostname is hostname (case-insensitive), as listed."""
-    return [s for s in client.list('servers', {'hostname': hostname}) if same_key(s.get('hostname'), hostname, True)]
+    return [s for s in client.list('server', {'hostname': hostname}) if same_key(s.get('hostname'), hostname, True)]
 
 
 def upload(client, kind, output, groups=None):
