@@ -1,0 +1,104 @@
+"""cyberwatch_compliance_rule(_info), cyberwatch_compliance_server_info and cyberwatch_compliance_recheck against the
+simulator (its seeded 4,646-rule catalogue: every rule lookup lists 47 pages, as on a stock server)."""
+
+RULE = 'secops.vulnmgmt.cyberwatch_compliance_rule'
+RULE_INFO = 'secops.vulnmgmt.cyberwatch_compliance_rule_info'
+SERVER_INFO = 'secops.vulnmgmt.cyberwatch_compliance_server_info'
+RECHECK = 'secops.vulnmgmt.cyberwatch_compliance_recheck'
+CODE = 'IT-Custom-001'
+DEFINITION = {'code': CODE, 'name': 'Cron is root-only', 'equation': '(1 && 2)', 'os': ['ubuntu_2204_64', 'debian_12_64'],
+              'checks': [{'content': 'stat -c %U /etc/cron.d', 'success': '^root$'},
+                         {'content': 'stat -c %a /etc/cron.d', 'success': '^7[05]0$', 'failure': '.'}]}
+
+
+def task(module, register, check_mode=False, ignore_errors=False, **params):
+    result = {module: params, 'register': register}
+    if check_mode:
+        result['check_mode'] = True
+    if ignore_errors:
+        result['ignore_errors'] = True
+    return result
+
+
+def check(*conditions):
+    return {'assert': {'that': list(conditions)}}
+
+
+def test_rule_life_cycle(sim, ansible):
+    ansible.playbook([
+        task(RULE, 'predicted', check_mode=True, **DEFINITION),
+        check('predicted is changed', "predicted.compliance_rule.code == '%s'" % CODE),
+        task(RULE, 'created', **DEFINITION),
+        task(RULE, 'again', **DEFINITION),
+        check('created is changed', 'again is not changed', "created.compliance_rule.type == 'CbwCompliance::Rules::Custom'",
+              "created.compliance_rule.os | map(attribute='key') | sort == ['debian_12_64', 'ubuntu_2204_64']",
+              'created.compliance_rule.checks | map(attribute="order") | list == [1, 2]'),
+        task(RULE, 'level_check', check_mode=True, code=CODE, level='medium'),
+        task(RULE, 'level', code=CODE, level='medium', os=['debian_12_64', 'ubuntu_2204_64']),
+        check('level_check is changed', 'level is changed',
+              "level.diff == {'before': {'level': 'minimal'}, 'after': {'level': 'medium'}}",
+              "level.compliance_rule.level == 'medium'"),
+        task(RULE_INFO, 'by_code', code=CODE),
+        task(RULE_INFO, 'by_id', id='{{ created.compliance_rule.id }}'),
+        task(RULE_INFO, 'custom', custom=True),
+        check('by_code.compliance_rules | length == 1', "by_code.compliance_rules[0].level == 'medium'",
+              "'servers' in by_id.compliance_rules[0]",
+              "custom.compliance_rules | map(attribute='code') | select('equalto', '%s') | list | length == 1" % CODE,
+              "custom.compliance_rules | rejectattr('type', 'equalto', 'CbwCompliance::Rules::Custom') | list == []"),
+        task(RULE, 'delete_check', check_mode=True, code=CODE, state='absent'),
+        task(RULE, 'deleted', code=CODE, state='absent'),
+        task(RULE, 'deleted_again', code=CODE, state='absent'),
+        check('delete_check is changed', 'deleted is changed', 'deleted_again is not changed',
+              "deleted.diff.before.code == '%s'" % CODE, 'deleted.compliance_rule is none'),
+    ])
+    writes = [(w['method'], w['path'].rsplit('/', 1)[-1]) for w in sim.writes()]
+    assert [method for method, dummy in writes] == ['POST', 'PUT', 'DELETE'], writes
+
+
+def test_rule_bad_input_fails_before_any_request(sim, ansible):
+    ansible.playbook([
+        task(RULE, 'orders', ignore_errors=True, code='x', name='x', checks=[{'content': 'a', 'order': 1},
+                                                                            {'content': 'b', 'order': 1}]),
+        task(RULE, 'level', ignore_errors=True, code='x', level='extreme'),
+        task(RULE, 'content', ignore_errors=True, code='x', checks=[{'success': 'a'}]),
+        task(RULE, 'nameless', ignore_errors=True, code='IT-Nameless'),
+        check("'each order must be unique' in orders.msg", "'value of level must be one of' in level.msg",
+              "'missing required arguments: content' in content.msg",
+              "'name is required to create a compliance_rule' in nameless.msg"),
+    ])
+    # Only the nameless rule was looked up (one listing), and nothing was written.
+    requests = sim.requests()
+    assert {(r['method'], r['path']) for r in requests} == {('GET', '/api/v3/compliance/rules')}
+    assert len([r for r in requests if 'page=1&' in r['query'] + '&']) == 1
+
+
+def test_server_results_and_rechecks(sim, ansible, cyberwatch_api):
+    server = next(s for s in cyberwatch_api.list('compliance_server') if s['compliance_rules_count'])
+    rule_code = 'SBP-LIN-01-001-cron'
+    sim.clear_requests()
+    ansible.playbook([
+        task(SERVER_INFO, 'one', hostname=server['hostname']),
+        task(SERVER_INFO, 'every', group='{{ one.compliance_servers[0].groups[0].name }}'),
+        check('one.compliance_servers | length == 1',
+              'one.compliance_servers[0].rules | length == %d' % server['compliance_rules_count'],
+              "one.compliance_servers[0].rules | selectattr('status', 'equalto', 'failed') | list | length"
+              " == one.compliance_servers[0].compliance_rules_failed_count",
+              "every.compliance_servers | map(attribute='id') | select('equalto', %d) | list | length == 1" % server['id'],
+              "'rules' not in every.compliance_servers[0]"),
+        task(RECHECK, 'server_check', check_mode=True, server=server['hostname']),
+        task(RECHECK, 'rule_check', check_mode=True, rule=rule_code),
+        check('server_check is changed', 'rule_check is changed', "rule_check.action == 'recheck_servers'",
+              "rule_check.compliance_rule.code == '%s'" % rule_code),
+    ])
+    assert sim.writes() == []
+    ansible.playbook([
+        task(RECHECK, 'by_server', server=str(server['id'])),
+        task(RECHECK, 'by_rule', rule=rule_code),
+        check('by_server is changed', "by_server.compliance_server.status == 'gen_analyzing'",
+              "by_rule.compliance_rule.servers | map(attribute='status') | unique | list in [[], ['gen_analyzing']]"),
+        task(RECHECK, 'missing', ignore_errors=True, server='no-such-host.example.com'),
+        check('missing is failed', "'no compliance_server with hostname' in missing.msg"),
+    ])
+    assert [(w['method'], w['path']) for w in sim.writes()] == [
+        ('PUT', '/api/v3/compliance/servers/%d/recheck_rules' % server['id']),
+        ('PUT', '/api/v3/compliance/rules/6885/recheck_servers')]
