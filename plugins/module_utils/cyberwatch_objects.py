@@ -149,8 +149,11 @@ def timestamp(value):
 
 def select_agents(client, agent_id=None, server=None, stale_after=None, clock=time.time):
     """The agents by id, of the servers with hostname server, or silent for longer than stale_after (all three
-    optional, combined with AND). Agents that never communicated are never stale. Returns (agents, notes)."""
+    optional, combined with AND). Agents that never communicated are never stale. Returns (agents, notes).
+
+    A wrong stale_after fails (ValueError) before any request."""
     notes = []
+    silence = None if stale_after is None else duration_seconds(stale_after)
     if agent_id is not None:
         agent = client.get('agent', agent_id)
         agents = [agent] if agent else []
@@ -161,7 +164,7 @@ def select_agents(client, agent_id=None, server=None, stale_after=None, clock=ti
         if not ids:
             notes.append('no server has the hostname %s: it has no agent' % server)
         agents = [a for a in agents if a.get('server_id') in ids]
-    if stale_after is not None:
-        cutoff = clock() - duration_seconds(stale_after)
+    if silence is not None:
+        cutoff = clock() - silence
         agents = [a for a in agents if a.get('last_communication') and timestamp(a['last_communication']) < cutoff]
     return agents, notes
