@@ -73,8 +73,7 @@ def test_incremental_details_refresh_only_what_changed(sim, ansible, cyberwatch_
     active = [c for c in cyberwatch_api.get('server', ignoring)['cve_announcements'] if not c['fixed_at']]
     cyberwatch_api.set_server_cve(ignoring, active[0]['cve_code'], ignored=True)
     cyberwatch_api.delete('server', gone)
-    new = sim.control('POST', '/_sim/cyberwatch/servers', {'hostname': 'new-one.example.com',
-                                                            'addresses': ['10.7.7.7']})['id']
+    new = sim.control('POST', '/_sim/cyberwatch/servers', {'hostname': 'new-one.example.com', 'addresses': ['10.7.7.7']})['id']
     time.sleep(0.7)  # the simulated re-analysis completes after its delay (0.5 s)
     after = cyberwatch_servers(sim, cyberwatch_api)
     assert after[refreshed]['analyzed_at'] != servers[refreshed]['analyzed_at']
