@@ -12,8 +12,8 @@ module: cyberwatch_server
 short_description: Update or delete Cyberwatch servers (assets), and ignore or comment their CVEs
 version_added: 0.1.0
 description:
-  - Update the description, category and groups of a Cyberwatch server, found by O(id) or O(hostname),
-    ignore some of its CVEs or comment them, or delete it.
+  - Update the description, category, groups and compliance groups of a Cyberwatch server, found by O(id) or
+    O(hostname), ignore some of its CVEs or comment them, or delete it.
   - Servers are created by agents and scans, not by this module. A missing server fails with O(state=present).
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
 author:
@@ -51,6 +51,14 @@ options:
       - V(false) adds the missing groups of O(groups) and keeps the others; V(true) makes the set exactly O(groups).
     type: bool
     default: false
+  compliance_groups:
+    description:
+      - Ids of the compliance groups (rule groups) of the server. The set becomes exactly these; V([]) clears it.
+      - The groups decide which compliance rules Cyberwatch checks on the server; a change starts a new check.
+        M(secops.vulnmgmt.cyberwatch_compliance_server_info) shows each server's compliance groups with their names.
+    type: list
+    elements: int
+    version_added: 0.2.0
   ignored_cves:
     description:
       - CVE codes to ignore on this server. Only CVEs that are not ignored yet are sent.
@@ -93,11 +101,12 @@ EXAMPLES = r'''
           CVE-2019-0708: RDP is disabled by GPO
       delegate_to: localhost
 
-    - name: Make the groups of server 12 exactly these
+    - name: Make the groups of server 12 exactly these, and check it against compliance group 4 only
       secops.vulnmgmt.cyberwatch_server:
         id: 12
         groups: [staging, linux]
         purge_groups: true
+        compliance_groups: [4]
       delegate_to: localhost
 
     - name: Delete a decommissioned server
@@ -134,6 +143,11 @@ server:
       type: list
       elements: raw
       sample: [{"id": 1, "name": "production", "description": "", "color": "#12afcb"}]
+    compliance_groups:
+      description: Compliance groups of the server, as the server returns them (the ids sent in check mode).
+      type: list
+      elements: raw
+      sample: [{"id": 4, "name": "Security_Best_Practices", "description": null, "color": "#12afcb"}]
     status:
       description: Status of the server.
       type: str
@@ -164,6 +178,7 @@ SPEC = ResourceSpec('server', fields=(
     Field('description'),
     Field('category'),
     Field('groups', compare=equal_ids, from_api=ids_of),
+    Field('compliance_groups', compare=equal_ids, from_api=ids_of),
 ))
 
 
@@ -175,6 +190,7 @@ def main():
         category=dict(type='str', choices=CATEGORIES),
         groups=dict(type='list', elements='str'),
         purge_groups=dict(type='bool', default=False),
+        compliance_groups=dict(type='list', elements='int'),
         ignored_cves=dict(type='list', elements='str'),
         cve_comments=dict(type='dict'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -190,7 +206,10 @@ def main():
         if current is None:
             raise ValueError(backend.not_found_message())
         groups = Lookup(module.client).server_groups(current, params['groups'], params['purge_groups'])
-        result = reconciler.present(SPEC.desired(dict(params, groups=groups)), current, found=True)
+        compliance = params['compliance_groups']
+        compliance = None if compliance is None else sorted(set(compliance)) or [None]  # [null] clears, as recorded
+        result = reconciler.present(SPEC.desired(dict(params, groups=groups, compliance_groups=compliance)), current,
+                                    found=True)
         return apply_server_cves(module, current, result)
 
     module.run(run)

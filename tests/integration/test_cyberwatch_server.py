@@ -26,7 +26,9 @@ def test_check_mode_predicts_and_sends_no_write(sim, ansible):
     check = ['--check']
     ansible.playbook([server_task(id=1, description='x', groups=['web'], ignored_cves=['CVE-2022-28663']),
                       assert_task('result is changed', "result.diff.after.groups == [2, 6, 8]",
-                                  "result.cve_announcements == {'CVE-2022-28663': {'ignored': true}}")], check)
+                                  "result.cve_announcements == {'CVE-2022-28663': {'ignored': true}}"),
+                      server_task(id=1, compliance_groups=[]), assert_task('result is changed'),
+                      server_task(id=1, compliance_groups=[2]), assert_task('result is not changed')], check)
     ansible.playbook([server_task(id=1, state='absent'), assert_task('result is changed')], check)
     ansible.playbook([server_task(id=1, groups=['linux'], category='hypervisor'), assert_task('result is not changed')],
                      check)
