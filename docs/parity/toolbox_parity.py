@@ -110,10 +110,34 @@ def home_options(kind, name, root=COLLECTION):
     return _plugin_options(path, root) if path.exists() else None
 
 
+def _home_problems(method, entry, airgap, root):
+    """The problems of one home of a method (an entry, or one of its `also` homes)."""
+    where = home(entry)
+    if where is None:
+        return ['%s: needs exactly one of %s' % (method, ', '.join(KINDS))]
+    kind, name = where
+    found = []
+    if name in airgap['plugins'] and method not in airgap['methods']:
+        found.append('%s: only the air-gapped methods may point to %s' % (method, name))
+    try:
+        options = home_options(kind, name, root)
+    except (SyntaxError, yaml.YAMLError, AttributeError) as exc:
+        return found + ['%s: %s %s cannot be read: %s' % (method, kind, name, str(exc).splitlines()[0])]
+    if options is None:
+        return found + ['%s: %s %s does not exist' % (method, kind, name)]
+    for option, value in (entry.get('options') or {}).items():
+        if option not in options:
+            found.append('%s: %s %s has no option %s' % (method, kind, name, option))
+        elif value is not None and options[option].get('choices') and value not in options[option]['choices']:
+            found.append('%s: %s %s option %s does not accept %r (choices: %s)' % (
+                method, kind, name, option, value, ', '.join(str(c) for c in options[option]['choices'])))
+    return found
+
+
 def problems(table, methods, root=COLLECTION):
     """Every disagreement between the table, the toolbox's methods and the collection, one sentence each."""
     found, seen = [], set()
-    airgap_methods, airgap_plugins = set(table.get('airgap_methods') or ()), set(table.get('airgap_plugins') or ())
+    airgap = {'methods': set(table.get('airgap_methods') or ()), 'plugins': set(table.get('airgap_plugins') or ())}
     for entry in table.get('methods') or []:
         method = entry.get('method')
         if method in seen:
@@ -121,27 +145,8 @@ def problems(table, methods, root=COLLECTION):
         seen.add(method)
         if method not in methods:
             found.append('%s: not a public API method of CBWApi %s (removed or renamed?)' % (method, table.get('version')))
-        where = home(entry)
-        if where is None:
-            found.append('%s: needs exactly one of %s' % (method, ', '.join(KINDS)))
-            continue
-        kind, name = where
-        if name in airgap_plugins and method not in airgap_methods:
-            found.append('%s: only the air-gapped methods may point to %s' % (method, name))
-        try:
-            options = home_options(kind, name, root)
-        except (SyntaxError, yaml.YAMLError, AttributeError) as exc:
-            found.append('%s: %s %s cannot be read: %s' % (method, kind, name, str(exc).splitlines()[0]))
-            continue
-        if options is None:
-            found.append('%s: %s %s does not exist' % (method, kind, name))
-            continue
-        for option, value in (entry.get('options') or {}).items():
-            if option not in options:
-                found.append('%s: %s %s has no option %s' % (method, kind, name, option))
-            elif value is not None and options[option].get('choices') and value not in options[option]['choices']:
-                found.append('%s: %s %s option %s does not accept %r (choices: %s)' % (
-                    method, kind, name, option, value, ', '.join(str(c) for c in options[option]['choices'])))
+        for one in [entry] + list(entry.get('also') or []):
+            found.extend(_home_problems(method, one, airgap, root))
     found.extend('%s: not mapped' % method for method in methods if method not in seen)
     return found
 
@@ -184,6 +189,8 @@ def render(table, methods):
     for name, function in methods.items():
         entry = entries.get(name) or {}
         lines += ['   * - ``%s``' % name, '     - ``%s``' % route(function), '     - %s' % _home_text(entry)]
+        if entry.get('also'):
+            lines += ['', '       Also: %s.' % '; '.join(_home_text(one) for one in entry['also'])]
         if entry.get('note'):
             lines += ['', '       %s' % entry['note']]
     return '\n'.join(lines) + '\n'

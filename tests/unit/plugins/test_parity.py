@@ -79,8 +79,13 @@ def edited(table, method, **changes):
     (lambda t: edited(t, 'ping', module=None, role='cyberwatch_onboard', options={'nothing': None}),
      'ping: role cyberwatch_onboard has no option nothing'),
     (lambda t: edited(t, 'ping', module='cyberwatch_airgap_upload'), 'ping: only the air-gapped methods may point to'),
+    (lambda t: edited(t, 'ping', also=[{'role': 'cyberwatch_airgap_scan'}]), 'ping: only the air-gapped methods'),
+    (lambda t: edited(t, 'servers', also=[{'inventory': 'cyberwatch', 'options': {'nope': None}}]),
+     'servers: inventory cyberwatch has no option nope'),
+    (lambda t: edited(t, 'servers', also=[{'module': 'cyberwatch_pong'}]), 'servers: module cyberwatch_pong does not exist'),
 ], ids=['unmapped', 'unknown-method', 'twice', 'no-module', 'no-role', 'no-inventory', 'no-home', 'two-homes',
-        'no-option', 'bad-choice', 'no-inventory-option', 'no-role-option', 'airgap-plugin'])
+        'no-option', 'bad-choice', 'no-inventory-option', 'no-role-option', 'airgap-plugin', 'airgap-also',
+        'also-no-option', 'also-no-module'])
 def test_a_broken_table_fails(table, methods, change, expected):
     found = parity.problems(change(table), methods)
     assert any(expected in problem for problem in found), found
