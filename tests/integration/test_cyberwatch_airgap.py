@@ -1,0 +1,145 @@
+"""Air-gapped scanning against the simulator: the role cyberwatch_airgap_scan on this machine (local connection), and
+the modules cyberwatch_airgap_script_info and cyberwatch_airgap_upload (Windows and compliance scripts, bad output).
+
+Three ansible-playbook runs in all (the scan and rescan in one -vvvv run, check mode, a bad OS key).
+"""
+
+import json
+import os
+import re
+import shutil
+
+import pytest
+
+ROLE = 'secops.vulnmgmt.cyberwatch_airgap_scan'
+MACHINE = os.uname().nodename  # what the scripts print as IDENTIFIER_HOSTNAME (uname -n)
+SCRIPTS = '/api/v2/cbw_scans/scripts'
+# The lines the recorded Scripts::Windows::InfoScript prints (cassette fetch_airgapped_script), plus two programs.
+WINDOWS_OUTPUT = '\n'.join([
+    'IDENTIFIER_SCRIPT:1', 'IDENTIFIER_HOSTNAME:WIN-AIRGAP01', 'IDENTIFIER_SCRIPT_VERSION:47c8367e1c92d50f',
+    'HOSTNAME:WIN-AIRGAP01', 'ARCH:AMD64', 'SYSVERSION:5', 'WUAVERSION:10.0.17763.1',
+    'OS_PRETTYNAME:Microsoft Windows Server 2019 Standard', 'OS_BUILD:17763.1879', 'OS_VERSION:1809', 'REBOOT:False',
+    'UPTIME:86400', 'PACKAGE:7-Zip|19.00', 'PACKAGE:Mozilla Firefox|78.0', 'SUCCESS:Script completed'])
+
+
+def inventory(ansible):
+    """Two hosts on this machine over the local connection; scan-broken's override runs the RPM scripts, which fail."""
+    path = ansible.workdir / 'airgap-hosts.json'
+    path.write_text(json.dumps({'all': {'hosts': {
+        'scan-ok': {'ansible_connection': 'local'},
+        'scan-broken': {'ansible_connection': 'local', 'cyberwatch_airgap_scan_os_key': 'rhel'}}}}))
+    return path
+
+
+def scan_play(hosts, **role_vars):
+    return {'name': 'Scan %s' % hosts, 'hosts': hosts, 'gather_facts': False,
+            'roles': [{'role': ROLE, 'vars': role_vars}]}
+
+
+def run(ansible, plays, *args, check=True):
+    path = ansible.workdir / 'airgap-play.json'
+    path.write_text(json.dumps(plays))
+    return ansible.run('ansible-playbook', ['-i', inventory(ansible), path] + list(args), check=check)
+
+
+def windows_play(report):
+    """The Windows and compliance scripts fetched, a recorded-shape Windows output uploaded, a bad output refused."""
+    upload = 'secops.vulnmgmt.cyberwatch_airgap_upload'
+    info = 'secops.vulnmgmt.cyberwatch_airgap_script_info'
+    return {'name': 'Windows and compliance', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
+        {info: {'os_key': 'windows'}, 'register': 'windows'},
+        {upload: {'output': WINDOWS_OUTPUT, 'groups': ['airgap-windows'], 'wait': True, 'poll_interval': 0.2},
+         'register': 'win_upload'},
+        {'secops.vulnmgmt.cyberwatch_server_info': {'id': '{{ win_upload.server_id }}'}, 'register': 'win_server'},
+        {info: {'os_key': 'ubuntu_2204_64', 'kind': 'compliance', 'repositories': ['CIS_Benchmark']},
+         'register': 'compliance'},
+        {upload: {'kind': 'compliance', 'output': WINDOWS_OUTPUT}, 'register': 'compliance_upload'},
+        {upload: {'output': 'Linux vm 6.1.0 x86_64\n'}, 'register': 'garbage', 'ignore_errors': True},
+        {'assert': {'that': [
+            "windows.scripts | map(attribute='type') | list == ['Scripts::Windows::InfoScript']",
+            "windows.scripts[0].shell == 'powershell' and windows.scripts[0].filename == 'InfoScript.ps1'",
+            "windows.scripts[0].identifier_script == '1' and windows.scripts[0].identifier_script_version == windows.scripts[0].version",
+            "'Write-Output' in windows.scripts[0].contents",
+            'win_upload is changed and win_upload.created and win_upload.analysed',
+            "win_upload.server.cve_announcements_count == 2",
+            "win_server.servers[0].os.type == 'Os::Windows' and win_server.servers[0].hostname == 'WIN-AIRGAP01'",
+            "win_server.servers[0].groups | map(attribute='name') | list == ['airgap-windows']",
+            "compliance.scripts[0].filename == 'compliance_ubuntu_2204_64.sh' and 'CIS_Benchmark' in compliance.scripts[0].contents",
+            'compliance_upload is changed and compliance_upload.server_id is none',
+            "garbage is failed and 'no IDENTIFIER_SCRIPT and no IDENTIFIER_HOSTNAME line' in garbage.msg"]}},
+        {'ansible.builtin.copy': {'dest': report, 'content': "{{ {'first': hostvars['scan-ok'].first,"
+                                  " 'second': hostvars['scan-ok'].cyberwatch_airgap_scan_result,"
+                                  " 'broken': hostvars['scan-broken'].cyberwatch_airgap_scan_result} | to_json }}",
+                                  'mode': '0600'}},
+    ]}
+
+
+def test_scan_this_machine_twice_with_a_failing_host(sim, ansible, cyberwatch_api):
+    assert not shutil.which('rpm'), 'scan-broken relies on this machine having no rpm command'
+    report = ansible.workdir / 'airgap-report.json'
+    servers_before = len(cyberwatch_api.list('server'))
+    plays = [scan_play('all', cyberwatch_airgap_scan_wait=True, cyberwatch_airgap_scan_poll_interval=0.2,
+                       cyberwatch_airgap_scan_groups=['airgap']),
+             {'name': 'Keep the first result', 'hosts': 'scan-ok', 'gather_facts': False,
+              'tasks': [{'ansible.builtin.set_fact': {'first': '{{ cyberwatch_airgap_scan_result }}'}}]},
+             scan_play('scan-ok'),
+             windows_play(str(report))]
+    proc = run(ansible, plays, '-vvvv', check=False)
+    assert proc.returncode == 2, proc.stdout[-5000:]    # scan-broken failed; everything else went on
+    recap = proc.stdout.split('PLAY RECAP')[-1]
+    assert re.search(r'scan-broken +: .*failed=1', recap) and re.search(r'scan-ok +: .*failed=0', recap), recap
+    found = json.loads(report.read_text())
+    first, second, broken = found['first'], found['second'], found['broken']
+
+    assert first['created'] is True and first['hostname'] == MACHINE and first['analysed'] is True
+    assert first['server']['cve_announcements_count'] > 0
+    assert second['created'] is False and second['server_id'] == first['server_id']
+    assert broken['os_key'] == 'rhel' and broken.get('server_id') is None
+    assert broken['error'].startswith('script Scripts::Linux::RpmPackages exited with code 3: rpm not found')
+
+    named = [s for s in cyberwatch_api.list('server') if s['hostname'] == MACHINE]
+    assert [s['id'] for s in named] == [first['server_id']]                    # no duplicate after the rescan
+    assert len(cyberwatch_api.list('server')) == servers_before + 2            # this machine and WIN-AIRGAP01
+    asset = cyberwatch_api.request('GET', '/api/v3/assets/servers/%d' % first['server_id'])
+    assert len(asset['packages']) > 10 and all(p['type'] == 'Packages::Deb' for p in asset['packages'])
+    assert asset['os']['type'] == 'Os::Debian' or asset['os']['key'].split('_')[0] in ('ubuntu', 'debian')
+    assert [g['name'] for g in named[0]['groups']] == ['airgap']
+
+    requests = [(r['method'], r['path']) for r in sim.requests()]
+    # Each OS key's script list is read once for the play (debian and rhel in the first run, windows later).
+    assert requests.count(('GET', SCRIPTS)) == 4
+    uploads = [r for r in requests if r == ('POST', SCRIPTS)]
+    assert len(uploads) == 3                        # scan-ok twice and the Windows output; never scan-broken
+    assert ('POST', '/api/v2/compliances/scripts') in requests
+    for secret in (ansible.env['CYBERWATCH_API_KEY'], ansible.env['CYBERWATCH_SECRET_KEY']):
+        assert secret not in proc.stdout and secret not in proc.stderr
+
+
+def test_check_mode_runs_nothing_and_uploads_nothing(sim, ansible):
+    proc = run(ansible, [scan_play('scan-ok')], '--check')
+    assert sim.writes() == []
+    assert re.search(r'TASK \[[^\]]*Run the scripts on the host[^\]]*\][^\n]*\nskipping: \[scan-ok\]', proc.stdout)
+    assert 'check mode: would run Scripts::Linux::InfoScript, Scripts::Linux::DpkgPackages' in proc.stdout
+
+
+def test_bad_os_key_fails_before_any_request(sim, ansible):
+    proc = run(ansible, [scan_play('scan-ok', cyberwatch_airgap_scan_os_key='solaris_11')], check=False)
+    assert proc.returncode != 0
+    assert 'OS key "solaris_11" is not accepted; accepted: almalinux, amazon, centos, debian' in proc.stdout
+    assert sim.requests() == []
+
+
+def test_os_keys_and_unreadable_output(sim, cyberwatch_api):
+    """The client's OS key check and the server's 422 for an output it cannot read (no hostname)."""
+    from ansible_collections.secops.vulnmgmt.plugins.module_utils import cyberwatch_airgap as airgap
+    from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
+    assert [airgap.os_family(k) for k in ('ubuntu', 'rhel_9_64', 'windows_2019_64')] == ['Linux', 'Linux', 'Windows']
+    for bad in ('windowsx', 'solaris', '', 'ubuntu_22.04'):
+        with pytest.raises(ValueError, match='accepted: almalinux, amazon, centos, debian, fedora'):
+            airgap.os_family(bad)
+    with pytest.raises(ApiError) as err:
+        cyberwatch_api.request('POST', SCRIPTS, json_body={'output': 'IDENTIFIER_SCRIPT:2\nARCH:x86_64\n'})
+    assert err.value.status == 422 and 'Output has no IDENTIFIER_HOSTNAME line' in err.value.message
+    with pytest.raises(ValueError, match='no IDENTIFIER_HOSTNAME line'):
+        airgap.check_output('vulnerability', 'IDENTIFIER_SCRIPT:2\n')
+    assert [(w['method'], w['path'], w['status']) for w in sim.writes()] == [('POST', SCRIPTS, 422)]
