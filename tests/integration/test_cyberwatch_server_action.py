@@ -66,6 +66,16 @@ def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible
     assert cyberwatch_api.get('server', server['id'])['updates_count'] == 0  # installed after the delay
 
 
+def test_legacy_routes(sim, ansible, fleet):
+    server, dummy = fleet
+    sim.clear_requests()
+    ansible.playbook([action_task('refresh', id=server['id'], action='refresh'),
+                      action_task('reboot', hostname=server['hostname'], action='reboot'),
+                      check('refresh is changed', 'reboot is changed')], env={'CYBERWATCH_API_ROUTES': 'legacy'})
+    assert [(w['method'], w['path']) for w in sim.writes()] == [
+        ('PUT', '/api/v3/servers/%d/refresh' % server['id']), ('PATCH', '/api/v3/servers/%d/reboot' % server['id'])]
+
+
 def test_bad_input_fails_before_any_request(sim, ansible):
     ansible.playbook([
         action_task('a', ignore_errors=True, id=1, action='reboot', update_ids=[3]),
