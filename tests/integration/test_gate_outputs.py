@@ -1,0 +1,124 @@
+"""SARIF 2.1.0 and JUnit XML written by both gate roles (gate_report_formats), against the simulator.
+
+One ansible-playbook run applies each gate role twice (the CyStack gate reuses its scans the second time, as a CI
+re-run within max_age does; the Cyberwatch gate reads the same servers): the SARIF of every run validates against
+the official 2.1.0 schema, results, levels and suppressions match the JSON summary, the fingerprints are equal
+across the two runs, and the JUnit has one testcase per target or host, failed exactly where the gate failed.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+jsonschema = pytest.importorskip('jsonschema')
+junitparser = pytest.importorskip('junitparser')
+
+SCHEMA = Path(__file__).resolve().parents[1] / 'unit' / 'plugins' / 'filter' / 'sarif' / 'sarif-2.1.0.json'
+LEVELS = {'critical': 'error', 'high': 'error', 'medium': 'warning', 'low': 'note', 'information': 'note',
+          'unknown': 'warning'}
+
+
+def playbook(report_dir):
+    cystack = {'cystack_scan_gate_targets': "{{ (gate_targets.targets | map(attribute='address') | list)[:3] }}",
+               'cystack_scan_gate_poll_interval': 1, 'cystack_scan_gate_wait_timeout': 60,
+               'cystack_scan_gate_thresholds': {'High': 0, 'Medium': 50}, 'cystack_scan_gate_fail': False,
+               'cystack_scan_gate_report_dir': str(report_dir),
+               'cystack_scan_gate_allow_list': [{'match': 'Allowed HTTP methods',
+                                                 'justification': 'OPTIONS is needed by the CORS preflight',
+                                                 'expires': '2099-12-31'}]}
+    cyberwatch = {'cyberwatch_cve_gate_thresholds': {'critical': 0, 'high': 0, 'medium': 0, 'low': 0},
+                  'cyberwatch_cve_gate_fail': False, 'cyberwatch_cve_gate_report_dir': str(report_dir),
+                  'cyberwatch_cve_gate_allow_list': [{'match': "{{ hostvars.localhost.gate_allowed_cve }}",
+                                                      'justification': 'compensating control in JIRA-7',
+                                                      'expires': '2099-12-31'}]}
+    return [
+        {'name': 'CyStack gate twice, and the hosts of the Cyberwatch gate', 'hosts': 'localhost',
+         'gather_facts': False, 'connection': 'local', 'tasks': [
+             {'name': 'Targets', 'secops.vulnmgmt.cystack_target_info': {}, 'register': 'gate_targets'},
+             {'name': 'Servers', 'secops.vulnmgmt.cyberwatch_server_info': {}, 'register': 'gate_servers'},
+             {'name': 'Detail of the first server', 'register': 'gate_first',
+              'secops.vulnmgmt.cyberwatch_server_info': {'id': '{{ gate_servers.servers[0].id }}'}},
+             {'name': 'Allow-list its first CVE', 'ansible.builtin.set_fact': {
+                 'gate_allowed_cve': '{{ gate_first.servers[0].cve_announcements[0].cve_code }}'}},
+             {'name': 'Hosts', 'ansible.builtin.add_host': {'name': '{{ item }}', 'groups': ['gated'],
+                                                            'ansible_connection': 'local'},
+              'loop': "{{ (gate_servers.servers | map(attribute='hostname') | list)[:2] + ['never-scanned.example.com'] }}"},
+             {'name': 'CyStack gate, first run', 'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cystack_scan_gate'},
+              'vars': dict(cystack, cystack_scan_gate_report_name='cystack_1',
+                           cystack_scan_gate_report_formats=['json', 'sarif', 'junit'])},
+             {'name': 'CyStack gate, second run', 'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cystack_scan_gate'},
+              'vars': dict(cystack, cystack_scan_gate_report_name='cystack_2', cystack_scan_gate_report_formats=['sarif'])},
+         ]},
+        {'name': 'Cyberwatch gate twice', 'hosts': 'gated', 'gather_facts': False, 'tasks': [
+            {'name': 'Cyberwatch gate, first run', 'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cyberwatch_cve_gate'},
+             'vars': dict(cyberwatch, cyberwatch_cve_gate_report_name='cyberwatch_1')},
+            {'name': 'Cyberwatch gate, second run', 'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cyberwatch_cve_gate'},
+             'vars': dict(cyberwatch, cyberwatch_cve_gate_report_name='cyberwatch_2',
+                          cyberwatch_cve_gate_report_formats=['sarif'])},
+        ]},
+    ]
+
+
+@pytest.fixture(scope='module')
+def reports(simulator, ansible, tmp_path_factory):
+    simulator.reset()
+    report_dir = tmp_path_factory.mktemp('gate-reports')
+    path = report_dir / 'gates.yml'
+    path.write_text(json.dumps(playbook(report_dir)))
+    inventory = report_dir / 'hosts.yml'
+    inventory.write_text(json.dumps({'all': {'hosts': {'localhost': {'ansible_connection': 'local'}}}}))
+    ansible.run('ansible-playbook', ['-i', inventory, path])
+    return report_dir
+
+
+def sarif(path):
+    log = json.loads(path.read_text())
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    return log
+
+
+@pytest.mark.parametrize('gate', ['cystack', 'cyberwatch'])
+def test_sarif_validates_and_matches_the_summary(reports, gate):
+    summary = json.loads((reports / ('%s_1.json' % gate)).read_text())
+    first, second = sarif(reports / ('%s_1.sarif' % gate)), sarif(reports / ('%s_2.sarif' % gate))
+    run = first['runs'][0]
+    assert len(first['runs']) == 1 and run['tool']['driver']['name'] == 'secops.vulnmgmt'
+    assert run['tool']['driver']['properties']['gate'] == summary['name']
+    assert summary['findings'] and summary['suppressed'], 'the scenario must have open and allow-listed findings'
+    # One result per open finding and per allow-listed one, with its level and its target or host.
+    expected = sorted((f['subject'], f['id'], LEVELS[f['severity'].lower()], f.get('allowed_by', {}).get('justification'))
+                      for f in summary['findings'] + summary['suppressed'])
+    got = sorted((r['locations'][0]['logicalLocations'][0]['name'], r['properties']['findingId'], r['level'],
+                  r['suppressions'][0]['justification'] if 'suppressions' in r else None) for r in run['results'])
+    assert got == expected
+    assert {r['ruleId'] for r in run['results']} == {rule['id'] for rule in run['tool']['driver']['rules']}
+    assert all(rule['help']['text'] for rule in run['tool']['driver']['rules'])
+    if gate == 'cystack':
+        assert all(r['locations'][0]['physicalLocation']['artifactLocation']['uri'].startswith('http')
+                   for r in run['results'])
+    # Stable across runs.
+    prints = [(r['ruleId'], r['partialFingerprints']) for r in run['results']]
+    assert prints == [(r['ruleId'], r['partialFingerprints']) for r in second['runs'][0]['results']]
+
+
+@pytest.mark.parametrize('gate', ['cystack', 'cyberwatch'])
+def test_junit_has_a_testcase_per_subject_and_fails_where_the_gate_failed(reports, gate):
+    summary = json.loads((reports / ('%s_1.json' % gate)).read_text())
+    suites = list(junitparser.JUnitXml.fromfile(str(reports / ('%s_1.junit.xml' % gate))))
+    assert [s.name for s in suites] == [summary['name']]
+    cases = {case.name: case for case in suites[0]}
+    assert sorted(cases) == sorted(summary['subjects'])
+    assert summary['failed_subjects'], 'the scenario must fail some %s' % gate
+    assert sorted(name for name, case in cases.items() if not case.is_passed) == summary['failed_subjects']
+    for name in summary['failed_subjects']:
+        message = cases[name].result[0].message
+        assert all(violation in message for violation in summary['subjects'][name]['violations'])
+
+
+def test_report_formats_choose_the_files(reports):
+    assert sorted(p.name for p in reports.glob('cystack_*')) == [
+        'cystack_1.json', 'cystack_1.junit.xml', 'cystack_1.sarif', 'cystack_2.sarif']
+    assert sorted(p.name for p in reports.glob('cyberwatch_1.*')) == [
+        'cyberwatch_1.json', 'cyberwatch_1.junit.xml', 'cyberwatch_1.md', 'cyberwatch_1.sarif']
