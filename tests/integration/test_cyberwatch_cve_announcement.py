@@ -1,0 +1,72 @@
+"""cyberwatch_cve_announcement against the simulator, on the current and legacy routes: one run sets, re-applies
+(no write), changes one field, removes the customisation twice, and refuses an unknown CVE; bad input fails before
+any request."""
+
+import re
+
+import pytest
+
+MODULE = 'secops.vulnmgmt.cyberwatch_cve_announcement'
+PREFIX = {'current': '/api/v3/vulnerabilities/cve_announcements', 'legacy': '/api/v3/cve_announcements'}
+CVE = 'CVE-2019-16768'
+CUSTOM = {'cve_code': CVE, 'score': 3.1, 'cvss_vector': 'CVSS:3.1/AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N',
+          'note': 'admin VLAN only'}
+
+
+def task(check=False, register='result', **params):
+    step = {MODULE: params, 'register': register}
+    if check:
+        step['check_mode'] = True
+    return step
+
+
+def that(*conditions):
+    return {'assert': {'that': list(conditions)}}
+
+
+@pytest.mark.parametrize('routes', ['current', 'legacy'])
+def test_life_cycle(sim, ansible, routes):
+    tasks = [
+        task(check=True, **CUSTOM), that('result is changed', 'result.cve_announcement.score_custom == 3.1'),
+        task(**CUSTOM), that('result is changed', 'result.cve_announcement.score_custom == 3.1',
+                             "result.cve_announcement.cvss_custom.access_vector == 'access_vector_local'",
+                             "result.cve_announcement.cvss_custom.privileges_required == 'privileges_required_low'",
+                             "result.cve_announcement.note_custom == 'admin VLAN only'"),
+        task(**dict(CUSTOM, cve_code=CVE.lower(), cvss_vector='AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N')),
+        that('result is not changed'),
+        task(cve_code=CVE, note='reviewed'),
+        that('result is changed', "result.diff == {'before': {'note_custom': 'admin VLAN only'}, "
+                                  "'after': {'note_custom': 'reviewed'}}"),
+        task(cve_code=CVE, cvss_vector='AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N'),
+        that('result is changed', "result.cve_announcement.cvss_custom.privileges_required == 'privileges_required_high'"),
+        task(check=True, cve_code=CVE, state='absent'), that('result is changed'),
+        task(cve_code=CVE, state='absent'), that('result is changed'),
+        task(cve_code=CVE, state='absent'), that('result is not changed'),
+        task(cve_code='CVE-2017-0146', state='absent'), that('result is not changed'),
+        dict(task(cve_code='CVE-1999-99999', score=1), ignore_errors=True),
+        that('result is failed', "'no CVE announcement CVE-1999-99999 exists' in result.msg"),
+    ]
+    ansible.playbook(tasks, env={'CYBERWATCH_API_ROUTES': routes})
+    prefix = PREFIX[routes]
+    assert [(w['method'], w['path']) for w in sim.writes()] == [
+        ('PUT', prefix + '/' + CVE), ('PUT', prefix + '/' + CVE), ('PUT', prefix + '/' + CVE),
+        ('DELETE', prefix + '/' + CVE)]
+    assert all(r['path'].startswith(prefix) for r in sim.requests())
+
+
+BAD_INPUT = [
+    ({'cve_code': CVE, 'cvss_vector': 'AV:N/AC:L'}, "cvss_vector 'AV:N/AC:L': PR must be one of H, L, N, got nothing"),
+    ({'cve_code': CVE, 'cvss_vector': 'AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'}, 'AV must be one of A, L, N, P, got X'),
+    ({'cve_code': CVE, 'cvss_vector': 'AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P'}, 'unknown metric E'),
+    ({'cve_code': CVE, 'score': 12}, 'score must be between 0 and 10, got 12'),
+    ({'cve_code': 'log4shell'}, "cve_code must be a CVE code such as CVE-2021-44228, got 'log4shell'"),
+]
+
+
+def test_bad_input_fails_before_any_request(sim, ansible):
+    tasks = []
+    for params, message in BAD_INPUT:
+        tasks += [dict(task(**params), ignore_errors=True),
+                  that('result is failed', 'result.msg is search(%r)' % re.escape(message))]
+    ansible.playbook(tasks)
+    assert sim.requests() == []
