@@ -53,6 +53,10 @@ def test_bad_target_fails_readably(sim, ansible):
               "'http:// or https:// URL' in bad.msg", "moved.status == 422", "'not a host' in moved.msg"),
         task(SCAN, 'empty', ignore_errors=True, target=''),
         check("'target must not be empty' in empty.msg"),
-    ])
+    ], ['-vvvv'])
     assert 'Traceback' not in out.stdout
+    text = out.stdout + out.stderr
+    assert '"target": "invalid@target"' in text  # the module arguments are shown at -vvvv
+    for secret in (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key']):
+        assert secret not in text
     assert [(w['method'], w['status']) for w in sim.writes()] == [('POST', 422), ('PATCH', 422)]
