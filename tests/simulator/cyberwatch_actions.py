@@ -41,12 +41,17 @@ def discovery(record):
     return item
 
 
+def _due(server):
+    return any(server.get(key) is not None for key in ("updates_due", "reboot_due", "refresh_due"))
+
+
 class Actions:
     """The action sub-routes and their lazy completion."""
 
     def __init__(self, store, delay):
         self.store = store
         self.delay = delay
+        self.pending = None  # ids of the servers with an action due (None: not known yet, e.g. a loaded state)
 
     def handle(self, action, record, request):
         """Answer one action request on a looked-up record."""
@@ -58,6 +63,7 @@ class Actions:
         del body
         if server["status"] != COMM_FAIL:
             server["refresh_due"] = self.store.now() + self.delay
+        self._schedule(server)
         return views.server_item(self.store, server)
 
     def server_updates(self, server, body):
@@ -71,6 +77,7 @@ class Actions:
             raise ApiError(422, "Validation failed: Update %s is not an update of this server" % ", ".join(unknown))
         server["updates_pending"] = sorted(set(server.get("updates_pending") or []) | set(ids))
         server["updates_due"] = self.store.now() + self.delay
+        self._schedule(server)
         return views.server_item(self.store, server)
 
     def server_reboot(self, server, body):
@@ -79,6 +86,7 @@ class Actions:
         server.setdefault("status_before_reboot", server["status"])
         server["status"] = "server_update_reboot"
         server["reboot_due"] = self.store.now() + self.delay
+        self._schedule(server)
         return views.server_item(self.store, server)
 
     def discovery_relaunch(self, record, body):
@@ -88,11 +96,22 @@ class Actions:
         record.update(status="running", last_launched_at=now, updated_at=now, relaunch_due=now + self.delay)
         return discovery(record)
 
+    def _schedule(self, server):
+        if self.pending is not None:
+            self.pending.add(server["id"])
+
     def settle(self):
         """Complete the actions that are due."""
         now = self.store.now()
-        for server in self.store.servers.values():
-            self._settle_server(server, now)
+        # Only the servers with an action due: a scan of every server on every request cost ~15 ms at 10,000.
+        if self.pending is None:
+            self.pending = set(sid for sid, server in self.store.servers.items() if _due(server))
+        for sid in list(self.pending):
+            server = self.store.servers.get(sid)
+            if server is not None:
+                self._settle_server(server, now)
+            if server is None or not _due(server):
+                self.pending.discard(sid)
         for record in self.store.discoveries.values():
             if record.get("relaunch_due") is not None and record["relaunch_due"] <= now:
                 record.update(status="finished", updated_at=record["relaunch_due"], relaunch_due=None)
