@@ -12,7 +12,7 @@ module: cyberwatch_agent
 short_description: Remove Cyberwatch agents, one by one or every silent one
 version_added: 0.2.0
 description:
-  - Deletes Cyberwatch agents (agents register themselves, so there is nothing to create): one by O(id), those of the
+  - Deletes Cyberwatch agents (agents register themselves, so there is nothing to create) - one by O(id), those of the
     server with hostname O(server), or every agent that has not communicated for longer than O(stale_after).
     O(server) and O(stale_after) combine (the silent agents of that server).
   - Returns the agents it removed. In check mode it returns the agents it would remove and sends no write.

@@ -33,7 +33,7 @@ options:
     type: str
   service_name:
     description:
-      - Only the assets that run a service of this name (such as V(spooler)). Filtered by the server only: the listed
+      - Only the assets that run a service of this name (such as V(spooler)). Filtered by the server only, as the listed
         assets do not show their services.
     type: str
   service_status:

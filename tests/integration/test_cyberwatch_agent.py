@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 MODULE = 'secops.vulnmgmt.cyberwatch_agent'
+INFO = 'secops.vulnmgmt.cyberwatch_agent_info'
 PREFIX = {'current': '/api/v3/assets/agents', 'legacy': '/api/v3/agents'}
 
 
@@ -41,8 +42,8 @@ def test_life_cycle(sim, ansible, cyberwatch_api, routes):
     hostname = cyberwatch_api.get('server', by_server['server_id'])['hostname']
     sim.clear_requests()
     tasks = [
-        task(module=MODULE + '_info', register='listed'), that('listed.agents | length == %d' % len(agents)),
-        task(module=MODULE + '_info', register='silent', stale_after=stale_after),
+        task(module=INFO, register='listed'), that('listed.agents | length == %d' % len(agents)),
+        task(module=INFO, register='silent', stale_after=stale_after),
         that("silent.agents | map(attribute='id') | sort == %r" % stale_ids),
         task(check=True, stale_after=stale_after),
         that('result is changed', "result.agents | map(attribute='id') | sort == %r" % stale_ids),
@@ -53,12 +54,12 @@ def test_life_cycle(sim, ansible, cyberwatch_api, routes):
         task(check=True, id=by_id['id']), that('result is changed'),
         task(id=by_id['id']), that('result is changed', 'result.agents[0].id == %d' % by_id['id']),
         task(id=by_id['id']), that('result is not changed'),
-        task(module=MODULE + '_info', register='of_server', server=hostname.upper()),
+        task(module=INFO, register='of_server', server=hostname.upper()),
         that("of_server.agents | map(attribute='id') | list == [%d]" % by_server['id']),
         task(server=hostname), that('result is changed', 'result.agents[0].id == %d' % by_server['id']),
         task(server=hostname), that('result is not changed'),
         task(server='no-such-host.example.com'), that('result is not changed'),
-        task(module=MODULE + '_info', register='left'),
+        task(module=INFO, register='left'),
         that('left.agents | length == %d' % (len(agents) - len(stale_ids) - 2)),
     ]
     ansible.playbook(tasks, env={'CYBERWATCH_API_ROUTES': routes},
@@ -83,7 +84,7 @@ def test_bad_input_fails_before_any_request(sim, ansible):
     for params, message in BAD_INPUT:
         tasks += [dict(task(**params), ignore_errors=True),
                   that('result is failed', 'result.msg is search(%r)' % re.escape(message))]
-    tasks += [dict(task(module=MODULE + '_info', stale_after='soon'), ignore_errors=True),
+    tasks += [dict(task(module=INFO, stale_after='soon'), ignore_errors=True),
               that('result is failed', "'stale_after must be' in result.msg")]
     ansible.playbook(tasks)
     assert sim.requests() == []

@@ -7,6 +7,7 @@ import re
 import pytest
 
 MODULE = 'secops.vulnmgmt.cyberwatch_security_issue'
+INFO = 'secops.vulnmgmt.cyberwatch_security_issue_info'
 PREFIX = {'current': '/api/v3/vulnerabilities/security_issues', 'legacy': '/api/v3/security_issues'}
 ISSUE = {'sid': 'it-weak-tls', 'title': 'Weak TLS', 'level': 'high', 'score': 5, 'cve_announcements': ['cve-2019-16768'],
          'servers': [1]}
@@ -38,11 +39,11 @@ def test_life_cycle(sim, ansible, routes):
         task(sid='it-weak-tls', cve_announcements=['CVE-2017-0146', 'CVE-2019-16768'], servers=[]),
         that('result is changed', "result.diff.after.cve_announcements == ['CVE-2017-0146', 'CVE-2019-16768']",
              'result.diff.after.servers == []'),
-        task(module=MODULE + '_info', register='by_sid', sid='it-weak-tls'),
+        task(module=INFO, register='by_sid', sid='it-weak-tls'),
         that('by_sid.security_issues | length == 1', "by_sid.security_issues[0].level == 'level_critical'"),
-        task(module=MODULE + '_info', register='by_level', level='high'),
+        task(module=INFO, register='by_level', level='high'),
         that("by_level.security_issues | map(attribute='sid') | list == ['default-creds']"),
-        task(module=MODULE + '_info', register='by_id', id='{{ by_sid.security_issues[0].id }}'),
+        task(module=INFO, register='by_id', id='{{ by_sid.security_issues[0].id }}'),
         that("by_id.security_issues[0].cve_announcements == ['CVE-2017-0146', 'CVE-2019-16768']"),
         task(check=True, sid='it-weak-tls', state='absent'), that('result is changed'),
         task(sid='it-weak-tls', state='absent'), that('result is changed', 'result.security_issue is none'),

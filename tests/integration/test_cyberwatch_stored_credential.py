@@ -5,6 +5,7 @@ unknown names failing before any write."""
 import re
 
 MODULE = 'secops.vulnmgmt.cyberwatch_stored_credential'
+INFO = 'secops.vulnmgmt.cyberwatch_stored_credential_info'
 ROUTE = '/api/v3/assets/credentials'
 PASSWORD = 'it-Cred-Pa55word'
 KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nit-cred-key-material-0123456789\n-----END OPENSSH PRIVATE KEY-----\n'
@@ -36,15 +37,15 @@ def test_life_cycle_check_mode_no_op_and_secrets(sim, ansible):
         task(name='it-linux', password=PASSWORD, client_key=KEY, update_password='always'),
         that('result is changed', "result.diff.after.password == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'"),
         task(name='it-snmp', type='CbwRam::StoredCredential::Snmp', auth_password=SNMP + '-auth', priv_password=SNMP),
-        task(module=MODULE + '_info', register='listed'),
+        task(module=INFO, register='listed'),
         that("listed.stored_credentials | map(attribute='name') | list == "
              "['linux-scan-password', 'snmp-core-switches', 'it-linux', 'it-snmp']"),
-        task(module=MODULE + '_info', register='one', name='it-linux'),
+        task(module=INFO, register='one', name='it-linux'),
         that('one.stored_credentials | length == 1', "one.stored_credentials[0].user == 'cyberwatch'"),
         task(check=True, name='it-linux', state='absent'), that('result is changed'),
         task(name='it-linux', state='absent'), that('result is changed', 'result.stored_credential is none'),
         task(name='it-linux', state='absent'), that('result is not changed'),
-        task(module=MODULE + '_info', register='gone', name='it-linux'), that('gone.stored_credentials == []'),
+        task(module=INFO, register='gone', name='it-linux'), that('gone.stored_credentials == []'),
     ]
     out = ansible.playbook(tasks, ['-vvvv', '--diff'])
     writes = [(w['method'], w['path']) for w in sim.writes()]
