@@ -16,6 +16,7 @@ URLS = Map([
     Rule("/_sim/cystack/targets", endpoint="cystack_target", methods=["POST"]),
     Rule("/_sim/cystack/scans/<sid>/advance", endpoint="advance", methods=["POST"]),
     Rule("/_sim/cyberwatch/servers", endpoint="cbw_server", methods=["POST"]),
+    Rule("/_sim/cyberwatch/servers/<int:sid>/cves", endpoint="cbw_server_cve", methods=["POST"]),
 ], strict_slashes=False)
 
 
@@ -88,3 +89,27 @@ class Control:
         with self.app.store.lock:
             record = self.app.cyberwatch.add_server(body)
         return json_response(record, 201)
+
+    def do_cbw_server_cve(self, request, sid):
+        """Detect a CVE on a server now: {"cve_code", and for a code not in the catalogue "level", "score",
+        "exploitable", "content"} (what a new Cyberwatch analysis finds)."""
+        body = json_body(request)
+        code = str(body["cve_code"]).upper()
+        store = self.app.store
+        with store.lock:
+            server = store.servers.get(sid)
+            if server is None:
+                return json_response({"error": "no server %s" % sid}, 404)
+            if code not in store.cves:
+                now = store.now()
+                score = float(body.get("score", 9.8))
+                store.cves[code] = {
+                    "cve_code": code, "content": body.get("content") or "Test CVE %s." % code, "last_modified": now,
+                    "level": body.get("level", "level_critical"), "published": now, "score": score,
+                    "score_v2": score, "score_v3": score, "score_custom": None, "exploit_code_maturity": "high",
+                    "note_custom": None, "exploitable": bool(body.get("exploitable", True)), "technologies": [],
+                    "cvss_custom": None, "cwe": {"cwe_id": "CWE-20"}, "scannable": False}
+            server["cves"][code] = {"ignored": False, "comment": None, "detected_at": store.now(), "fixed_at": None,
+                                    "prioritized": store.cves[code]["score"] >= 7.5}
+            store.cve_servers.setdefault(code, set()).add(sid)
+            return json_response({"server": sid, "cve_code": code}, 201)

@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The polling engine of the Event-Driven Ansible event sources (extensions/eda/plugins/event_source/).
+
+A source is a Poller: poll() reads the API (blocking, through the collection's clients) and returns the new events
+and the state after them; run() calls it in a thread every `interval` seconds, puts the events on the queue, then
+saves the state (a JSON file when state_file is set), so that a restart emits nothing twice and misses nothing.
+Transient API failures (no answer, timeouts, 429, 5xx) are waited out with a bounded exponential backoff; any other
+failure (401, 403, a wrong path, a bad option, an unreadable state file) stops the source with a readable SourceError.
+Options are validated with the modules' own argument specs, so the connection options read the same environment
+variables. No secret is ever logged: the transport redacts its messages, and options are never printed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import asyncio
+import json
+import logging
+import os
+import tempfile
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import check_transport_options
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, transient
+
+STATE_VERSION = 1
+FATAL_STATUSES = {401: 'check the API credentials', 403: 'the API key lacks the rights to read this'}
+
+# Options every polling source has, besides the connection options of its platform.
+POLLING_SPEC = dict(
+    interval=dict(type='float', default=300.0),
+    emit_existing=dict(type='bool', default=False),
+    state_file=dict(type='path'),
+    max_backoff=dict(type='float', default=900.0),
+)
+
+
+class SourceError(Exception):
+    """A failure that stops the source: its message says what to fix and holds no secret."""
+
+
+def validate_options(name, args, spec):
+    """The validated options (environment fallbacks and defaults applied); SourceError naming what is wrong."""
+    full = dict(spec, **POLLING_SPEC)
+    result = ArgumentSpecValidator(full).validate(dict(args or {}))
+    problems = list(result.error_messages)
+    options = result.validated_parameters
+    if not problems:
+        check_transport_options(options, problems.append)
+        if options['interval'] <= 0:
+            problems.append('interval must be a number of seconds greater than 0, got %s' % options['interval'])
+        if options['max_backoff'] < options['interval']:
+            problems.append('max_backoff (%s) must not be shorter than interval (%s)' % (options['max_backoff'],
+                                                                                       options['interval']))
+    if problems:
+        raise SourceError('%s: %s' % (name, '; '.join(problems)))
+    return options
+
+
+class StateFile:
+    """The JSON state of one source, replaced atomically (write a temporary file, then rename), mode 0600."""
+
+    def __init__(self, path, source):
+        self.path = path
+        self.source = source
+
+    def load(self):
+        """The saved state, or None when the file does not exist yet."""
+        try:
+            with open(self.path) as handle:
+                data = json.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise SourceError('%s: cannot read state_file %s: %s' % (self.source, self.path, exc))
+        if not isinstance(data, dict) or data.get('source') != self.source or data.get('version') != STATE_VERSION:
+            raise SourceError('%s: state_file %s is not a version %d state of this source; point state_file to a '
+                              'new file' % (self.source, self.path, STATE_VERSION))
+        return data.get('state')
+
+    def save(self, state):
+        folder = os.path.dirname(os.path.abspath(self.path))
+        try:
+            os.makedirs(folder, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix='.state-', dir=folder)
+            with os.fdopen(handle, 'w') as out:
+                json.dump({'source': self.source, 'version': STATE_VERSION, 'state': state}, out, sort_keys=True)
+            os.replace(temp, self.path)
+        except OSError as exc:
+            raise SourceError('%s: cannot write state_file %s: %s' % (self.source, self.path, exc))
+
+
+class Poller:
+    """Base of a source: options, state (from state_file or None: not polled yet) and the poll loop's hooks."""
+
+    name = 'event source'
+    spec = {}
+
+    def __init__(self, args):
+        self.options = validate_options(self.name, args, self.spec)
+        self.state_file = StateFile(self.options['state_file'], self.name) if self.options['state_file'] else None
+        self.state = self.state_file.load() if self.state_file else None
+        self.pending = None
+
+    @property
+    def baseline(self):
+        """True on the first poll without a saved state: it records what exists and emits nothing."""
+        return self.state is None and not self.options['emit_existing']
+
+    def poll(self):
+        """Read the API; returns the new events and sets self.pending to the state after them."""
+        raise NotImplementedError
+
+    def commit(self):
+        """The events of the last poll are on the queue: their state becomes the state (saved to state_file)."""
+        self.state = self.pending
+        if self.state_file:
+            self.state_file.save(self.state)
+
+
+def retryable(exc):
+    """Transient failures, and a 2xx answer that could not be read (a proxy's error page): worth polling again."""
+    return transient(exc) or (exc.status is not None and exc.status < 400) or exc.status == 408
+
+
+def backoff(interval, failures, max_backoff):
+    """Seconds to wait after the n-th failure in a row: interval, doubled each time, at most max_backoff."""
+    return min(interval * 2 ** min(failures - 1, 16), max_backoff)
+
+
+async def run(queue, poller, logger=None):
+    """Poll forever: queue the events of each poll, then commit its state; stop only with a SourceError."""
+    logger = logger or logging.getLogger(poller.name)
+    interval, max_backoff = poller.options['interval'], poller.options['max_backoff']
+    failures = 0
+    while True:
+        try:
+            events = await asyncio.to_thread(poller.poll)
+        except ApiError as exc:
+            if not retryable(exc):
+                hint = FATAL_STATUSES.get(exc.status)
+                raise SourceError('%s: %s%s' % (poller.name, exc, ' (%s)' % hint if hint else '')) from None
+            failures += 1
+            delay = backoff(interval, failures, max_backoff)
+            logger.warning('%s: %s; polling again in %.1f s (%d failure(s) in a row)', poller.name, exc, delay,
+                           failures)
+            await asyncio.sleep(delay)
+            continue
+        if failures:
+            logger.info('%s: the API answers again after %d failure(s)', poller.name, failures)
+        failures = 0
+        for event in events:
+            await queue.put(event)
+        await asyncio.to_thread(poller.commit)
+        await asyncio.sleep(interval)

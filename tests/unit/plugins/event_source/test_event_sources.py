@@ -1,0 +1,310 @@
+"""The Event-Driven Ansible sources (extensions/eda/plugins/event_source), run as ansible-rulebook runs them (the
+file by path, `main(queue, args)` with an asyncio.Queue), against the simulator: baseline, new CVE or finished scan,
+restart with the state file, transient faults, and the failures that stop a source."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import asyncio
+import json
+import logging
+import os
+import runpy
+import sys
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
+SOURCES = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source')
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
+
+from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.event_source import SourceError  # noqa: E402
+
+POLL = 0.1
+
+
+def load(name):
+    """The source module's globals, loaded like ansible-rulebook does (runpy.run_path)."""
+    return runpy.run_path(os.path.join(SOURCES, name + '.py'))
+
+
+CYBERWATCH = load('cyberwatch_vulnerabilities')
+CYSTACK = load('cystack_scans')
+
+
+@pytest.fixture(scope='module')
+def simulator():
+    sim = Simulator(seed=3, servers=6, targets=3, scan_seconds=1).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def sim(simulator, monkeypatch):
+    for name in list(os.environ):
+        if name.startswith(('CYBERWATCH_', 'CBW_', 'CYSTACK_')):
+            monkeypatch.delenv(name)
+    simulator.reset()
+    return simulator
+
+
+def cyberwatch_args(sim, **extra):
+    args = dict(api_url=sim.cyberwatch['api_url'], api_key=sim.cyberwatch['api_key'],
+                secret_key=sim.cyberwatch['secret_key'], interval=POLL, min_level='high')
+    args.update(extra)
+    return args
+
+
+def cystack_args(sim, **extra):
+    args = dict(api_url=sim.cystack['api_url'], api_key=sim.cystack['api_key'], interval=POLL)
+    args.update(extra)
+    return args
+
+
+class Running:
+    """A source's main() as a task of a private event loop, driven from the (synchronous) test."""
+
+    def __init__(self, module, args):
+        self.loop = asyncio.new_event_loop()
+        self.queue = asyncio.Queue()
+        self.task = self.loop.create_task(module['main'](self.queue, args))
+
+    def until(self, check, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while not check():
+            if self.task.done():
+                self.task.result()          # raise what stopped the source
+            assert time.monotonic() < deadline, 'timed out waiting for the source'
+            self.loop.run_until_complete(asyncio.sleep(0.05))
+
+    def events(self, count, timeout=15.0):
+        self.until(lambda: self.queue.qsize() >= count, timeout)
+        return [self.queue.get_nowait() for dummy in range(self.queue.qsize())]
+
+    def failure(self, timeout=15.0):
+        self.until(self.task.done, timeout)
+        return self.task.exception()
+
+    def stop(self):
+        self.task.cancel()
+        try:
+            self.loop.run_until_complete(self.task)
+        except (asyncio.CancelledError, Exception):  # pylint: disable=broad-except
+            pass
+        self.loop.close()
+
+
+def commits(state_file):
+    """Identity of the state file's current version: every poll replaces the file (a new inode)."""
+    try:
+        return os.stat(str(state_file)).st_ino
+    except FileNotFoundError:
+        return None
+
+
+def wait_polls(source, state_file, count):
+    """Let the source finish `count` more polls (each one replaces its state file once its events are queued)."""
+    for dummy in range(count):
+        before = commits(state_file)
+        source.until(lambda: commits(state_file) not in (None, before))
+
+
+def servers(sim):
+    client = CyberwatchClient(sim.cyberwatch['api_url'], sim.cyberwatch['api_key'], sim.cyberwatch['secret_key'])
+    return client.list('server')
+
+
+def add_cve(sim, server_id, code, level='level_critical', **extra):
+    return sim.control('POST', 'cyberwatch/servers/%s/cves' % server_id, dict(cve_code=code, level=level, **extra))
+
+
+def state(path):
+    with open(str(path)) as handle:
+        return json.load(handle)
+
+
+def test_cyberwatch_baseline_new_cve_and_restart_with_the_state_file(sim, tmp_path):
+    state_file = tmp_path / 'state' / 'cyberwatch.json'
+    first, second = servers(sim)[:2]
+    source = Running(CYBERWATCH, cyberwatch_args(sim, state_file=str(state_file)))
+    try:
+        source.until(state_file.exists)                                        # the baseline poll
+        assert source.queue.empty()
+        assert oct(os.stat(str(state_file)).st_mode & 0o777) == '0o600'
+        add_cve(sim, first['id'], 'CVE-2031-0001', score=9.9)
+        add_cve(sim, second['id'], 'CVE-2031-0002', level='level_low', score=2.0, exploitable=False)
+        events = source.events(1)
+        wait_polls(source, state_file, 2)                                # nothing more on the next polls
+        assert source.queue.empty()
+    finally:
+        source.stop()
+    assert events == [{'cyberwatch': {
+        'server': {'id': first['id'], 'hostname': first['hostname'], 'groups': [g['name'] for g in first['groups']]},
+        'cve': {'code': 'CVE-2031-0001', 'level': 'critical', 'score': 9.9, 'exploitable': True},
+        'detected_at': events[0]['cyberwatch']['detected_at']}}]
+    assert events[0]['cyberwatch']['detected_at'].startswith('20')
+    saved = state(state_file)['state']
+    assert 'CVE-2031-0001' in saved[str(first['id'])] and 'CVE-2031-0002' in saved[str(second['id'])]
+
+    add_cve(sim, second['id'], 'CVE-2031-0003', level='level_high', score=8.1)  # while the source is stopped
+    restarted = Running(CYBERWATCH, cyberwatch_args(sim, state_file=str(state_file)))
+    try:
+        events = restarted.events(1)
+        wait_polls(restarted, state_file, 2)
+        assert restarted.queue.empty()
+    finally:
+        restarted.stop()
+    assert [(e['cyberwatch']['server']['id'], e['cyberwatch']['cve']['code'], e['cyberwatch']['cve']['level'])
+            for e in events] == [(second['id'], 'CVE-2031-0003', 'high')]
+
+
+def test_cyberwatch_emit_existing_group_filter_and_min_level(sim, tmp_path):
+    fleet = servers(sim)
+    grouped = [s for s in fleet if s['groups']]
+    assert grouped, 'the seeded fleet has servers in groups'
+    group = grouped[0]['groups'][0]['name']
+    members = [s['id'] for s in fleet if group in [g['name'] for g in s['groups']]]
+    state_file = tmp_path / 'cw.json'
+    source = Running(CYBERWATCH, cyberwatch_args(sim, emit_existing=True, group=[group.upper()], min_level='medium',
+                                                 state_file=str(state_file)))
+    try:
+        wait_polls(source, state_file, 2)
+        events = [source.queue.get_nowait() for dummy in range(source.queue.qsize())]
+    finally:
+        source.stop()
+    assert events, 'emit_existing emits what the first poll finds'
+    assert {e['cyberwatch']['server']['id'] for e in events} <= set(members)
+    assert {e['cyberwatch']['cve']['level'] for e in events} <= {'medium', 'high', 'critical'}
+    pairs = [(e['cyberwatch']['server']['id'], e['cyberwatch']['cve']['code']) for e in events]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_transient_faults_are_waited_out_and_nothing_is_missed(sim, caplog, tmp_path):
+    target = servers(sim)[0]
+    state_file = tmp_path / 'cw.json'
+    args = cyberwatch_args(sim, max_retries=0, max_backoff=0.4, state_file=str(state_file))
+    source = Running(CYBERWATCH, args)
+    caplog.set_level(logging.WARNING)
+    try:
+        wait_polls(source, state_file, 1)
+        sim.set_faults([{'kind': 'status', 'status': 503, 'match': '/servers', 'times': 2},
+                        {'kind': 'retry_after', 'match': '/servers', 'times': 1, 'retry_after': 0},
+                        {'kind': 'drop', 'match': '/servers', 'times': 1}])
+        add_cve(sim, target['id'], 'CVE-2031-0010')
+        events = source.events(1)
+        faults = sim.control('GET', 'faults')['faults']
+    finally:
+        source.stop()
+    assert [f['fired'] for f in faults] == [2, 1, 1]
+    assert [e['cyberwatch']['cve']['code'] for e in events] == ['CVE-2031-0010']
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert sum('polling again in' in w for w in warnings) == 4, warnings
+    assert any('HTTP 503' in w for w in warnings) and any('HTTP 429' in w for w in warnings)
+    for secret in (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key']):
+        assert all(secret not in w for w in warnings)
+
+
+@pytest.mark.parametrize('status', [401, 403])
+def test_authentication_failures_stop_the_source_readably(sim, status):
+    sim.set_faults([{'kind': 'status', 'status': status, 'match': '/servers'}])
+    source = Running(CYBERWATCH, cyberwatch_args(sim))
+    try:
+        error = source.failure()
+    finally:
+        source.stop()
+    assert isinstance(error, SourceError)
+    message = str(error)
+    assert 'GET /api/v3/vulnerabilities/servers' in message and 'HTTP %d' % status in message
+    assert ('check the API credentials' if status == 401 else 'lacks the rights') in message
+    assert sim.cyberwatch['secret_key'] not in message and sim.cyberwatch['api_key'] not in message
+
+
+def test_wrong_credentials_fail_with_the_server_message(sim):
+    source = Running(CYBERWATCH, cyberwatch_args(sim, secret_key='d3JvbmctY2Fub3B5'))
+    try:
+        error = source.failure()
+    finally:
+        source.stop()
+    assert 'HTTP 401' in str(error) and 'd3JvbmctY2Fub3B5' not in str(error)
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'interval': 0}, 'interval must be a number of seconds greater than 0'),
+    ({'min_level': 'severe'}, 'min_level must be one of: low, medium, high, critical'),
+    ({'colour': 'red'}, 'colour'),
+    ({'api_url': 'cyberwatch.example.com'}, 'api_url must be an http:// or https:// URL'),
+])
+def test_bad_options_fail_before_any_request(sim, extra, message):
+    sim.clear_requests()
+    with pytest.raises(SourceError, match=message) as error:
+        asyncio.run(CYBERWATCH['main'](asyncio.Queue(), cyberwatch_args(sim, **extra)))
+    assert sim.requests() == []
+    assert sim.cyberwatch['secret_key'] not in str(error.value)
+
+
+def test_connection_options_come_from_the_modules_environment_variables(sim, monkeypatch, tmp_path):
+    for name, value in sim.env().items():
+        monkeypatch.setenv(name, value)
+    state_file = tmp_path / 'cw.json'
+    source = Running(CYBERWATCH, {'interval': POLL, 'state_file': str(state_file)})
+    try:
+        source.until(state_file.exists)
+    finally:
+        source.stop()
+    assert {r['auth'] for r in sim.requests()} == {'hmac'}
+
+
+def test_unreadable_state_file_stops_the_source(sim, tmp_path):
+    state_file = tmp_path / 'cw.json'
+    state_file.write_text(json.dumps({'source': 'secops.vulnmgmt.cystack_scans', 'version': 1, 'state': []}))
+    with pytest.raises(SourceError, match='is not a version 1 state of this source'):
+        asyncio.run(CYBERWATCH['main'](asyncio.Queue(), cyberwatch_args(sim, state_file=str(state_file))))
+
+
+def finish_scan(sim, address):
+    client = CyStackClient(sim.cystack['api_key'], api_url=sim.cystack['api_url'])
+    target = client.find_target(address)
+    scan_id = client.create_scan({'target': target['id'], 'profile': 1, 'notification': [], 'description': 'eda'})
+    sim.control('POST', 'cystack/scans/%s/advance' % scan_id, {'to': 'Stopped'})
+    return target, client.scan(scan_id)
+
+
+def test_cystack_scan_finished_after_the_baseline_and_restart(sim, tmp_path):
+    state_file = tmp_path / 'cystack.json'
+    client = CyStackClient(sim.cystack['api_key'], api_url=sim.cystack['api_url'])
+    first, other = [t['address'] for t in client.targets()][:2]
+    source = Running(CYSTACK, cystack_args(sim, state_file=str(state_file), targets=[first + '/']))
+    try:
+        source.until(state_file.exists)
+        assert source.queue.empty()
+        target, scan = finish_scan(sim, first)
+        finish_scan(sim, other)                                   # not a selected target
+        events = source.events(1)
+        wait_polls(source, state_file, 2)
+        assert source.queue.empty()
+    finally:
+        source.stop()
+    event = events[0]['cystack']
+    assert event['scan']['id'] == scan['id'] and event['scan']['status'] == 'Stopped'
+    assert event['target'] == {'id': target['id'], 'address': first}
+    assert event['counts']['total'] == len(scan['vulnerability_ids'])
+    assert set(event['counts']) == {'High', 'Medium', 'Low', 'Information', 'total'}
+    severities = [s for s in ('High', 'Medium', 'Low', 'Information') if event['counts_excluding_false_positives'][s]]
+    assert event['highest_severity'] == (severities[0] if severities else None)
+
+    _, later = finish_scan(sim, first)                             # while the source is stopped
+    restarted = Running(CYSTACK, cystack_args(sim, state_file=str(state_file), targets=[target['id']]))
+    try:
+        events = restarted.events(1)
+        wait_polls(restarted, state_file, 2)
+        assert restarted.queue.empty()
+    finally:
+        restarted.stop()
+    assert [e['cystack']['scan']['id'] for e in events] == [later['id']]
