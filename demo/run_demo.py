@@ -26,6 +26,10 @@ STEPS = [
      ['ansible-playbook', '-i', DEMO / 'inventory' / 'fleet.yml', DEMO / 'playbooks' / 'onboard.yml'], False),
     ('Build the inventory from Cyberwatch: vulnerability groups (reboot required, vulnerable, patch_now)',
      ['ansible-inventory', '-i', DEMO / 'inventory' / 'demo.cyberwatch.yml', '--graph', 'patch_now'], False),
+    ('Air-gapped scan of this machine with the cyberwatch_airgap_scan role (local connection): scripts fetched once, '
+     'run on the host, output uploaded, analysis awaited', ['ansible-playbook', DEMO / 'playbooks' / 'airgap_scan.yml'], False),
+    ('The scanned machine is now a server of the Cyberwatch inventory',
+     ['ansible-inventory', '-i', DEMO / 'inventory' / 'demo.cyberwatch.yml', '--host', os.uname().nodename], False),
     ('CyStack scan gate: scan three targets, fail on purpose with a readable summary',
      ['ansible-playbook', DEMO / 'playbooks' / 'scan_gate.yml'], True),
 ]
