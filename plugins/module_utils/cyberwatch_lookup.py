@@ -130,6 +130,21 @@ def info_module(module, resource, plural, key_option=None, filters=None, check=N
                                             params.get(key_option) if key_option else None, filters, check)}
 
 
+def server_listing(module, resource, filters, check=None, with_details=False):
+    """Servers of a server listing (vulnerability or compliance view) selected by the id, hostname and group options of
+    module.params and the other server-side filters (check(server) re-applies them); their detail with with_details."""
+    params, client = module.params, module.client
+    group_id = Lookup(client).one('group', params['group'])['id'] if params['group'] else None
+
+    def selected(server):
+        return (group_id is None or group_id in ids_of(server.get('groups'))) and (check is None or check(server))
+
+    servers = query(client, resource, params['id'], params['hostname'], dict(filters, group_id=group_id), selected)
+    if with_details and params['id'] is None:
+        servers = details(client, resource, servers, params['max_workers'])
+    return servers
+
+
 def details(client, resource, items, max_workers):
     """The detail of each item, fetched with bounded concurrency, in the same order; errors propagate."""
     return concurrent_map(lambda item: client.get(resource, item['id']) or item, items, max_workers)

@@ -90,7 +90,7 @@ compliance_servers:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup, details, ids_of, query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
 
 
 def main():
@@ -107,16 +107,10 @@ def main():
         module.fail_json(msg='max_workers must be between 1 and 32, got %s' % params['max_workers'])
 
     def run():
-        group_id = Lookup(module.client).one('group', params['group'])['id'] if params['group'] else None
-
-        def check(server):
-            return ((group_id is None or group_id in ids_of(server.get('groups')))
-                    and params['environment_id'] in (None, (server.get('environment') or {}).get('id')))
-
-        servers = query(module.client, 'compliance_server', params['id'], params['hostname'],
-                        dict(group_id=group_id, environment_id=params['environment_id']), check)
-        if (params['details'] or params['hostname']) and params['id'] is None:
-            servers = details(module.client, 'compliance_server', servers, params['max_workers'])
+        servers = server_listing(
+            module, 'compliance_server', dict(environment_id=params['environment_id']),
+            lambda server: params['environment_id'] in (None, (server.get('environment') or {}).get('id')),
+            params['details'] or params['hostname'] is not None)
         return dict(changed=False, compliance_servers=servers)
 
     module.run(run)

@@ -95,7 +95,7 @@ servers:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup, details, ids_of, query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
 
 COMM_FAILED = 'server_update_comm_fail'
 
@@ -116,19 +116,14 @@ def main():
         module.fail_json(msg='max_workers must be between 1 and 32, got %s' % params['max_workers'])
 
     def run():
-        group_id = Lookup(module.client).one('group', params['group'])['id'] if params['group'] else None
-        filters = dict(group_id=group_id, reboot_required=params['reboot_required'],
-                       communication_failed=params['communication_failed'], active=params['active'])
+        filters = dict(reboot_required=params['reboot_required'], communication_failed=params['communication_failed'],
+                       active=params['active'])
 
         def check(server):
-            return ((group_id is None or group_id in ids_of(server.get('groups')))
-                    and params['reboot_required'] in (None, bool(server.get('reboot_required')))
+            return (params['reboot_required'] in (None, bool(server.get('reboot_required')))
                     and params['communication_failed'] in (None, server.get('status') == COMM_FAILED))
 
-        servers = query(module.client, 'server', params['id'], params['hostname'], filters, check)
-        if params['details'] and params['id'] is None:
-            servers = details(module.client, 'server', servers, params['max_workers'])
-        return dict(changed=False, servers=servers)
+        return dict(changed=False, servers=server_listing(module, 'server', filters, check, params['details']))
 
     module.run(run)
 

@@ -1,22 +1,11 @@
 """cyberwatch_applicative_scan(_info) against the simulator: life cycle keyed by target, node by name, the readable
 422 for a bad target, check mode."""
 
+from playbook_steps import check, task
+
 SCAN = 'secops.vulnmgmt.cyberwatch_applicative_scan'
 INFO = 'secops.vulnmgmt.cyberwatch_applicative_scan_info'
 TARGET = 'https://portal.example.com'
-
-
-def task(module, register, check_mode=False, ignore_errors=False, **params):
-    result = {module: params, 'register': register}
-    if check_mode:
-        result['check_mode'] = True
-    if ignore_errors:
-        result['ignore_errors'] = True
-    return result
-
-
-def check(*conditions):
-    return {'assert': {'that': list(conditions)}}
 
 
 def test_life_cycle(sim, ansible):

@@ -1,6 +1,8 @@
 """cyberwatch_compliance_rule(_info), cyberwatch_compliance_server_info and cyberwatch_compliance_recheck against the
 simulator (its seeded 4,646-rule catalogue: every rule lookup lists 47 pages, as on a stock server)."""
 
+from playbook_steps import check, task
+
 RULE = 'secops.vulnmgmt.cyberwatch_compliance_rule'
 RULE_INFO = 'secops.vulnmgmt.cyberwatch_compliance_rule_info'
 SERVER_INFO = 'secops.vulnmgmt.cyberwatch_compliance_server_info'
@@ -9,19 +11,6 @@ CODE = 'IT-Custom-001'
 DEFINITION = {'code': CODE, 'name': 'Cron is root-only', 'equation': '(1 && 2)', 'os': ['ubuntu_2204_64', 'debian_12_64'],
               'checks': [{'content': 'stat -c %U /etc/cron.d', 'success': '^root$'},
                          {'content': 'stat -c %a /etc/cron.d', 'success': '^7[05]0$', 'failure': '.'}]}
-
-
-def task(module, register, check_mode=False, ignore_errors=False, **params):
-    result = {module: params, 'register': register}
-    if check_mode:
-        result['check_mode'] = True
-    if ignore_errors:
-        result['ignore_errors'] = True
-    return result
-
-
-def check(*conditions):
-    return {'assert': {'that': list(conditions)}}
 
 
 def test_rule_life_cycle(sim, ansible):
@@ -57,8 +46,8 @@ def test_rule_life_cycle(sim, ansible):
 
 def test_rule_bad_input_fails_before_any_request(sim, ansible):
     ansible.playbook([
-        task(RULE, 'orders', ignore_errors=True, code='x', name='x', checks=[{'content': 'a', 'order': 1},
-                                                                            {'content': 'b', 'order': 1}]),
+        task(RULE, 'orders', ignore_errors=True, code='x', name='x',
+             checks=[{'content': 'a', 'order': 1}, {'content': 'b', 'order': 1}]),
         task(RULE, 'level', ignore_errors=True, code='x', level='extreme'),
         task(RULE, 'content', ignore_errors=True, code='x', checks=[{'success': 'a'}]),
         task(RULE, 'nameless', ignore_errors=True, code='IT-Nameless'),

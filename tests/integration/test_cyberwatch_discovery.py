@@ -1,20 +1,9 @@
 """cyberwatch_discovery(_info) against the simulator: relaunch (an action), delete twice, check mode, by id or name."""
 
+from playbook_steps import check, task
+
 DISCOVERY = 'secops.vulnmgmt.cyberwatch_discovery'
 INFO = 'secops.vulnmgmt.cyberwatch_discovery_info'
-
-
-def task(module, register, check_mode=False, ignore_errors=False, **params):
-    result = {module: params, 'register': register}
-    if check_mode:
-        result['check_mode'] = True
-    if ignore_errors:
-        result['ignore_errors'] = True
-    return result
-
-
-def check(*conditions):
-    return {'assert': {'that': list(conditions)}}
 
 
 def test_relaunch_and_delete(sim, ansible):

@@ -1,21 +1,10 @@
 """cyberwatch_docker_image(_info) against the simulator: life cycle keyed by (image_name, image_tag), registry, engine
 and node by name or id, check mode, bad input."""
 
+from playbook_steps import check, task
+
 IMAGE = 'secops.vulnmgmt.cyberwatch_docker_image'
 INFO = 'secops.vulnmgmt.cyberwatch_docker_image_info'
-
-
-def task(module, register, check_mode=False, ignore_errors=False, **params):
-    result = {module: params, 'register': register}
-    if check_mode:
-        result['check_mode'] = True
-    if ignore_errors:
-        result['ignore_errors'] = True
-    return result
-
-
-def check(*conditions):
-    return {'assert': {'that': list(conditions)}}
 
 
 def test_life_cycle(sim, ansible, cyberwatch_api):

@@ -5,17 +5,9 @@ failed is never analysed again (see tests/simulator/README.md).
 """
 
 import pytest
+from playbook_steps import check, task
 
-
-def action_task(register='result', ignore_errors=False, **params):
-    task = {'secops.vulnmgmt.cyberwatch_server_action': params, 'register': register}
-    if ignore_errors:
-        task['ignore_errors'] = True
-    return task
-
-
-def check(*conditions):
-    return {'assert': {'that': list(conditions)}}
+ACTION = 'secops.vulnmgmt.cyberwatch_server_action'
 
 
 @pytest.fixture
@@ -33,9 +25,9 @@ def test_check_mode_reports_changed_and_sends_nothing(sim, ansible, fleet):
     server, dummy = fleet
     sim.clear_requests()
     ansible.playbook([
-        action_task('refresh', hostname=server['hostname'].upper(), action='refresh', wait=True, timeout=5),
-        action_task('updates', id=server['id'], action='install_updates'),
-        action_task('reboot', id=server['id'], action='reboot'),
+        task(ACTION, 'refresh', hostname=server['hostname'].upper(), action='refresh', wait=True, timeout=5),
+        task(ACTION, 'updates', id=server['id'], action='install_updates'),
+        task(ACTION, 'reboot', id=server['id'], action='reboot'),
         check('refresh is changed', 'updates is changed', 'reboot is changed',
               'refresh.server.id == %d' % server['id'], 'updates.update_ids | length == %d' % server['updates_count']),
     ], ['--check'])
@@ -46,16 +38,16 @@ def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible
     server, comm_fail = fleet
     sim.clear_requests()
     ansible.playbook([
-        action_task('refresh', id=server['id'], action='refresh', wait=True, timeout=30),
+        task(ACTION, 'refresh', id=server['id'], action='refresh', wait=True, timeout=30),
         check('refresh is changed', "refresh.server.analyzed_at != '%s'" % server['analyzed_at'],
               'refresh.counts_before.cve_announcements_count == %d' % server['cve_announcements_count'],
               # the simulator's re-analysis finds one CVE fixed
               'refresh.counts.cve_announcements_count == %d' % (server['cve_announcements_count'] - 1)),
-        action_task('updates', id=server['id'], action='install_updates', update_ids=[]),
-        action_task('reboot', hostname=server['hostname'], action='reboot'),
+        task(ACTION, 'updates', id=server['id'], action='install_updates', update_ids=[]),
+        task(ACTION, 'reboot', hostname=server['hostname'], action='reboot'),
         check('updates is changed', 'updates.update_ids | length == %d' % server['updates_count'],
               "reboot.server.status == 'server_update_reboot'"),
-        action_task('late', ignore_errors=True, id=comm_fail['id'], action='refresh', wait=True, timeout=1),
+        task(ACTION, 'late', ignore_errors=True, id=comm_fail['id'], action='refresh', wait=True, timeout=1),
         check('late is failed', 'late.server_id == %d' % comm_fail['id'],
               "'server %d' in late.msg" % comm_fail['id'], "'not analysed again within 1 seconds' in late.msg"),
     ])
@@ -69,8 +61,8 @@ def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible
 def test_legacy_routes(sim, ansible, fleet):
     server, dummy = fleet
     sim.clear_requests()
-    ansible.playbook([action_task('refresh', id=server['id'], action='refresh'),
-                      action_task('reboot', hostname=server['hostname'], action='reboot'),
+    ansible.playbook([task(ACTION, 'refresh', id=server['id'], action='refresh'),
+                      task(ACTION, 'reboot', hostname=server['hostname'], action='reboot'),
                       check('refresh is changed', 'reboot is changed')], env={'CYBERWATCH_API_ROUTES': 'legacy'})
     assert [(w['method'], w['path']) for w in sim.writes()] == [
         ('PUT', '/api/v3/servers/%d/refresh' % server['id']), ('PATCH', '/api/v3/servers/%d/reboot' % server['id'])]
@@ -78,10 +70,10 @@ def test_legacy_routes(sim, ansible, fleet):
 
 def test_bad_input_fails_before_any_request(sim, ansible):
     ansible.playbook([
-        action_task('a', ignore_errors=True, id=1, action='reboot', update_ids=[3]),
-        action_task('b', ignore_errors=True, id=1, action='reboot', wait=True),
-        action_task('c', ignore_errors=True, id=1, action='restart'),
-        action_task('d', ignore_errors=True, id=1, action='refresh', wait=True, timeout=-1),
+        task(ACTION, 'a', ignore_errors=True, id=1, action='reboot', update_ids=[3]),
+        task(ACTION, 'b', ignore_errors=True, id=1, action='reboot', wait=True),
+        task(ACTION, 'c', ignore_errors=True, id=1, action='restart'),
+        task(ACTION, 'd', ignore_errors=True, id=1, action='refresh', wait=True, timeout=-1),
         check("'update_ids is only accepted with action=install_updates' in a.msg",
               "'wait is only accepted with action=refresh' in b.msg",
               "'value of action must be one of: refresh, install_updates, reboot' in c.msg",
@@ -91,6 +83,6 @@ def test_bad_input_fails_before_any_request(sim, ansible):
 
 
 def test_unknown_server_fails_clearly(sim, ansible):
-    ansible.fails([action_task(hostname='nope.example.com', action='refresh')],
+    ansible.fails([task(ACTION, hostname='nope.example.com', action='refresh')],
                   "no server with hostname 'nope.example.com' exists")
     assert sim.writes() == []
