@@ -11,7 +11,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 CHECKS := $(PY) .ci/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units unit integration contract chaos coverage lint docs changelog build bench clean browser-deps ee molecule
+.PHONY: help venv demo test sanity units unit integration contract chaos coverage lint docs changelog build bench clean browser-deps java-deps ee molecule
 
 help:
 	@echo "make demo         run the collection against the bundled simulator (sets everything up)"
@@ -43,7 +43,7 @@ venv: $(VENV)/.stamp $(VENV_219)/.stamp $(VENV_216)/.stamp
 demo: $(VENV)/.stamp
 	$(PY) demo/run_demo.py
 
-test: venv browser-deps
+test: venv browser-deps java-deps
 	$(CHECKS)
 
 sanity: venv
@@ -55,7 +55,7 @@ units unit: venv
 contract: $(VENV)/.stamp
 	$(CHECKS) contract
 
-integration: venv
+integration: venv java-deps
 	$(CHECKS) integration
 
 coverage: venv
@@ -77,6 +77,14 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# Java 17 for ansible-rulebook (drools), used by the Event-Driven Ansible integration test, from Debian, installed only
+# when `java` is missing.
+java-deps:
+	@command -v java >/dev/null 2>&1 || { echo "Installing openjdk-17-jre-headless (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 # Molecule scenarios of the roles (extensions/molecule/), against the simulator.
 molecule: $(VENV)/.stamp

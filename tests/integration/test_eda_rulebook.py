@@ -1,0 +1,121 @@
+"""The example rulebook extensions/eda/rulebooks/critical_cve_on_prod.yml run by the pinned ansible-rulebook (Java 17,
+drools) against the simulator. Its run_job_template action becomes a debug action (no automation controller here);
+the source, its options and the condition are the example's, the interval shorter and the state file in tmp.
+
+A critical CVE added on a production server after start-up fires the rule once; a restart with the same state_file
+does not fire it again. Each phase is bounded in time; the process is always stopped.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+BIN = Path(sys.executable).parent
+RULEBOOK = Path(__file__).resolve().parents[2] / 'extensions' / 'eda' / 'rulebooks' / 'critical_cve_on_prod.yml'
+STARTUP_TIMEOUT = 90    # ansible-rulebook starts a JVM: seconds until the source's first poll is saved
+FIRE_TIMEOUT = 60
+
+pytestmark = pytest.mark.skipif(not (BIN / 'ansible-rulebook').exists() or not shutil.which('java'),
+                                reason='ansible-rulebook (requirements-dev.txt) and Java 17 (make java-deps) needed')
+
+
+def rulebook(tmp_path, state_file):
+    """The example, runnable here: debug instead of run_job_template, a 1 s interval, the state file in tmp."""
+    books = yaml.safe_load(RULEBOOK.read_text())
+    source = books[0]['sources'][0]
+    args = source['secops.vulnmgmt.cyberwatch_vulnerabilities']
+    assert args['min_level'] == 'critical' and args['group'] == ['prod']
+    args.update(interval=1, state_file=str(state_file))
+    rule = books[0]['rules'][0]
+    assert 'run_job_template' in rule['action']
+    rule['action'] = {'debug': {'msg': 'FIRED {{ event.cyberwatch.cve.code }} on {{ event.cyberwatch.server.hostname }}'
+                                       ' ({{ event.cyberwatch.cve.level }})'}}
+    path = tmp_path / 'critical_cve_on_prod.yml'
+    path.write_text(yaml.safe_dump(books))
+    inventory = tmp_path / 'inventory.yml'
+    inventory.write_text('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+    return path, inventory
+
+
+def replaced(state_file, before):
+    try:
+        return os.stat(str(state_file)).st_ino != before
+    except FileNotFoundError:
+        return False
+
+
+class Rulebook:
+    """ansible-rulebook in its own process group, output in a file."""
+
+    def __init__(self, ansible, path, inventory, log):
+        env = dict(ansible.env, PATH='%s:%s' % (BIN, os.environ.get('PATH', '')), PYTHONUNBUFFERED='1')
+        self.log = log
+        self.started = time.monotonic()
+        with open(str(log), 'w') as out:
+            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # stopped by stop()
+                [str(BIN / 'ansible-rulebook'), '-r', str(path), '-i', str(inventory)], cwd=str(path.parent),
+                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def output(self):
+        return self.log.read_text()
+
+    def wait(self, check, timeout, what):
+        deadline = time.monotonic() + timeout
+        while not check():
+            assert self.process.poll() is None, 'ansible-rulebook exited (%s):\n%s' % (self.process.returncode,
+                                                                                      self.output()[-4000:])
+            assert time.monotonic() < deadline, 'timed out after %ss waiting for %s:\n%s' % (
+                timeout, what, self.output()[-4000:])
+            time.sleep(0.2)
+        return time.monotonic() - self.started
+
+    def stop(self):
+        started = time.monotonic()
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        print('ansible-rulebook stopped in %.1f s, %.1f s after its start' % (time.monotonic() - started,
+                                                                             time.monotonic() - self.started))
+
+
+def test_rulebook_fires_once_for_a_new_critical_cve_and_not_again_after_a_restart(sim, ansible, cyberwatch_api,
+                                                                                   tmp_path):
+    prod = next(s for s in cyberwatch_api.list('server') if 'prod' in [g['name'] for g in s['groups']])
+    state_file = tmp_path / 'state.json'
+    path, inventory = rulebook(tmp_path, state_file)
+
+    first = Rulebook(ansible, path, inventory, tmp_path / 'first.log')
+    try:
+        startup = first.wait(state_file.exists, STARTUP_TIMEOUT, 'the baseline poll')
+        print('ansible-rulebook start-up to the first poll: %.1f s' % startup)
+        sim.control('POST', 'cyberwatch/servers/%s/cves' % prod['id'], {'cve_code': 'CVE-2031-4242'})
+        print('rule fired %.1f s after the start' % first.wait(lambda: 'FIRED' in first.output(), FIRE_TIMEOUT,
+                                                               'the rule to fire'))
+        before = os.stat(str(state_file)).st_ino
+        first.wait(lambda: replaced(state_file, before), 30, 'one more poll')
+    finally:
+        first.stop()
+    fired = [line for line in first.output().splitlines() if 'FIRED' in line]
+    assert len(fired) == 1 and 'FIRED CVE-2031-4242 on %s (critical)' % prod['hostname'] in fired[0], fired
+
+    second = Rulebook(ansible, path, inventory, tmp_path / 'second.log')
+    try:
+        for dummy in range(2):          # two polls after the restart, then stop
+            before = os.stat(str(state_file)).st_ino
+            second.wait(lambda: replaced(state_file, before), STARTUP_TIMEOUT, 'a poll after the restart')
+    finally:
+        second.stop()
+    assert 'FIRED' not in second.output()
+    for secret in (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key']):
+        assert secret not in first.output() + second.output()
