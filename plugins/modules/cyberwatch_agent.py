@@ -39,7 +39,7 @@ options:
     type: str
   state:
     description:
-      - Only V(absent): agents are created by installing them on the servers.
+      - Only V(absent), as agents are created by installing them on the servers.
     type: str
     choices: [absent]
     default: absent
