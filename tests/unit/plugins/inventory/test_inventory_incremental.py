@@ -111,8 +111,9 @@ def test_load_payload_fresh_stale_and_flushed(monkeypatch, age, flush, previous_
     plugin._cache = FakeCache('ansible.builtin.jsonfile')
     monkeypatch.setattr(plugin, 'get_cache_key', lambda path: 'key', raising=False)
     key = plugin.cache_key('src.cyberwatch.yml', {'api_url': 'https://cbw'})
-    cached = {'servers': [server(1)], 'details': [{}], 'cve_levels': {}, inventory_utils.FETCHED_AT: time.time() - age}
-    FakeCache.store = {key: cached}
+    cached = {'servers': [server(1)], 'details': [{}], 'cve_levels': {}}
+    entry = dict(inventory_utils.pack(cached), fetched_at=time.time() - age)
+    FakeCache.store = {key: entry}
     FakeCache.opened = []
     calls = []
 
@@ -128,9 +129,16 @@ def test_load_payload_fresh_stale_and_flushed(monkeypatch, age, flush, previous_
         return
     assert calls == [cached if previous_given else None]
     assert payload['servers'] == [] and time.time() - FakeCache.store[key][inventory_utils.FETCHED_AT] < 60
+    assert inventory_utils.unpack(FakeCache.store[key]) == payload
 
 
-def test_a_payload_without_fetch_time_or_any_timeout(monkeypatch):
+def test_a_cache_entry_in_another_format_is_fetched_again():
+    assert inventory_utils.unpack({'servers': [], 'fetched_at': time.time()}) is None  # a payload cached as a dict
+    assert inventory_utils.unpack({'payload': '{not json', 'fetched_at': time.time()}) is None
+    assert inventory_utils.unpack(None) is None
+
+
+def test_a_payload_without_fetch_time_or_any_timeout():
     plugin = make(cyberwatch, CBW_DEFAULTS, cache_timeout=0)
     assert plugin.fresh({inventory_utils.FETCHED_AT: 1.0})  # 0: never stale
     plugin = make(cyberwatch, CBW_DEFAULTS, cache_timeout=60)
