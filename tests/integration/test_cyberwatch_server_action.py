@@ -83,6 +83,6 @@ def test_bad_input_fails_before_any_request(sim, ansible):
 
 
 def test_unknown_server_fails_clearly(sim, ansible):
-    ansible.fails([task(ACTION, hostname='nope.example.com', action='refresh')],
+    ansible.fails([task(ACTION, 'result', hostname='nope.example.com', action='refresh')],
                   "no server with hostname 'nope.example.com' exists")
     assert sim.writes() == []
