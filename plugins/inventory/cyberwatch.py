@@ -26,8 +26,8 @@ description:
     C(prioritized_cve_announcements_count) or C(updates_count) changed since the cached listing; the other details
     are taken from the cache, and the servers that are gone are dropped. The hostvars are the same as after a full
     refresh. C(--flush-cache) forces a full refresh (every detail is fetched again).
-  - The cache keeps the listing, the CVE levels and, of each detail, C(cve_announcements) and C(updates), as one JSON
-    text with its fetch time. The entry does not expire in the cache plugin itself (the plugin compares its fetch
+  - The cache keeps the listing, the CVE levels and, of each detail, the codes of the active CVEs and the pending
+    updates, as one JSON text with its fetch time. The entry does not expire in the cache plugin itself (the plugin compares its fetch
     time with O(cache_timeout)), so that a refresh can reuse it.
   - B(Any API failure fails the whole source) (authentication, HTTP 5xx after the retries, an unreadable or
     truncated page, a failed detail request); no host is added, and the error names the method, the path and the
@@ -189,8 +189,6 @@ FILTER_CHECKS = {
     'communication_failed': lambda server, value: (server.get('status') == 'server_update_comm_fail') == _bool(value),
 }
 LEVELS = ('critical', 'high', 'medium', 'low')
-# What the hostvars use from a server detail (the cache keeps only these).
-DETAIL_KEYS = ('cve_announcements', 'updates')
 # A server's detail changes with a new analysis (analyzed_at; last_communication where the API does not list
 # analyzed_at), installed updates and ignored CVEs (the counts): a cached detail is reused only while they are the same.
 COUNT_FIELDS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
@@ -204,8 +202,20 @@ def analysis_key(server):
     return tuple([analyzed] + [server.get(field) for field in COUNT_FIELDS])
 
 
-def used_detail(detail):
-    return dict((key, detail.get(key)) for key in DETAIL_KEYS) if isinstance(detail, dict) else detail
+def detail_summary(detail):
+    """What the hostvars use from a server detail (what the cache keeps of it): the codes of its active CVEs (neither
+    ignored nor fixed) and its pending updates (not ignored)."""
+    detail = detail if isinstance(detail, dict) else {}
+    return {
+        'active_cves': [c.get('cve_code') for c in detail.get('cve_announcements') or ()
+                        if not c.get('ignored') and not c.get('fixed_at')],
+        'updates': [{'product': (u.get('target') or u.get('current') or {}).get('product'),
+                     'current_version': (u.get('current') or {}).get('version'),
+                     'target_version': (u.get('target') or {}).get('version'),
+                     'patchable': u.get('patchable'),
+                     'cve_announcements': list(u.get('cve_announcements') or ())}
+                    for u in detail.get('updates') or () if not u.get('ignored')],
+    }
 
 
 def _bool(value):
@@ -241,7 +251,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         if not 1 <= self.get_option('max_workers') <= 32:
             self.fail('%s: max_workers must be between 1 and 32, got %s' % (self.NAME, self.get_option('max_workers')))
 
-    # -- fetch (raw API answers, of a detail the parts the hostvars use: this is what the cache stores) --------
+    # -- fetch (raw API answers, of a detail its summary: this is what the cache stores) ---------------------
     def fetch_payload(self, options, previous=None):
         client = cyberwatch_client(options)
         per_page = self.get_option('page_size')
@@ -256,7 +266,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         return payload
 
     def fetch_details(self, client, servers, previous, workers):
-        """The detail of each server (the parts the hostvars use), in listing order: taken from a stale cached payload
+        """The detail summary of each server, in listing order: taken from a stale cached payload
         for a server whose listed analysis and counts did not change since, fetched for the others."""
         known = {}
         if previous and previous.get('details') is not None and len(previous['details']) == len(previous['servers']):
@@ -272,7 +282,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
                 wanted.append(index)
 
         def fetch(index):
-            return used_detail(client.request('GET', client.path('servers', servers[index]['id'])))
+            return detail_summary(client.request('GET', client.path('servers', servers[index]['id'])))
 
         fetched = concurrent_map(fetch, wanted, workers)
         for index, detail in zip(wanted, fetched):
@@ -349,19 +359,12 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
                 groups.append('%s%s_%s' % (builtin, attribute, value))
         return groups
 
-    def add_details(self, hostvars, groups, detail, cve_levels):
+    def add_details(self, hostvars, groups, summary, cve_levels):
         counts = dict((level, 0) for level in LEVELS)
-        for cve in (detail or {}).get('cve_announcements') or ():
-            if cve.get('ignored') or cve.get('fixed_at'):
-                continue
-            level = str(cve_levels.get(cve.get('cve_code')) or 'unknown').replace('level_', '')
+        for code in (summary or {}).get('active_cves') or ():
+            level = str(cve_levels.get(code) or 'unknown').replace('level_', '')
             counts[level] = counts.get(level, 0) + 1
-        updates = [{'product': (u.get('target') or u.get('current') or {}).get('product'),
-                    'current_version': (u.get('current') or {}).get('version'),
-                    'target_version': (u.get('target') or {}).get('version'),
-                    'patchable': u.get('patchable'),
-                    'cve_announcements': list(u.get('cve_announcements') or ())}
-                   for u in (detail or {}).get('updates') or () if not u.get('ignored')]
+        updates = [dict(u, cve_announcements=list(u['cve_announcements'])) for u in (summary or {}).get('updates') or ()]
         hostvars['cyberwatch_cve_counts'] = counts
         hostvars['cyberwatch_pending_updates'] = updates
         hostvars['cyberwatch_pending_updates_count'] = len(updates)

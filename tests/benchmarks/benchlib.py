@@ -39,10 +39,9 @@ def collection_root(tmp):
 def emit(bench, **fields):
     """Print (and append to $BENCH_RESULTS) one result line."""
     import ansible  # pylint: disable=import-outside-toplevel
+    machine = '%s, %d CPUs, load %.1f' % (platform.machine(), os.cpu_count() or 0, os.getloadavg()[0])
     line = json.dumps(dict({'bench': bench}, **fields, date=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
-                           python=platform.python_version(), ansible_core=ansible.__version__,
-                           machine='%s, %d CPUs, load %.1f' % (platform.machine(), os.cpu_count() or 0,
-                                                                os.getloadavg()[0])))
+                           python=platform.python_version(), ansible_core=ansible.__version__, machine=machine))
     print(line, flush=True)
     if os.environ.get('BENCH_RESULTS'):
         with open(os.environ['BENCH_RESULTS'], 'a', encoding='utf-8') as out:

@@ -39,7 +39,9 @@ class FakeClient:
         server = next(s for s in self.servers if s['id'] == sid)
         return {'id': sid, 'security_issues': ['left out'],
                 'cve_announcements': [{'cve_code': 'CVE-1', 'ignored': False, 'fixed_at': None}] * server['cve_announcements_count'],
-                'updates': [{'analyzed': server.get('analyzed_at')}]}
+                'updates': [{'ignored': False, 'patchable': True, 'current': {'product': 'p', 'version': '1'},
+                             'target': {'product': 'p', 'version': server.get('analyzed_at')}, 'cve_announcements': []},
+                            {'ignored': True, 'target': {'product': 'q'}}]}
 
 
 def fetch(monkeypatch, servers, previous=None):
@@ -54,8 +56,9 @@ def test_a_refresh_fetches_only_new_and_changed_servers_and_drops_gone_ones(monk
     fleet = [server(1), server(2), server(3), server(4), server(5, analyzed=None)]
     cold, fetched = fetch(monkeypatch, fleet)
     assert sorted(fetched) == [1, 2, 3, 4, 5]
-    assert cold['details'][0] == {'cve_announcements': [{'cve_code': 'CVE-1', 'ignored': False, 'fixed_at': None}] * 2,
-                                  'updates': [{'analyzed': '2024-01-01T00:00:00.000+00:00'}]}  # the parts used
+    assert cold['details'][0] == {'active_cves': ['CVE-1', 'CVE-1'], 'updates': [  # what the hostvars use
+        {'product': 'p', 'current_version': '1', 'target_version': '2024-01-01T00:00:00.000+00:00', 'patchable': True,
+         'cve_announcements': []}]}
     fleet = [server(1, analyzed='2024-02-01T00:00:00.000+00:00'),  # re-analysed
              server(2, cves=1),  # a CVE ignored or fixed by an update: the count moved
              server(4, last_communication='2024-03-01T00:00:00.000+00:00'),  # only talked: same detail
