@@ -16,6 +16,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, ResourceNotUnique
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
 
+PENDING = 'gen_analyzing'  # a compliance result while its check runs
 SERVER_COUNTS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
 
 
@@ -71,21 +72,32 @@ def analysed_after(server, previous, requested_at):
     return (previous is None or analysed > previous) and (requested_at is None or analysed >= requested_at)
 
 
-def refresh_server(client, server, wait, timeout, interval=1.0, clock=time.monotonic, sleep=time.sleep):
-    """PUT servers/{id}/refresh; with wait, poll the server until analyzed_at moves past the request time.
+def refresh_server(client, server):
+    """PUT servers/{id}/refresh; returns (the server as answered, the request time by the server's clock or None).
 
-    The request time is the Date of the server's answer, so the controller's clock does not matter.
-    Returns (the server as last answered or read, done); done is None without wait.
+    The server's Date header is the request time, so the controller's clock does not matter.
     """
-    path = client.path('servers', server['id'], 'refresh')
-    dummy, answer, headers, dummy_response = client.http.request('PUT', path)
-    if not wait:
-        return answer or server, None
-    previous = parse_time(server.get('analyzed_at'))
-    requested_at = parse_time(headers.get('Date'))
-    latest, done = poll(lambda: client.get('server', server['id']) or server,
-                        lambda current: analysed_after(current, previous, requested_at), timeout, interval, clock, sleep)
-    return latest, done
+    dummy, answer, headers, dummy_response = client.http.request('PUT', client.path('servers', server['id'], 'refresh'))
+    return answer or server, parse_time(headers.get('Date'))
+
+
+def recheck_settled(obj):
+    """No result of a compliance server (its rules) or of a rule (its servers) is still being analysed."""
+    rows = obj.get('rules') if 'rules' in obj else obj.get('servers')
+    return obj.get('status') != PENDING and all(row.get('status') != PENDING for row in rows or ())
+
+
+def wait_for(module, resource, obj, done, failure, interval=1.0, clock=time.monotonic, sleep=time.sleep):
+    """Read the object every interval seconds until done(it) or module.params['timeout'] seconds passed.
+
+    Returns the last read; when the timeout passes, fails with failure(last read) and the object id (<name>_id).
+    """
+    name = RESOURCES[resource].name
+    latest, finished = poll(lambda: module.client.get(resource, obj['id']) or obj, done, module.params['timeout'],
+                            interval, clock, sleep)
+    if not finished:
+        module.fail_json(msg=failure(latest), changed=True, **{name: latest, name + '_id': obj['id']})
+    return latest
 
 
 def counts(server):

@@ -16,8 +16,8 @@ description:
   - With O(rule), checks that rule again on every server it applies to (C(PUT compliance/rules/{id}/recheck_servers)).
   - A recheck always reports a change. In check mode the module finds the server or rule, reports a change and sends
     nothing.
-  - The results read C(gen_analyzing) until the recheck completes; see
-    M(secops.vulnmgmt.cyberwatch_compliance_server_info).
+  - The results read C(gen_analyzing) until the recheck completes; with O(wait=true) the module waits for that and
+    returns the new results (see also M(secops.vulnmgmt.cyberwatch_compliance_server_info)).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
@@ -32,6 +32,16 @@ options:
     description:
       - The rule checked again on its servers, by id or by code.
     type: str
+  wait:
+    description:
+      - Wait until no result of the server (or of the rule) reads C(gen_analyzing) any more, then return them.
+    type: bool
+    default: false
+  timeout:
+    description:
+      - Seconds to wait with O(wait=true). When they pass, the module fails and names the server or rule id.
+    type: int
+    default: 600
 attributes:
   check_mode:
     support: full
@@ -49,10 +59,16 @@ EXAMPLES = r'''
       api_key: "{{ vault_cyberwatch_api_key }}"
       secret_key: "{{ vault_cyberwatch_secret_key }}"
   block:
-    - name: After hardening a server, check its rules again
+    - name: After hardening a server, check its rules again and wait for the results
       secops.vulnmgmt.cyberwatch_compliance_recheck:
         server: web-01.prod.example.com
+        wait: true
+      register: recheck
       delegate_to: localhost
+
+    - name: Fail if a rule still fails
+      ansible.builtin.assert:
+        that: recheck.compliance_server.compliance_rules_failed_count == 0
 
     - name: After changing a rule, check it again everywhere
       secops.vulnmgmt.cyberwatch_compliance_recheck:
@@ -62,12 +78,16 @@ EXAMPLES = r'''
 
 RETURN = r'''
 compliance_server:
-  description: The server as the API answered the recheck (in check mode, as found).
+  description:
+    - The server as the API answered the recheck, with its rule results (in check mode, as found).
+    - After O(wait=true), as read once the recheck completed.
   returned: with O(server)
   type: dict
   sample: {"id": 12, "hostname": "web-01.prod.example.com", "status": "gen_analyzing", "rules": []}
 compliance_rule:
-  description: The rule as the API answered the recheck (in check mode, as found).
+  description:
+    - The rule as the API answered the recheck, with its servers' results (in check mode, as found).
+    - After O(wait=true), as read once the recheck completed.
   returned: with O(rule)
   type: dict
   sample: {"id": 6894, "code": "SBP-Custom-001", "servers": [{"id": 12, "status": "gen_analyzing"}]}
@@ -79,7 +99,9 @@ action:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import find_target, run_action
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
+    find_target, recheck_settled, run_action, wait_for,
+)
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import is_id
 
 
@@ -87,11 +109,15 @@ def main():
     module = CyberwatchModule(argument_spec=dict(
         server=dict(type='str'),
         rule=dict(type='str'),
+        wait=dict(type='bool', default=False),
+        timeout=dict(type='int', default=600),
     ), required_one_of=[('server', 'rule')], mutually_exclusive=[('server', 'rule')])
     params = module.params
     on_server = params['server'] is not None
     resource, value, action = (('compliance_server', params['server'], 'recheck_rules') if on_server
                                else ('compliance_rule', params['rule'], 'recheck_servers'))
+    if params['timeout'] < 0:
+        module.fail_json(msg='timeout must be 0 or more seconds, got %d' % params['timeout'])
     if not value.strip():
         module.fail_json(msg='%s must be an id or a %s, got an empty string' % (
             'server' if on_server else 'rule', 'hostname' if on_server else 'code'))
@@ -99,7 +125,12 @@ def main():
     def run():
         by_id = is_id(value)
         current = find_target(module.client, resource, int(value) if by_id else None, None if by_id else value)
-        return run_action(module, resource, action, 'PUT', action, current)
+        result = run_action(module, resource, action, 'PUT', action, current)
+        if params['wait'] and not module.check_mode:
+            result[resource] = wait_for(module, resource, current, recheck_settled, lambda latest: (
+                '%s %s: the recheck did not complete within %d seconds (results still gen_analyzing)' % (
+                    resource.replace('_', ' '), current['id'], params['timeout'])))
+        return result
 
     module.run(run)
 

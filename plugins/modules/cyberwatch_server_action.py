@@ -135,7 +135,7 @@ counts_before:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    counts, find_target, refresh_server, run_action,
+    analysed_after, counts, find_target, parse_time, refresh_server, run_action, wait_for,
 )
 
 
@@ -171,15 +171,15 @@ def main():
             return dict(result, update_ids=update_ids)
         if module.check_mode:
             return {'changed': True, 'action': 'refresh', 'server': server}
-        latest, done = refresh_server(client, server, params['wait'], params['timeout'])
-        result = {'changed': True, 'action': 'refresh', 'server': latest}
-        if done is False:
-            module.fail_json(msg='server %s (%s) was not analysed again within %d seconds: analyzed_at is still %s' % (
-                server['id'], server.get('hostname'), params['timeout'], latest.get('analyzed_at')),
-                server_id=server['id'], **result)
-        if done:
-            result.update(counts=counts(latest), counts_before=counts(server))
-        return result
+        answer, requested_at = refresh_server(client, server)
+        if not params['wait']:
+            return {'changed': True, 'action': 'refresh', 'server': answer}
+        previous = parse_time(server.get('analyzed_at'))
+        latest = wait_for(module, 'server', server, lambda current: analysed_after(current, previous, requested_at),
+                          lambda current: 'server %s (%s) was not analysed again within %d seconds: analyzed_at is '
+                          'still %s' % (server['id'], server.get('hostname'), params['timeout'], current.get('analyzed_at')))
+        return {'changed': True, 'action': 'refresh', 'server': latest, 'counts': counts(latest),
+                'counts_before': counts(server)}
 
     module.run(run)
 

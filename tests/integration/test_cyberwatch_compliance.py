@@ -83,11 +83,16 @@ def test_server_results_and_rechecks(sim, ansible, cyberwatch_api):
     ansible.playbook([
         task(RECHECK, 'by_server', server=str(server['id'])),
         task(RECHECK, 'by_rule', rule=rule_code),
+        task(RECHECK, 'waited', server=server['hostname'], wait=True, timeout=30),
         check('by_server is changed', "by_server.compliance_server.status == 'gen_analyzing'",
-              "by_rule.compliance_rule.servers | map(attribute='status') | unique | list in [[], ['gen_analyzing']]"),
+              "by_rule.compliance_rule.servers | map(attribute='status') | unique | list in [[], ['gen_analyzing']]",
+              "waited.compliance_server.status in ['cbw_compliance_server_compliant', 'cbw_compliance_server_not_compliant']",
+              "waited.compliance_server.rules | selectattr('status', 'equalto', 'gen_analyzing') | list == []",
+              'waited.compliance_server.rules | length == %d' % server['compliance_rules_count']),
         task(RECHECK, 'missing', ignore_errors=True, server='no-such-host.example.com'),
         check('missing is failed', "'no compliance_server with hostname' in missing.msg"),
     ])
     assert [(w['method'], w['path']) for w in sim.writes()] == [
         ('PUT', '/api/v3/compliance/servers/%d/recheck_rules' % server['id']),
-        ('PUT', '/api/v3/compliance/rules/6885/recheck_servers')]
+        ('PUT', '/api/v3/compliance/rules/6885/recheck_servers'),
+        ('PUT', '/api/v3/compliance/servers/%d/recheck_rules' % server['id'])]
