@@ -1,11 +1,11 @@
 """Benchmark: list 10,000 simulated Cyberwatch servers page by page (per_page=100), HMAC-signed, one keep-alive session.
 
 Run: python tests/benchmarks/bench_simulator_listing.py [--servers 10000] [--per-page 100]
-Prints one JSON line: {"servers", "per_page", "requests", "seconds", "generate_seconds"}.
+Prints one JSON line: {"bench": "simulator_listing", "servers", "per_page", "requests", "seconds", "generate_seconds"}
+(no latency: the simulator's own cost).
 """
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -14,7 +14,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator"))
 from auth import sign_headers  # noqa: E402  pylint: disable=wrong-import-position
-from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from benchlib import Simulator, emit  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main():
@@ -42,8 +42,8 @@ def main():
             page += 1
         seconds = time.perf_counter() - begin
     assert seen == args.servers, (seen, args.servers)
-    print(json.dumps({"servers": seen, "per_page": args.per_page, "requests": count, "seconds": round(seconds, 3),
-                      "generate_seconds": round(generate_seconds, 3)}))
+    emit("simulator_listing", servers=seen, per_page=args.per_page, requests=count, seconds=round(seconds, 3),
+         generate_seconds=round(generate_seconds, 3))
 
 
 if __name__ == "__main__":
