@@ -60,15 +60,19 @@ def identifiers(text):
     return found
 
 
-def describe_script(detail):
-    """A fetched script as the modules return it, with the identifiers its contents carry."""
-    family, name = script_parts(detail.get('type'))
+def describe_script(detail, family=None, filename=None):
+    """A fetched script as the modules return it, with the identifiers its contents carry.
+
+    The family and file name come from the type "Scripts::<Family>::<Name>" unless given (the compliance script).
+    """
+    typed_family, name = script_parts(detail.get('type'))
+    family = family or typed_family
     contents = detail.get('contents') or ''
     found = identifiers(contents)
     return {
-        'id': detail.get('id'), 'type': detail.get('type'), 'family': family, 'name': name,
+        'id': detail.get('id'), 'type': detail.get('type'), 'family': family, 'name': filename or name,
         'shell': 'powershell' if family == 'Windows' else 'sh',
-        'filename': (name or 'script_%s' % detail.get('id')) + ('.ps1' if family == 'Windows' else '.sh'),
+        'filename': filename or (name or 'script_%s' % detail.get('id')) + ('.ps1' if family == 'Windows' else '.sh'),
         'contents': contents, 'version': detail.get('version'),
         'attachment': detail.get('attachment', detail.get('attachement')),
         'identifier_script': found.get('IDENTIFIER_SCRIPT'),
@@ -103,19 +107,13 @@ def fetch_scripts(client, os_key, script_id=None):
 
 
 def fetch_compliance_script(client, os_key, repositories):
-    """The compliance script of an OS key for the given rule repositories: {filename, contents}."""
+    """The compliance script of an OS key for the given rule repositories, in a list like fetch_scripts'."""
     family = os_family(os_key)
     route = SCRIPT_ROUTES['compliance']
     body = client.request('GET', route, params={'os': os_key, 'repositories[]': list(repositories)})
     if not isinstance(body, dict) or 'script_content' not in body:
         raise ApiError('GET %s: expected an object with filename and script_content' % route, method='GET', path=route)
-    contents = body.get('script_content') or ''
-    found = identifiers(contents)
-    return {'id': None, 'type': None, 'family': family, 'name': body.get('filename'),
-            'shell': 'powershell' if family == 'Windows' else 'sh', 'filename': body.get('filename'),
-            'contents': contents, 'version': None, 'attachment': None,
-            'identifier_script': found.get('IDENTIFIER_SCRIPT'),
-            'identifier_script_version': found.get('IDENTIFIER_SCRIPT_VERSION')}
+    return [describe_script({'contents': body.get('script_content')}, family, body.get('filename'))]
 
 
 def output_facts(output):

@@ -167,7 +167,7 @@ def main():
         if params['kind'] == 'compliance':
             if params['script_id'] is not None:
                 raise ValueError('script_id applies to kind=vulnerability only')
-            scripts = [fetch_compliance_script(module.client, params['os_key'], params['repositories'])]
+            scripts = fetch_compliance_script(module.client, params['os_key'], params['repositories'])
         else:
             scripts = fetch_scripts(module.client, params['os_key'], params['script_id'])
         return dict(changed=False, os_key=params['os_key'], family=family, scripts=scripts)
