@@ -100,8 +100,11 @@ changelog: $(VENV)/.stamp
 build: $(VENV)/.stamp
 	$(CHECKS) build importer
 
+# Fleet benchmarks (20 ms latency on every API request): JSON lines in tests/output/bench.jsonl, then the README tables.
 bench: $(VENV)/.stamp
-	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@mkdir -p tests/output && rm -f tests/output/bench.jsonl
+	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; BENCH_RESULTS=tests/output/bench.jsonl $(PY) $$b || exit 1; done
+	$(PY) tests/benchmarks/report.py tests/output/bench.jsonl
 
 clean:
 	rm -rf .cache tests/output dist
