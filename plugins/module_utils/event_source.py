@@ -54,8 +54,8 @@ def validate_options(name, args, spec):
         if options['interval'] <= 0:
             problems.append('interval must be a number of seconds greater than 0, got %s' % options['interval'])
         if options['max_backoff'] < options['interval']:
-            problems.append('max_backoff (%s) must not be shorter than interval (%s)' % (options['max_backoff'],
-                                                                                       options['interval']))
+            problems.append('max_backoff (%s) must not be shorter than interval (%s)' % (
+                options['max_backoff'], options['interval']))
     if problems:
         raise SourceError('%s: %s' % (name, '; '.join(problems)))
     return options

@@ -69,8 +69,8 @@ class Rulebook:
     def wait(self, check, timeout, what):
         deadline = time.monotonic() + timeout
         while not check():
-            assert self.process.poll() is None, 'ansible-rulebook exited (%s):\n%s' % (self.process.returncode,
-                                                                                      self.output()[-4000:])
+            assert self.process.poll() is None, 'ansible-rulebook exited (%s):\n%s' % (
+                self.process.returncode, self.output()[-4000:])
             assert time.monotonic() < deadline, 'timed out after %ss waiting for %s:\n%s' % (
                 timeout, what, self.output()[-4000:])
             time.sleep(0.2)
@@ -85,8 +85,8 @@ class Rulebook:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        print('ansible-rulebook stopped in %.1f s, %.1f s after its start' % (time.monotonic() - started,
-                                                                             time.monotonic() - self.started))
+        print('ansible-rulebook stopped in %.1f s, %.1f s after its start' % (
+            time.monotonic() - started, time.monotonic() - self.started))
 
 
 def test_rulebook_fires_once_for_a_new_critical_cve_and_not_again_after_a_restart(sim, ansible, cyberwatch_api,
@@ -100,8 +100,8 @@ def test_rulebook_fires_once_for_a_new_critical_cve_and_not_again_after_a_restar
         startup = first.wait(state_file.exists, STARTUP_TIMEOUT, 'the baseline poll')
         print('ansible-rulebook start-up to the first poll: %.1f s' % startup)
         sim.control('POST', 'cyberwatch/servers/%s/cves' % prod['id'], {'cve_code': 'CVE-2031-4242'})
-        print('rule fired %.1f s after the start' % first.wait(lambda: 'FIRED' in first.output(), FIRE_TIMEOUT,
-                                                               'the rule to fire'))
+        fired_after = first.wait(lambda: 'FIRED' in first.output(), FIRE_TIMEOUT, 'the rule to fire')
+        print('rule fired %.1f s after the start' % fired_after)
         before = os.stat(str(state_file)).st_ino
         first.wait(lambda: replaced(state_file, before), 30, 'one more poll')
     finally:
