@@ -12,11 +12,10 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchlib import LATENCY, Simulator, collection_root, emit, latency_fault
+from benchlib import LATENCY, Simulator, emit, latency_fault, workdir
 
 BIN = Path(sys.executable).parent
 PLAY = [{'hosts': 'fleet', 'gather_facts': False,
@@ -28,10 +27,7 @@ def main():
     parser.add_argument('--hosts', type=int, default=1000)
     parser.add_argument('--forks', type=int, default=10)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix='bench-onboard-'))
-    root = collection_root(str(tmp))
-    play = tmp / 'onboard.yml'
-    play.write_text(json.dumps(PLAY))
+    tmp, root, play = workdir('bench-onboard-', PLAY)
     inventory = tmp / 'fleet.json'
     inventory.write_text(json.dumps({'fleet': {'hosts': dict(
         ('host-%04d' % n, {'ansible_host': '10.60.%d.%d' % (n // 250, n % 250 + 1), 'ansible_user': 'scan',

@@ -14,11 +14,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchlib import LATENCY, Simulator, collection_root, emit, latency_fault, write_source
+from benchlib import LATENCY, Simulator, emit, latency_fault, workdir, write_source
 
 BIN = Path(sys.executable).parent
 PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
@@ -45,10 +44,7 @@ def main():
     parser.add_argument('--servers', type=int, default=10000)
     parser.add_argument('--repeat', type=int, default=1)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix='bench-playbook-'))
-    root = collection_root(str(tmp))
-    play = tmp / 'play.yml'
-    play.write_text(json.dumps(PLAY))
+    tmp, root, play = workdir('bench-playbook-', PLAY)
     with Simulator(seed=1, servers=args.servers, targets=12, scan_seconds=0, faults=latency_fault()) as sim:
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=root, ANSIBLE_INVENTORY_UNPARSED_FAILED='True',
                    ANSIBLE_LOCALHOST_WARNING='False', CBW_API_URL=sim.cyberwatch['api_url'],

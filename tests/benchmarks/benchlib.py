@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -34,6 +35,17 @@ def collection_root(tmp):
     from ansible.plugins.loader import init_plugin_loader  # pylint: disable=import-outside-toplevel
     init_plugin_loader([root])
     return root
+
+
+def workdir(prefix, play=None):
+    """(a temporary directory, the collections root made in it, the path of `play` written there as play.yml)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    root = collection_root(str(tmp))
+    path = None
+    if play is not None:
+        path = tmp / 'play.yml'
+        path.write_text(json.dumps(play))
+    return tmp, root, path
 
 
 def emit(bench, **fields):
