@@ -135,6 +135,9 @@ def backoff(interval, failures, max_backoff):
 async def run(queue, poller, logger=None):
     """Poll forever: queue the events of each poll, then commit its state; stop only with a SourceError."""
     logger = logger or logging.getLogger(poller.name)
+    if poller.options['api_url'].lower().startswith('http://'):
+        logger.warning('%s: api_url %s uses plain HTTP: API traffic is not encrypted', poller.name,
+                       poller.options['api_url'])
     interval, max_backoff = poller.options['interval'], poller.options['max_backoff']
     failures = 0
     while True:

@@ -115,7 +115,6 @@ EXAMPLES = r'''
               cve: "{{ event.cyberwatch.cve.code }}"
 '''
 
-import logging
 import os
 import sys
 
@@ -197,18 +196,4 @@ class CyberwatchVulnerabilities(event_source.Poller):
 
 async def main(queue, args):
     """Poll Cyberwatch and put one event per newly detected CVE on queue (see DOCUMENTATION)."""
-    poller = CyberwatchVulnerabilities(args)
-    logger = logging.getLogger(NAME)
-    if poller.options['api_url'].lower().startswith('http://'):
-        logger.warning('api_url %s uses plain HTTP: API traffic is not encrypted', poller.options['api_url'])
-    await event_source.run(queue, poller, logger)
-
-
-if __name__ == '__main__':  # pragma: no cover - a manual check: print the events of a Cyberwatch server
-    import asyncio
-
-    class _Printer:
-        async def put(self, event):
-            print(event)
-
-    asyncio.run(main(_Printer(), {'interval': 60, 'emit_existing': True}))
+    await event_source.run(queue, CyberwatchVulnerabilities(args))

@@ -90,7 +90,6 @@ EXAMPLES = r'''
           organization: Default
 '''
 
-import logging
 import os
 import sys
 
@@ -151,18 +150,4 @@ class CyStackScans(event_source.Poller):
 
 async def main(queue, args):
     """Poll CyStack and put one event per newly finished scan on queue (see DOCUMENTATION)."""
-    poller = CyStackScans(args)
-    logger = logging.getLogger(NAME)
-    if poller.options['api_url'].lower().startswith('http://'):
-        logger.warning('api_url %s uses plain HTTP: API traffic is not encrypted', poller.options['api_url'])
-    await event_source.run(queue, poller, logger)
-
-
-if __name__ == '__main__':  # pragma: no cover - a manual check: print the events of a CyStack account
-    import asyncio
-
-    class _Printer:
-        async def put(self, event):
-            print(event)
-
-    asyncio.run(main(_Printer(), {'interval': 60, 'emit_existing': True}))
+    await event_source.run(queue, CyStackScans(args))
