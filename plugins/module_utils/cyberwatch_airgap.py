@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import same_key
@@ -114,6 +115,29 @@ def fetch_compliance_script(client, os_key, repositories):
     if not isinstance(body, dict) or 'script_content' not in body:
         raise ApiError('GET %s: expected an object with filename and script_content' % route, method='GET', path=route)
     return [describe_script({'contents': body.get('script_content')}, family, body.get('filename'))]
+
+
+def save_scripts(scripts, dest):
+    """Write each script into the directory dest (created 0700), as cyberwatch-cli airgap download-scripts does;
+    sets each script's path. Returns whether a file was written or changed."""
+    if not os.path.isdir(dest):
+        os.makedirs(dest, 0o700)
+    changed = False
+    for script in scripts:
+        name = os.path.basename(str(script['filename'] or '')).lstrip('.')
+        if not name:
+            raise ValueError('script %s has no usable file name (%r)' % (script['id'], script['filename']))
+        path = script['path'] = os.path.join(dest, name)
+        current = None
+        if os.path.exists(path):
+            with open(path, encoding='utf-8', newline='') as handle:
+                current = handle.read()
+        if current != script['contents']:
+            with open(path, 'w', encoding='utf-8', newline='') as handle:
+                handle.write(script['contents'])
+            changed = True
+        os.chmod(path, 0o700)
+    return changed
 
 
 def output_facts(output):

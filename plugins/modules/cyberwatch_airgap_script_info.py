@@ -22,14 +22,20 @@ description:
   - With O(kind=compliance), reads the one compliance script of C(GET /api/v2/compliances/scripts) for the OS key and
     O(repositories), as cbw-api-toolbox C(fetch_compliance_airgapped_scripts) does.
   - Scripts come only from the configured Cyberwatch server, over verified TLS unless O(validate_certs=false).
-    Never changes anything.
+    Never changes anything on the server; with O(dest), saves the scripts in a directory where the module runs.
   - The role R(secops.vulnmgmt.cyberwatch_airgap_scan,ansible_collections.secops.vulnmgmt.cyberwatch_airgap_scan_role)
     fetches, runs and uploads the scripts for every host of a play.
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
   - secops.vulnmgmt.cyberwatch
-  - secops.vulnmgmt.attributes.INFO
+attributes:
+  check_mode:
+    support: full
+    description: Reads the scripts; with O(dest), writes no file.
+  diff_mode:
+    support: none
+    description: Nothing on the server changes; the files of O(dest) are not diffed.
 options:
   os_key:
     description:
@@ -54,6 +60,12 @@ options:
       - Rule repositories of the compliance script, for example V(CIS_Benchmark). Required with O(kind=compliance).
     type: list
     elements: str
+  dest:
+    description:
+      - Directory where the module runs (the controller with C(delegate_to=localhost)) to save each script in, under
+        its RV(scripts[].filename), readable and executable by its owner only; created when missing. The
+        module reports a change when it writes a file. Like C(cyberwatch-cli airgap download-scripts --dest-dir).
+    type: path
 '''
 
 EXAMPLES = r'''
@@ -81,6 +93,12 @@ EXAMPLES = r'''
         os_key: windows_2019_64
         repositories: [CIS_Benchmark]
       register: windows_compliance
+      delegate_to: localhost
+
+    - name: Save the Debian scripts on the controller, to carry them to a host with no network
+      secops.vulnmgmt.cyberwatch_airgap_script_info:
+        os_key: debian_12_64
+        dest: /srv/airgap/debian
       delegate_to: localhost
 '''
 
@@ -145,11 +163,16 @@ scripts:
       description: The C(IDENTIFIER_SCRIPT_VERSION) value the script prints, or null.
       type: str
       sample: 47c8367e1c92d50fad8894362f5c09e9bfe65e712aab2d23ffbb61e354e270dd
+    path:
+      description: Where the script was saved, with O(dest) (not in check mode).
+      type: str
+      returned: when O(dest) is set and not in check mode
+      sample: /srv/airgap/debian/InfoScript.sh
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
-    KINDS, fetch_compliance_script, fetch_scripts, os_family,
+    KINDS, fetch_compliance_script, fetch_scripts, os_family, save_scripts,
 )
 
 
@@ -159,6 +182,7 @@ def main():
         kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
         script_id=dict(type='int'),
         repositories=dict(type='list', elements='str'),
+        dest=dict(type='path'),
     ), required_if=[('kind', 'compliance', ('repositories',))])
     params = module.params
 
@@ -170,7 +194,10 @@ def main():
             scripts = fetch_compliance_script(module.client, params['os_key'], params['repositories'])
         else:
             scripts = fetch_scripts(module.client, params['os_key'], params['script_id'])
-        return dict(changed=False, os_key=params['os_key'], family=family, scripts=scripts)
+        changed = False
+        if params['dest'] and not module.check_mode:
+            changed = save_scripts(scripts, params['dest'])
+        return dict(changed=changed, os_key=params['os_key'], family=family, scripts=scripts)
 
     module.run(run)
 

@@ -47,7 +47,7 @@ def windows_play(report):
     upload = 'secops.vulnmgmt.cyberwatch_airgap_upload'
     info = 'secops.vulnmgmt.cyberwatch_airgap_script_info'
     return {'name': 'Windows and compliance', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
-        {info: {'os_key': 'windows'}, 'register': 'windows'},
+        {info: {'os_key': 'windows', 'dest': report + '.windows'}, 'register': 'windows'},
         {upload: {'output': WINDOWS_OUTPUT, 'groups': ['airgap-windows'], 'wait': True, 'poll_interval': 0.2},
          'register': 'win_upload'},
         {'secops.vulnmgmt.cyberwatch_server_info': {'id': '{{ win_upload.server_id }}'}, 'register': 'win_server'},
@@ -57,6 +57,7 @@ def windows_play(report):
         {upload: {'output': 'Linux vm 6.1.0 x86_64\n'}, 'register': 'garbage', 'ignore_errors': True},
         {'assert': {'that': [
             "windows.scripts | map(attribute='type') | list == ['Scripts::Windows::InfoScript']",
+            "windows is changed and windows.scripts[0].path == '%s.windows/InfoScript.ps1'" % report,
             "windows.scripts[0].shell == 'powershell' and windows.scripts[0].filename == 'InfoScript.ps1'",
             "windows.scripts[0].identifier_script == '1' and windows.scripts[0].identifier_script_version == windows.scripts[0].version",
             "'Write-Output' in windows.scripts[0].contents",
@@ -91,6 +92,8 @@ def test_scan_this_machine_twice_with_a_failing_host(sim, ansible, cyberwatch_ap
     found = json.loads(report.read_text())
     first, second, broken = found['first'], found['second'], found['broken']
 
+    saved = ansible.workdir / 'airgap-report.json.windows' / 'InfoScript.ps1'      # dest of the Windows fetch
+    assert saved.stat().st_mode & 0o777 == 0o700 and 'IDENTIFIER_SCRIPT:1' in saved.read_text()
     assert first['created'] is True and first['hostname'] == MACHINE and first['analysed'] is True
     assert first['server']['cve_announcements_count'] > 0
     assert second['created'] is False and second['server_id'] == first['server_id']
