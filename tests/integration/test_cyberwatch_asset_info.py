@@ -22,8 +22,8 @@ def test_assets_and_operating_systems(sim, ansible, cyberwatch_api):
         task(register='every'), that('every.assets | length == %d' % len(servers), "'packages' not in every.assets[0]"),
         task(register='one', id=first['id']),
         that('one.assets | length == 1', "'packages' in one.assets[0]", "one.assets[0].hostname == %r" % first['hostname']),
-        task(register='named', hostname=first['hostname'].upper()), that("named.assets | map(attribute='id') | list == [%d]"
-                                                                          % first['id']),
+        task(register='named', hostname=first['hostname'].upper()),
+        that("named.assets | map(attribute='id') | list == [%d]" % first['id']),
         task(register='spooler', service_name='spooler', service_status='disabled'),
         that("spooler.assets | map(attribute='id') | sort == %r" % spooler_off),
         task(register='missing', id=99999), that('missing.assets == []'),

@@ -11,6 +11,8 @@ PREFIX = {'current': '/api/v3/vulnerabilities/cve_announcements', 'legacy': '/ap
 CVE = 'CVE-2019-16768'
 CUSTOM = {'cve_code': CVE, 'score': 3.1, 'cvss_vector': 'CVSS:3.1/AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N',
           'note': 'admin VLAN only'}
+# The same customisation written differently: lower-case code, no CVSS prefix.
+SAME = dict(CUSTOM, cve_code=CVE.lower(), cvss_vector='AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N')
 
 
 def task(check=False, register='result', **params):
@@ -32,7 +34,7 @@ def test_life_cycle(sim, ansible, routes):
                              "result.cve_announcement.cvss_custom.access_vector == 'access_vector_local'",
                              "result.cve_announcement.cvss_custom.privileges_required == 'privileges_required_low'",
                              "result.cve_announcement.note_custom == 'admin VLAN only'"),
-        task(**dict(CUSTOM, cve_code=CVE.lower(), cvss_vector='AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N')),
+        task(**SAME),
         that('result is not changed'),
         task(cve_code=CVE, note='reviewed'),
         that('result is changed', "result.diff == {'before': {'note_custom': 'admin VLAN only'}, "

@@ -76,8 +76,9 @@ class MoreWrites:
         own_id = record.get("id")
         if any(other["name"] == record["name"] and cid != own_id for cid, other in self.store.stored_credentials.items()):
             raise ApiError(422, "Validation failed: Name has already been taken")
-        record["secrets"] = dict(record.get("secrets") or {}, **{k: body[k] for k in CREDENTIAL_SECRETS
-                                                                  if body.get(k) is not None})
+        secrets = dict(record.get("secrets") or {})
+        secrets.update((k, body[k]) for k in CREDENTIAL_SECRETS if body.get(k) is not None)
+        record["secrets"] = secrets
         record["updated_at"] = self.store.now()
         return record
 
