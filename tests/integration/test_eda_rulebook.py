@@ -89,8 +89,7 @@ class Rulebook:
             time.monotonic() - started, time.monotonic() - self.started))
 
 
-def test_rulebook_fires_once_for_a_new_critical_cve_and_not_again_after_a_restart(sim, ansible, cyberwatch_api,
-                                                                                   tmp_path):
+def test_rulebook_fires_once_for_a_new_cve_and_not_again_after_a_restart(sim, ansible, cyberwatch_api, tmp_path):
     prod = next(s for s in cyberwatch_api.list('server') if 'prod' in [g['name'] for g in s['groups']])
     state_file = tmp_path / 'state.json'
     path, inventory = rulebook(tmp_path, state_file)
