@@ -190,6 +190,22 @@ def test_cyberwatch_emit_existing_group_filter_and_min_level(sim, tmp_path):
     assert len(pairs) == len(set(pairs))
 
 
+def test_basic_auth_and_legacy_routes(sim, tmp_path):
+    state_file = tmp_path / 'cw.json'
+    sim.clear_requests()
+    source = Running(CYBERWATCH, cyberwatch_args(sim, auth_method='basic', api_routes='legacy', emit_existing=True,
+                                                 min_level='low', state_file=str(state_file)))
+    try:
+        source.until(state_file.exists)
+        events = [source.queue.get_nowait() for dummy in range(source.queue.qsize())]
+    finally:
+        source.stop()
+    detail = {str(sid): codes for sid, codes in state(state_file)['state'].items()}
+    assert len(events) == sum(len(codes) for codes in detail.values()) > 0      # min_level low: every active CVE
+    assert {r['auth'] for r in sim.requests()} == {'basic'}
+    assert {r['path'].split('/')[3] for r in sim.requests()} == {'servers', 'cve_announcements'}
+
+
 def test_transient_faults_are_waited_out_and_nothing_is_missed(sim, caplog, tmp_path):
     target = servers(sim)[0]
     state_file = tmp_path / 'cw.json'
