@@ -2,26 +2,19 @@
 agents (check mode first, then twice), one by id and those of a server (each twice); the request log proves which
 tasks wrote. The seeded agents last communicated in 2024, so the silence threshold is computed from their dates."""
 
-import re
 import time
 from datetime import datetime
 
 import pytest
+
+from playbook_steps import fails_with, task_of, that
 
 MODULE = 'secops.vulnmgmt.cyberwatch_agent'
 INFO = 'secops.vulnmgmt.cyberwatch_agent_info'
 PREFIX = {'current': '/api/v3/assets/agents', 'legacy': '/api/v3/agents'}
 
 
-def task(module=MODULE, check=False, register='result', **params):
-    step = {module: params, 'register': register}
-    if check:
-        step['check_mode'] = True
-    return step
-
-
-def that(*conditions):
-    return {'assert': {'that': list(conditions)}}
+task = task_of(MODULE)
 
 
 def silence_threshold(agents):
@@ -80,11 +73,6 @@ BAD_INPUT = [
 
 
 def test_bad_input_fails_before_any_request(sim, ansible):
-    tasks = []
-    for params, message in BAD_INPUT:
-        tasks += [dict(task(**params), ignore_errors=True),
-                  that('result is failed', 'result.msg is search(%r)' % re.escape(message))]
-    tasks += [dict(task(module=INFO, stale_after='soon'), ignore_errors=True),
-              that('result is failed', "'stale_after must be' in result.msg")]
-    ansible.playbook(tasks)
+    tasks = [step for params, message in BAD_INPUT for step in fails_with(task(**params), message)]
+    ansible.playbook(tasks + fails_with(task(module=INFO, stale_after='soon'), 'stale_after must be'))
     assert sim.requests() == []

@@ -1,15 +1,10 @@
 """cyberwatch_asset_info and cyberwatch_os_info against the simulator, in one check-mode run: listing, detail by id,
 hostname without case, the service filters sent to the server; never a write."""
 
+from playbook_steps import task_of, that
+
 MODULE = 'secops.vulnmgmt.cyberwatch_asset_info'
-
-
-def task(module=MODULE, register='result', **params):
-    return {module: params, 'register': register}
-
-
-def that(*conditions):
-    return {'assert': {'that': list(conditions)}}
+task = task_of(MODULE)
 
 
 def test_assets_and_operating_systems(sim, ansible, cyberwatch_api):

@@ -2,9 +2,9 @@
 (no write), changes one field, removes the customisation twice, and refuses an unknown CVE; bad input fails before
 any request."""
 
-import re
-
 import pytest
+
+from playbook_steps import fails_with, task_of, that
 
 MODULE = 'secops.vulnmgmt.cyberwatch_cve_announcement'
 PREFIX = {'current': '/api/v3/vulnerabilities/cve_announcements', 'legacy': '/api/v3/cve_announcements'}
@@ -15,15 +15,7 @@ CUSTOM = {'cve_code': CVE, 'score': 3.1, 'cvss_vector': 'CVSS:3.1/AV:L/AC:H/PR:L
 SAME = dict(CUSTOM, cve_code=CVE.lower(), cvss_vector='AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N')
 
 
-def task(check=False, register='result', **params):
-    step = {MODULE: params, 'register': register}
-    if check:
-        step['check_mode'] = True
-    return step
-
-
-def that(*conditions):
-    return {'assert': {'that': list(conditions)}}
+task = task_of(MODULE)
 
 
 @pytest.mark.parametrize('routes', ['current', 'legacy'])
@@ -45,8 +37,7 @@ def test_life_cycle(sim, ansible, routes):
         task(cve_code=CVE, state='absent'), that('result is changed'),
         task(cve_code=CVE, state='absent'), that('result is not changed'),
         task(cve_code='CVE-2017-0146', state='absent'), that('result is not changed'),
-        dict(task(cve_code='CVE-1999-99999', score=1), ignore_errors=True),
-        that('result is failed', "'no CVE announcement CVE-1999-99999 exists' in result.msg"),
+        *fails_with(task(cve_code='CVE-1999-99999', score=1), 'no CVE announcement CVE-1999-99999 exists'),
     ]
     ansible.playbook(tasks, env={'CYBERWATCH_API_ROUTES': routes})
     prefix = PREFIX[routes]
@@ -66,9 +57,5 @@ BAD_INPUT = [
 
 
 def test_bad_input_fails_before_any_request(sim, ansible):
-    tasks = []
-    for params, message in BAD_INPUT:
-        tasks += [dict(task(**params), ignore_errors=True),
-                  that('result is failed', 'result.msg is search(%r)' % re.escape(message))]
-    ansible.playbook(tasks)
+    ansible.playbook([step for params, message in BAD_INPUT for step in fails_with(task(**params), message)])
     assert sim.requests() == []

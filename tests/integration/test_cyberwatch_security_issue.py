@@ -2,9 +2,9 @@
 cycle (check mode, create, no-op, one-field change, linked CVEs, delete twice) and the request log proves which tasks
 wrote; bad input fails before any request."""
 
-import re
-
 import pytest
+
+from playbook_steps import fails_with, task_of, that
 
 MODULE = 'secops.vulnmgmt.cyberwatch_security_issue'
 INFO = 'secops.vulnmgmt.cyberwatch_security_issue_info'
@@ -13,15 +13,7 @@ ISSUE = {'sid': 'it-weak-tls', 'title': 'Weak TLS', 'level': 'high', 'score': 5,
          'servers': [1]}
 
 
-def task(module=MODULE, check=False, register='result', **params):
-    step = {module: params, 'register': register}
-    if check:
-        step['check_mode'] = True
-    return step
-
-
-def that(*conditions):
-    return {'assert': {'that': list(conditions)}}
+task = task_of(MODULE)
 
 
 @pytest.mark.parametrize('routes', ['current', 'legacy'])
@@ -69,9 +61,5 @@ BAD_INPUT = [
 
 
 def test_bad_input_fails_before_any_request(sim, ansible):
-    tasks = []
-    for params, message in BAD_INPUT:
-        tasks += [dict(task(**params), ignore_errors=True),
-                  that('result is failed', 'result.msg is search(%r)' % re.escape(message))]
-    ansible.playbook(tasks)
+    ansible.playbook([step for params, message in BAD_INPUT for step in fails_with(task(**params), message)])
     assert sim.requests() == []

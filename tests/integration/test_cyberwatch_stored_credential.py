@@ -2,7 +2,7 @@
 life cycle with check mode and no-op steps in one run (the request log proves which tasks wrote), secrets at -vvvv,
 unknown names failing before any write."""
 
-import re
+from playbook_steps import fails_with, task_of, that
 
 MODULE = 'secops.vulnmgmt.cyberwatch_stored_credential'
 INFO = 'secops.vulnmgmt.cyberwatch_stored_credential_info'
@@ -13,15 +13,7 @@ SNMP = 'it-snmp-priv-secret'
 CRED = {'name': 'it-linux', 'type': 'CbwRam::StoredCredential::Ssh::WithKey', 'user': 'scan', 'key': KEY}
 
 
-def task(module=MODULE, check=False, register='result', **params):
-    step = {module: params, 'register': register}
-    if check:
-        step['check_mode'] = True
-    return step
-
-
-def that(*conditions):
-    return {'assert': {'that': list(conditions)}}
+task = task_of(MODULE)
 
 
 def test_life_cycle_check_mode_no_op_and_secrets(sim, ansible):
@@ -89,10 +81,7 @@ BAD_INPUT = [
 
 def test_bad_input_and_unknown_names_fail_before_any_write(sim, ansible):
     """One run: each task fails (ignore_errors) with its message; unknown names cost a listing, never a write."""
-    tasks = []
-    for module, params, message in BAD_INPUT:
-        tasks += [dict(task(module=module, **params), ignore_errors=True),
-                  that('result is failed', 'result.msg is search(%r)' % re.escape(message))]
-    ansible.playbook(tasks)
+    ansible.playbook([step for module, params, message in BAD_INPUT
+                      for step in fails_with(task(module=module, **params), message)])
     assert sim.writes() == []
     assert {r['path'] for r in sim.requests()} == {ROUTE, '/api/v3/assets/remote_accesses'}
