@@ -5,9 +5,10 @@ failed is never analysed again (see tests/simulator/README.md).
 """
 
 import pytest
-from playbook_steps import check, task
+from playbook_steps import task_of, that
 
 ACTION = 'secops.vulnmgmt.cyberwatch_server_action'
+task = task_of(ACTION)
 
 
 @pytest.fixture
@@ -25,11 +26,11 @@ def test_check_mode_reports_changed_and_sends_nothing(sim, ansible, fleet):
     server, dummy = fleet
     sim.clear_requests()
     ansible.playbook([
-        task(ACTION, 'refresh', hostname=server['hostname'].upper(), action='refresh', wait=True, timeout=5),
-        task(ACTION, 'updates', id=server['id'], action='install_updates'),
-        task(ACTION, 'reboot', id=server['id'], action='reboot'),
-        check('refresh is changed', 'updates is changed', 'reboot is changed',
-              'refresh.server.id == %d' % server['id'], 'updates.update_ids | length == %d' % server['updates_count']),
+        task(ACTION, register='refresh', hostname=server['hostname'].upper(), action='refresh', wait=True, timeout=5),
+        task(ACTION, register='updates', id=server['id'], action='install_updates'),
+        task(ACTION, register='reboot', id=server['id'], action='reboot'),
+        that('refresh is changed', 'updates is changed', 'reboot is changed',
+             'refresh.server.id == %d' % server['id'], 'updates.update_ids | length == %d' % server['updates_count']),
     ], ['--check'])
     assert sim.writes() == []
 
@@ -38,18 +39,18 @@ def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible
     server, comm_fail = fleet
     sim.clear_requests()
     ansible.playbook([
-        task(ACTION, 'refresh', id=server['id'], action='refresh', wait=True, timeout=30),
-        check('refresh is changed', "refresh.server.analyzed_at != '%s'" % server['analyzed_at'],
-              'refresh.counts_before.cve_announcements_count == %d' % server['cve_announcements_count'],
-              # the simulator's re-analysis finds one CVE fixed
-              'refresh.counts.cve_announcements_count == %d' % (server['cve_announcements_count'] - 1)),
-        task(ACTION, 'updates', id=server['id'], action='install_updates', update_ids=[]),
-        task(ACTION, 'reboot', hostname=server['hostname'], action='reboot'),
-        check('updates is changed', 'updates.update_ids | length == %d' % server['updates_count'],
-              "reboot.server.status == 'server_update_reboot'"),
-        task(ACTION, 'late', ignore_errors=True, id=comm_fail['id'], action='refresh', wait=True, timeout=1),
-        check('late is failed', 'late.server_id == %d' % comm_fail['id'],
-              "'server %d' in late.msg" % comm_fail['id'], "'not analysed again within 1 seconds' in late.msg"),
+        task(ACTION, register='refresh', id=server['id'], action='refresh', wait=True, timeout=30),
+        that('refresh is changed', "refresh.server.analyzed_at != '%s'" % server['analyzed_at'],
+             'refresh.counts_before.cve_announcements_count == %d' % server['cve_announcements_count'],
+             # the simulator's re-analysis finds one CVE fixed
+             'refresh.counts.cve_announcements_count == %d' % (server['cve_announcements_count'] - 1)),
+        task(ACTION, register='updates', id=server['id'], action='install_updates', update_ids=[]),
+        task(ACTION, register='reboot', hostname=server['hostname'], action='reboot'),
+        that('updates is changed', 'updates.update_ids | length == %d' % server['updates_count'],
+             "reboot.server.status == 'server_update_reboot'"),
+        dict(task(ACTION, register='late', id=comm_fail['id'], action='refresh', wait=True, timeout=1), ignore_errors=True),
+        that('late is failed', 'late.server_id == %d' % comm_fail['id'],
+             "'server %d' in late.msg" % comm_fail['id'], "'not analysed again within 1 seconds' in late.msg"),
     ])
     base = '/api/v3/vulnerabilities/servers/'
     assert [(w['method'], w['path']) for w in sim.writes()] == [
@@ -61,28 +62,28 @@ def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible
 def test_legacy_routes(sim, ansible, fleet):
     server, dummy = fleet
     sim.clear_requests()
-    ansible.playbook([task(ACTION, 'refresh', id=server['id'], action='refresh'),
-                      task(ACTION, 'reboot', hostname=server['hostname'], action='reboot'),
-                      check('refresh is changed', 'reboot is changed')], env={'CYBERWATCH_API_ROUTES': 'legacy'})
+    ansible.playbook([task(ACTION, register='refresh', id=server['id'], action='refresh'),
+                      task(ACTION, register='reboot', hostname=server['hostname'], action='reboot'),
+                      that('refresh is changed', 'reboot is changed')], env={'CYBERWATCH_API_ROUTES': 'legacy'})
     assert [(w['method'], w['path']) for w in sim.writes()] == [
         ('PUT', '/api/v3/servers/%d/refresh' % server['id']), ('PATCH', '/api/v3/servers/%d/reboot' % server['id'])]
 
 
 def test_bad_input_fails_before_any_request(sim, ansible):
     ansible.playbook([
-        task(ACTION, 'a', ignore_errors=True, id=1, action='reboot', update_ids=[3]),
-        task(ACTION, 'b', ignore_errors=True, id=1, action='reboot', wait=True),
-        task(ACTION, 'c', ignore_errors=True, id=1, action='restart'),
-        task(ACTION, 'd', ignore_errors=True, id=1, action='refresh', wait=True, timeout=-1),
-        check("'update_ids is only accepted with action=install_updates' in a.msg",
-              "'wait is only accepted with action=refresh' in b.msg",
-              "'value of action must be one of: refresh, install_updates, reboot' in c.msg",
-              "'timeout must be 0 or more' in d.msg"),
+        dict(task(ACTION, register='a', id=1, action='reboot', update_ids=[3]), ignore_errors=True),
+        dict(task(ACTION, register='b', id=1, action='reboot', wait=True), ignore_errors=True),
+        dict(task(ACTION, register='c', id=1, action='restart'), ignore_errors=True),
+        dict(task(ACTION, register='d', id=1, action='refresh', wait=True, timeout=-1), ignore_errors=True),
+        that("'update_ids is only accepted with action=install_updates' in a.msg",
+             "'wait is only accepted with action=refresh' in b.msg",
+             "'value of action must be one of: refresh, install_updates, reboot' in c.msg",
+             "'timeout must be 0 or more' in d.msg"),
     ])
     assert sim.requests() == []
 
 
 def test_unknown_server_fails_clearly(sim, ansible):
-    ansible.fails([task(ACTION, 'result', hostname='nope.example.com', action='refresh')],
+    ansible.fails([task(ACTION, register='result', hostname='nope.example.com', action='refresh')],
                   "no server with hostname 'nope.example.com' exists")
     assert sim.writes() == []
