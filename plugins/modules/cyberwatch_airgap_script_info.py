@@ -178,7 +178,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap 
 
 def main():
     module = CyberwatchModule(argument_spec=dict(
-        os_key=dict(type='str', required=True),
+        os_key=dict(type='str', required=True, no_log=False),  # an operating system name, not a secret
         kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
         script_id=dict(type='int'),
         repositories=dict(type='list', elements='str'),

@@ -196,10 +196,11 @@ def main():
             analysed_before = before.get('analyzed_at') if before and before['id'] == server_id else None
             server, done = wait_analysed(module.client, server_id, analysed_before, requested_at, params['timeout'],
                                          params['poll_interval'])
+            result['server'] = server_summary(server)
             if not done:
                 module.fail_json(msg='server %s was not analysed within %s seconds after the upload' % (
-                    server_id, params['timeout']), **dict(result, server=server_summary(server)))
-            result.update(analysed=True, server=server_summary(server))
+                    server_id, params['timeout']), **result)
+            result['analysed'] = True
         else:
             result['server'] = server_summary(module.client.get('server', server_id))
         return result

@@ -55,6 +55,8 @@ def windows_play(report):
          'register': 'compliance'},
         {upload: {'kind': 'compliance', 'output': WINDOWS_OUTPUT}, 'register': 'compliance_upload'},
         {upload: {'output': 'Linux vm 6.1.0 x86_64\n'}, 'register': 'garbage', 'ignore_errors': True},
+        {upload: {'output': WINDOWS_OUTPUT, 'wait': True, 'timeout': 0.1, 'poll_interval': 0.05}, 'register': 'too_soon',
+         'ignore_errors': True},
         {'assert': {'that': [
             "windows.scripts | map(attribute='type') | list == ['Scripts::Windows::InfoScript']",
             "windows is changed and windows.scripts[0].path == '%s.windows/InfoScript.ps1'" % report,
@@ -67,7 +69,9 @@ def windows_play(report):
             "win_server.servers[0].groups | map(attribute='name') | list == ['airgap-windows']",
             "compliance.scripts[0].filename == 'compliance_ubuntu_2204_64.sh' and 'CIS_Benchmark' in compliance.scripts[0].contents",
             'compliance_upload is changed and compliance_upload.server_id is none',
-            "garbage is failed and 'no IDENTIFIER_SCRIPT and no IDENTIFIER_HOSTNAME line' in garbage.msg"]}},
+            "garbage is failed and 'no IDENTIFIER_SCRIPT and no IDENTIFIER_HOSTNAME line' in garbage.msg",
+            "too_soon is failed and too_soon.msg == 'server %s was not analysed within 0.1 seconds after the upload'"
+            " % win_upload.server_id and too_soon.server_id == win_upload.server_id and not too_soon.created"]}},
         {'ansible.builtin.copy': {'dest': report, 'content': "{{ {'first': hostvars['scan-ok'].first,"
                                   " 'second': hostvars['scan-ok'].cyberwatch_airgap_scan_result,"
                                   " 'broken': hostvars['scan-broken'].cyberwatch_airgap_scan_result} | to_json }}",
@@ -112,7 +116,7 @@ def test_scan_this_machine_twice_with_a_failing_host(sim, ansible, cyberwatch_ap
     # Each OS key's script list is read once for the play (debian and rhel in the first run, windows later).
     assert requests.count(('GET', SCRIPTS)) == 4
     uploads = [r for r in requests if r == ('POST', SCRIPTS)]
-    assert len(uploads) == 3                        # scan-ok twice and the Windows output; never scan-broken
+    assert len(uploads) == 4                        # scan-ok twice and the Windows output twice; never scan-broken
     assert ('POST', '/api/v2/compliances/scripts') in requests
     for secret in (ansible.env['CYBERWATCH_API_KEY'], ansible.env['CYBERWATCH_SECRET_KEY']):
         assert secret not in proc.stdout and secret not in proc.stderr
