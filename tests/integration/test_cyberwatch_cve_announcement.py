@@ -12,7 +12,7 @@ CVE = 'CVE-2019-16768'
 CUSTOM = {'cve_code': CVE, 'score': 3.1, 'cvss_vector': 'CVSS:3.1/AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N',
           'note': 'admin VLAN only'}
 # The same customisation written differently: lower-case code, no CVSS prefix.
-SAME = dict(CUSTOM, cve_code=CVE.lower(), cvss_vector='AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N')
+SAME = {'cve_code': CVE.lower(), 'score': 3.1, 'cvss_vector': 'AV:L/AC:H/PR:L/UI:R/S:U/C:L/I:N/A:N', 'note': 'admin VLAN only'}
 
 
 task = task_of(MODULE)
