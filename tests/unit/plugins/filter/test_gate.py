@@ -34,8 +34,8 @@ def allow(match, expires='2030-12-31', **extra):
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {'gate_evaluate', 'gate_report', 'gate_sarif', 'gate_junit',
-                                            'cyberwatch_server_match'}
+    assert set(FilterModule().filters()) == {
+        'gate_evaluate', 'gate_report', 'gate_sarif', 'gate_junit', 'cyberwatch_server_match'}
 
 
 def test_cystack_counts_exclude_false_positives_and_pass_within_thresholds():
