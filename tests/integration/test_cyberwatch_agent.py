@@ -55,13 +55,15 @@ def test_life_cycle(sim, ansible, cyberwatch_api, routes):
         task(module=INFO, register='left'),
         that('left.agents | length == %d' % (len(agents) - len(stale_ids) - 2)),
     ]
-    ansible.playbook(tasks, env={'CYBERWATCH_API_ROUTES': routes},
-                     warnings=['no server has the hostname no-such-host.example.com: it has no agent'])
+    out = ansible.playbook(tasks, ['-vvvv', '--diff'], env={'CYBERWATCH_API_ROUTES': routes},
+                           warnings=['no server has the hostname no-such-host.example.com: it has no agent'])
     prefix = PREFIX[routes]
     deleted = [int(w['path'].rsplit('/', 1)[1]) for w in sim.writes()]
     assert {w['method'] for w in sim.writes()} == {'DELETE'}
     assert all(w['path'].startswith(prefix + '/') for w in sim.writes())
     assert sorted(deleted) == sorted(stale_ids + [by_id['id'], by_server['id']])
+    for secret in (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key']):
+        assert secret not in out.stdout + out.stderr
 
 
 BAD_INPUT = [

@@ -39,7 +39,9 @@ def test_life_cycle(sim, ansible, routes):
         task(cve_code='CVE-2017-0146', state='absent'), that('result is not changed'),
         *fails_with(task(cve_code='CVE-1999-99999', score=1), 'no CVE announcement CVE-1999-99999 exists'),
     ]
-    ansible.playbook(tasks, env={'CYBERWATCH_API_ROUTES': routes})
+    out = ansible.playbook(tasks, ['-vvvv', '--diff'], env={'CYBERWATCH_API_ROUTES': routes})
+    for secret in (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key']):
+        assert secret not in out.stdout + out.stderr
     prefix = PREFIX[routes]
     assert [(w['method'], w['path']) for w in sim.writes()] == [
         ('PUT', prefix + '/' + CVE), ('PUT', prefix + '/' + CVE), ('PUT', prefix + '/' + CVE),
