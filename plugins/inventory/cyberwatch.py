@@ -27,8 +27,8 @@ description:
     are taken from the cache, and the servers that are gone are dropped. The hostvars are the same as after a full
     refresh. C(--flush-cache) forces a full refresh (every detail is fetched again).
   - The cache keeps the listing, the CVE levels and, of each detail, the codes of the active CVEs and the pending
-    updates, as one JSON text with its fetch time. The entry does not expire in the cache plugin itself (the plugin compares its fetch
-    time with O(cache_timeout)), so that a refresh can reuse it.
+    updates, as one compressed JSON text with its fetch time. The entry does not expire in the cache plugin itself
+    (the plugin compares its fetch time with O(cache_timeout)), so that a refresh can reuse it.
   - B(Any API failure fails the whole source) (authentication, HTTP 5xx after the retries, an unreadable or
     truncated page, a failed detail request); no host is added, and the error names the method, the path and the
     server message. ansible-core then reports the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)

@@ -13,16 +13,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import hashlib
 import json
 import re
 import time
+import zlib
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
 FETCHED_AT = 'fetched_at'  # cache entry: when the payload was fetched (epoch seconds)
-PAYLOAD = 'payload'  # cache entry: the payload, as JSON text
+PAYLOAD = 'payload'  # cache entry: the payload, as compressed JSON (pack)
 _UNSAFE = re.compile(r'[^A-Za-z0-9_]+')
 
 
@@ -236,10 +238,11 @@ class ApiInventory:
 
 
 def pack(payload):
-    """The cache entry of a payload: its fetch time, and the payload as one JSON text. ansible-core deep-copies every
-    cached value after writing it and decodes cached JSON object by object: one string costs neither (at 10,000
-    servers with details, they took most of a refresh)."""
-    return {FETCHED_AT: time.time(), PAYLOAD: json.dumps(payload, separators=(',', ':'))}
+    """The cache entry of a payload: its fetch time, and the payload as one text (JSON, zlib, base64). ansible-core
+    deep-copies every cached value after writing it, and its JSON cache plugins escape and decode object by object:
+    one short string costs neither (at 10,000 servers with details, the nested payload took most of a refresh)."""
+    text = json.dumps(payload, separators=(',', ':')).encode('utf-8')
+    return {FETCHED_AT: time.time(), PAYLOAD: base64.b64encode(zlib.compress(text, 1)).decode('ascii')}
 
 
 def unpack(entry):
@@ -248,8 +251,8 @@ def unpack(entry):
     if not isinstance(text, str):
         return None
     try:
-        payload = json.loads(text)
-    except ValueError:
+        payload = json.loads(zlib.decompress(base64.b64decode(text.encode('ascii'), validate=True)))
+    except (ValueError, zlib.error, UnicodeError):
         return None
     return payload if isinstance(payload, dict) else None
 

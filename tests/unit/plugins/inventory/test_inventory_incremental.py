@@ -137,7 +137,8 @@ def test_load_payload_fresh_stale_and_flushed(monkeypatch, age, flush, previous_
 
 def test_a_cache_entry_in_another_format_is_fetched_again():
     assert inventory_utils.unpack({'servers': [], 'fetched_at': time.time()}) is None  # a payload cached as a dict
-    assert inventory_utils.unpack({'payload': '{not json', 'fetched_at': time.time()}) is None
+    assert inventory_utils.unpack({'payload': '{not base64', 'fetched_at': time.time()}) is None
+    assert inventory_utils.unpack({'payload': 'bm90IHpsaWI=', 'fetched_at': time.time()}) is None  # not zlib
     assert inventory_utils.unpack(None) is None
 
 
