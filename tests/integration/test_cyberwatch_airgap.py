@@ -10,6 +10,7 @@ import re
 import shutil
 
 import pytest
+from playbook_steps import that
 
 ROLE = 'secops.vulnmgmt.cyberwatch_airgap_scan'
 MACHINE = os.uname().nodename  # what the scripts print as IDENTIFIER_HOSTNAME (uname -n)
@@ -57,7 +58,7 @@ def windows_play(report):
         {upload: {'output': 'Linux vm 6.1.0 x86_64\n'}, 'register': 'garbage', 'ignore_errors': True},
         {upload: {'output': WINDOWS_OUTPUT, 'wait': True, 'timeout': 0.1, 'poll_interval': 0.05}, 'register': 'too_soon',
          'ignore_errors': True},
-        {'assert': {'that': [
+        that(
             "windows.scripts | map(attribute='type') | list == ['Scripts::Windows::InfoScript']",
             "windows is changed and windows.scripts[0].path == '%s.windows/InfoScript.ps1'" % report,
             "windows.scripts[0].shell == 'powershell' and windows.scripts[0].filename == 'InfoScript.ps1'",
@@ -71,7 +72,7 @@ def windows_play(report):
             'compliance_upload is changed and compliance_upload.server_id is none',
             "garbage is failed and 'no IDENTIFIER_SCRIPT and no IDENTIFIER_HOSTNAME line' in garbage.msg",
             "too_soon is failed and too_soon.msg == 'server %s was not analysed within 0.1 seconds after the upload'"
-            " % win_upload.server_id and too_soon.server_id == win_upload.server_id and not too_soon.created"]}},
+            " % win_upload.server_id and too_soon.server_id == win_upload.server_id and not too_soon.created"),
         {'ansible.builtin.copy': {'dest': report, 'content': "{{ {'first': hostvars['scan-ok'].first,"
                                   " 'second': hostvars['scan-ok'].cyberwatch_airgap_scan_result,"
                                   " 'broken': hostvars['scan-broken'].cyberwatch_airgap_scan_result} | to_json }}",
