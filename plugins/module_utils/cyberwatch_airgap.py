@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Cyberwatch air-gapped scanning: the script routes, OS keys, output checks, upload and the analysis wait.
+"""Cyberwatch air-gapped scanning: the script routes, OS keys, output checks and the upload.
 
 Routes as cbw-api-toolbox (fetch_airgapped_scripts / fetch_airgapped_script / upload_airgapped_results and the
 compliance pair) and cyberwatch-cli ``airgap`` use them: the same paths in both route sets.
@@ -15,8 +15,8 @@ import os
 import re
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, parse_time
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, poll
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import parse_time
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 SCRIPT_ROUTES = {
     'vulnerability': '/api/v2/cbw_scans/scripts',
@@ -185,13 +185,6 @@ def upload(client, kind, output, groups=None):
         raise ApiError('POST %s: the answer has no server_id: %s' % (route, str(answer)[:200]), method='POST',
                        path=route)
     return int(server_id), requested_at
-
-
-def wait_analysed(client, server_id, analysed_before, requested_at, timeout, interval=1.0):
-    """Poll the server until its analyzed_at moves past the previous analysis and the upload; (server, done)."""
-    previous = parse_time(analysed_before)
-    return poll(lambda: client.get('server', server_id),
-                lambda server: server is not None and analysed_after(server, previous, requested_at), timeout, interval)
 
 
 def server_summary(server):

@@ -21,7 +21,8 @@ description:
     otherwise the module fails before any request. The servers named like C(IDENTIFIER_HOSTNAME) are listed first,
     so the result says whether the upload created a new server.
   - This is an action, not a state - every accepted upload reports C(changed=true). In check mode nothing is posted.
-  - With O(wait=true), waits until Cyberwatch has analysed the server (its C(analyzed_at) changes) and returns its
+  - With O(wait=true), waits until Cyberwatch has analysed the server (its C(analyzed_at) moves past the previous
+    analysis and the upload, as the server's clock gives it) and returns its
     CVE counts, so M(secops.vulnmgmt.cyberwatch_server_info) or the R(secops.vulnmgmt.cyberwatch_cve_gate,
     ansible_collections.secops.vulnmgmt.cyberwatch_cve_gate_role) role can follow in the same play.
 author:
@@ -59,7 +60,8 @@ options:
     default: false
   timeout:
     description:
-      - Seconds to wait with O(wait=true); the module fails with the server id when they pass.
+      - Seconds to wait with O(wait=true); the module fails with the server id (RV(server_id)) and the server as last
+        read when they pass.
     type: float
     default: 300
   poll_interval:
@@ -156,8 +158,9 @@ server:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, parse_time, wait_for
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
-    KINDS, check_output, server_summary, servers_named, upload, wait_analysed,
+    KINDS, check_output, server_summary, servers_named, upload,
 )
 
 
@@ -193,14 +196,12 @@ def main():
         server_id, requested_at = upload(module.client, kind, params['output'], params['groups'])
         result.update(server_id=server_id, created=server_id not in [s.get('id') for s in existing])
         if params['wait']:
-            analysed_before = before.get('analyzed_at') if before and before['id'] == server_id else None
-            server, done = wait_analysed(module.client, server_id, analysed_before, requested_at, params['timeout'],
-                                         params['poll_interval'])
-            result['server'] = server_summary(server)
-            if not done:
-                module.fail_json(msg='server %s was not analysed within %s seconds after the upload' % (
-                    server_id, params['timeout']), **result)
-            result['analysed'] = True
+            previous = parse_time(before.get('analyzed_at')) if before and before['id'] == server_id else None
+            server = wait_for(
+                module, 'server', {'id': server_id}, lambda latest: analysed_after(latest, previous, requested_at),
+                lambda latest: 'server %s was not analysed within %s seconds after the upload' % (
+                    server_id, params['timeout']), params['poll_interval'])
+            result.update(analysed=True, server=server_summary(server))
         else:
             result['server'] = server_summary(module.client.get('server', server_id))
         return result

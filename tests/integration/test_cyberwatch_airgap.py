@@ -72,7 +72,7 @@ def windows_play(report):
             'compliance_upload is changed and compliance_upload.server_id is none',
             "garbage is failed and 'no IDENTIFIER_SCRIPT and no IDENTIFIER_HOSTNAME line' in garbage.msg",
             "too_soon is failed and too_soon.msg == 'server %s was not analysed within 0.1 seconds after the upload'"
-            " % win_upload.server_id and too_soon.server_id == win_upload.server_id and not too_soon.created"),
+            " % win_upload.server_id and too_soon.server_id == win_upload.server_id and too_soon is changed"),
         {'ansible.builtin.copy': {'dest': report, 'content': "{{ {'first': hostvars['scan-ok'].first,"
                                   " 'second': hostvars['scan-ok'].cyberwatch_airgap_scan_result,"
                                   " 'broken': hostvars['scan-broken'].cyberwatch_airgap_scan_result} | to_json }}",
