@@ -24,11 +24,13 @@ WINDOWS_OUTPUT = '\n'.join([
 
 
 def inventory(ansible):
-    """Two hosts on this machine over the local connection; scan-broken's override runs the RPM scripts, which fail."""
+    """Two hosts on this machine over the local connection (scan-broken's override runs the RPM scripts, which fail),
+    and a WinRM host that only check mode uses (nothing connects to it there)."""
     path = ansible.workdir / 'airgap-hosts.json'
     path.write_text(json.dumps({'all': {'hosts': {
         'scan-ok': {'ansible_connection': 'local'},
-        'scan-broken': {'ansible_connection': 'local', 'cyberwatch_airgap_scan_os_key': 'rhel'}}}}))
+        'scan-broken': {'ansible_connection': 'local', 'cyberwatch_airgap_scan_os_key': 'rhel'},
+        'scan-win': {'ansible_connection': 'winrm', 'ansible_host': '192.0.2.10'}}}}))
     return path
 
 
@@ -84,7 +86,7 @@ def test_scan_this_machine_twice_with_a_failing_host(sim, ansible, cyberwatch_ap
     assert not shutil.which('rpm'), 'scan-broken relies on this machine having no rpm command'
     report = ansible.workdir / 'airgap-report.json'
     servers_before = len(cyberwatch_api.list('server'))
-    plays = [scan_play('all', cyberwatch_airgap_scan_wait=True, cyberwatch_airgap_scan_poll_interval=0.2,
+    plays = [scan_play('scan-ok:scan-broken', cyberwatch_airgap_scan_wait=True, cyberwatch_airgap_scan_poll_interval=0.2,
                        cyberwatch_airgap_scan_groups=['airgap']),
              {'name': 'Keep the first result', 'hosts': 'scan-ok', 'gather_facts': False,
               'tasks': [{'ansible.builtin.set_fact': {'first': '{{ cyberwatch_airgap_scan_result }}'}}]},
@@ -124,10 +126,14 @@ def test_scan_this_machine_twice_with_a_failing_host(sim, ansible, cyberwatch_ap
 
 
 def test_check_mode_runs_nothing_and_uploads_nothing(sim, ansible):
-    proc = run(ansible, [scan_play('scan-ok')], '--check')
+    """A local host and a WinRM one (OS key windows from its connection): scripts read, nothing run, nothing sent."""
+    proc = run(ansible, [scan_play('scan-ok:scan-win')], '--check')
     assert sim.writes() == []
-    assert re.search(r'TASK \[[^\]]*Run the scripts on the host[^\]]*\][^\n]*\nskipping: \[scan-ok\]', proc.stdout)
+    ran = proc.stdout.split('Run the scripts on the host over its own connection] ***')[1].split('TASK [')[0]
+    assert {line.split(':')[0] for line in ran.strip().splitlines()} == {'skipping'} and '[scan-win]' in ran, ran
     assert 'check mode: would run Scripts::Linux::InfoScript, Scripts::Linux::DpkgPackages' in proc.stdout
+    assert 'check mode: would run Scripts::Windows::InfoScript and upload' in proc.stdout
+    assert [r['path'] for r in sim.requests() if r['path'].startswith(SCRIPTS + '/')] == [SCRIPTS + '/%d' % i for i in (2, 3, 1)]
 
 
 def test_bad_os_key_fails_before_any_request(sim, ansible):
