@@ -80,10 +80,15 @@ class Faults:
         self.lock = threading.Lock()
         self.rules = []
         self.rng = random.Random("faults-%s" % seed)
+        self.refused = ()  # kinds the front end cannot inject (serve.py --keep-alive: the drop kinds)
 
     def replace(self, specs):
         """Validate and install a new rule list (counters and RNG restart)."""
         rules = [Rule(spec) for spec in specs or []]
+        refused = sorted({rule.kind for rule in rules} & set(self.refused))
+        if refused:
+            raise ValueError("fault kind %s needs the default werkzeug front end: the keep-alive (waitress) one cannot "
+                             "drop a socket" % ", ".join(refused))
         with self.lock:
             self.rules = rules
             self.rng = random.Random("faults-%s" % self.seed)

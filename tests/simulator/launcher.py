@@ -36,9 +36,11 @@ def collections_root(tmp):
 class Simulator:
     """A simulator subprocess and its readiness record."""
 
-    def __init__(self, *, seed=1, servers=20, targets=12, scan_seconds=3, tls=False, faults=None, extra_args=()):
+    def __init__(self, *, seed=1, servers=20, targets=12, scan_seconds=3, tls=False, faults=None, extra_args=(),
+                 keep_alive=False):
         self.args = ["--seed", str(seed), "--servers", str(servers), "--targets", str(targets),
-                     "--scan-seconds", str(scan_seconds)] + (["--tls"] if tls else []) + list(extra_args)
+                     "--scan-seconds", str(scan_seconds)] + (["--tls"] if tls else []) + (
+                         ["--keep-alive"] if keep_alive else []) + list(extra_args)
         if faults:
             self.args += ["--faults", jsonlib.dumps(faults)]
         self.process = None

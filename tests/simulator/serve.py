@@ -23,6 +23,9 @@ def parse_args(argv=None):
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throw-away trustme CA")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="serve with waitress: HTTP/1.1 keep-alive, plain HTTP only, no drop faults (keepalive.py)")
+    parser.add_argument("--threads", type=int, default=32, help="waitress worker threads with --keep-alive")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--servers", type=int, default=20)
     parser.add_argument("--targets", type=int, default=12)
@@ -34,7 +37,10 @@ def parse_args(argv=None):
     parser.add_argument("--test-deploy-delay", type=float, default=0.5, help="seconds before test_deploy resolves")
     parser.add_argument("--cystack-next-host", default=None, help="host put in DRF next/previous links")
     parser.add_argument("--verbose", action="store_true", help="one line per request on stderr (no keys, no bodies)")
-    return parser.parse_args(argv)
+    options = parser.parse_args(argv)
+    if options.keep_alive and options.tls:
+        parser.error("--keep-alive serves plain HTTP only; --tls needs the default werkzeug front end")
+    return options
 
 
 def load_faults(spec):
@@ -73,9 +79,15 @@ def main(argv=None):
         store = fleet.Store(options.seed)
         store.load(options.state_file)
     app = App(options, Credentials(cbw_key, cbw_secret, cystack_key, options.clock_skew), store)
+    if options.keep_alive:
+        import keepalive  # pylint: disable=import-outside-toplevel  # waitress only needed with --keep-alive
+        app.faults.refused = keepalive.REFUSED_FAULTS
     app.faults.replace(load_faults(options.faults))
     context, ca_path = tls_context(options.bind) if options.tls else (None, None)
-    server = make_server(options.bind, options.port, app, threaded=True, ssl_context=context)
+    if options.keep_alive:
+        server = keepalive.KeepAliveServer(app, options.bind, options.port, options.threads, options.verbose)
+    else:
+        server = make_server(options.bind, options.port, app, threaded=True, ssl_context=context)
     host = "127.0.0.1" if options.bind in ("0.0.0.0", "") else options.bind
     url = "%s://%s:%d" % ("https" if options.tls else "http", host, server.server_port)
     info = {"url": url, "cyberwatch": {"api_url": url, "api_key": cbw_key, "secret_key": cbw_secret},
