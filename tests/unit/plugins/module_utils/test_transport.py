@@ -133,6 +133,20 @@ def test_validate_certs_false_accepts_a_self_signed_server(tls_server, monkeypat
     assert client(tls_server.url, validate_certs=False).request('GET', '/ping')[1] == {'ok': True}
 
 
+def test_proxy_environment_is_read_once_when_the_client_is_built(server, monkeypatch):
+    # requests would read the proxy variables on every request; the transport reads them once, for its base URL.
+    server.script(Reply(200, {'ok': True}), Reply(200, {'ok': True}))
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:9')
+    monkeypatch.setenv('NO_PROXY', '127.0.0.1')
+    bypassing = client(server.url, max_retries=0)
+    monkeypatch.delenv('NO_PROXY')
+    proxied = client(server.url, max_retries=0)
+    assert bypassing.request('GET', '/ping')[1] == {'ok': True}  # NO_PROXY as it was when the client was built
+    with pytest.raises(ApiError, match='cannot connect'):
+        proxied.request('GET', '/ping')  # through the (dead) proxy of the environment
+    assert len(server.received) == 1
+
+
 def test_error_messages_never_hold_a_secret(server):
     server.default = Reply(401, {'error': {'code': 401, 'status': 'Unauthorized',
                                            'message': 'key %s rejected' % SECRET}})
