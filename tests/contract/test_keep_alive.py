@@ -19,7 +19,7 @@ def local_ports(sim, count=2):
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     ports = []
     try:
-        for _ in range(count):
+        while len(ports) < count:
             conn.request("GET", "/v1/targets", headers={"Authorization": "Bearer " + sim.cystack["api_key"]})
             answer = conn.getresponse()
             answer.read()
