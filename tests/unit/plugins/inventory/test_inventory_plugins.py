@@ -118,6 +118,26 @@ def test_cyberwatch_hosts_hostvars_and_groups(monkeypatch):
     assert 'ansible_host' not in inventory.get_host('web-1.example.com_7').vars
 
 
+def test_cyberwatch_payload_keeps_of_a_server_only_what_the_hostvars_use(monkeypatch):
+    listed = copy.deepcopy(SERVERS)
+    for item in listed:  # what a real listing adds: the payload (and cache) leaves it out
+        item.update(description=None, boot_at='2024-01-01T00:00:00.000+00:00',
+                    compliance_groups=[{'id': 2, 'name': 'CIS'}])
+        item['environment'].update(confidentiality_requirement='confidentiality_requirement_low')
+        for group in item['groups']:
+            group.update(description='', color='#12afcb')
+    fake = FakeCyberwatch()
+    fake.list = lambda resource, *args, **kwargs: copy.deepcopy(listed if resource == 'server' else CVES)
+    monkeypatch.setattr(cyberwatch, 'cyberwatch_client', lambda options: fake)
+    plugin = make(cyberwatch, CBW_DEFAULTS, details=True, filters={'group_id': 1, 'reboot_required': True},
+                  group_by=['os', 'os_type', 'environment', 'category', 'status'])
+    payload = plugin.fetch_payload({})
+    assert payload['servers'][0] == dict(SERVERS[0], environment={'name': 'High Value'},
+                                         groups=[{'id': 1, 'name': 'prod'}, {'id': 9, 'name': 'Web Servers'}])
+    assert plugin.build_hosts(payload) == plugin.build_hosts(dict(payload, servers=listed))
+    assert [host[0] for host in plugin.build_hosts(payload)] == [3]
+
+
 def test_cyberwatch_details_counts_and_cache_is_never_mutated(monkeypatch):
     fake = FakeCyberwatch()
     monkeypatch.setattr(cyberwatch, 'cyberwatch_client', lambda options: fake)
