@@ -359,7 +359,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
     def server_groups(self, server, group_names):
         prefix = self.get_option('group_prefix')
         builtin = self.get_option('builtin_group_prefix')
-        groups = [prefix + sanitize(name) for name in group_names if sanitize(name)]
+        groups = [prefix + safe for safe in map(sanitize, group_names) if safe]
         if server.get('reboot_required'):
             groups.append(builtin + 'reboot_required')
         if (server.get('prioritized_cve_announcements_count') or 0) > 0:
