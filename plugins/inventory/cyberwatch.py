@@ -102,6 +102,7 @@ options:
         (C(prioritized_cve_announcements_count > 0)).
       - With O(details=true), C(<prefix>cve_critical), C(<prefix>cve_high), C(<prefix>cve_medium) and
         C(<prefix>cve_low) (at least one active CVE of that level).
+      - With O(compliance=true), C(<prefix>compliance_failed) (at least one compliance rule failed).
       - With O(group_by), C(<prefix>os_<os key>), C(<prefix>os_type_<family>), C(<prefix>environment_<name>),
         C(<prefix>category_<category>) and C(<prefix>status_<status>), with sanitised values.
     type: str
@@ -118,6 +119,15 @@ options:
         and C(cyberwatch_pending_updates_count), and the C(cve_*) groups.
       - The CVE levels come from one listing of the active CVE announcements. Ignored and fixed CVEs are not counted;
         a CVE missing from that listing is counted under C(unknown).
+    type: bool
+    default: false
+  compliance:
+    description:
+      - Add the compliance results of each server, read from one more listing (every page) of
+        C(/api/v3/compliance/servers), the hostvars C(cyberwatch_compliance_failed_count) and
+        C(cyberwatch_compliance_rules_count) (V(null) for a server that listing does not show) and the group
+        C(<builtin_group_prefix>compliance_failed).
+      - V(false) makes no extra request.
     type: bool
     default: false
   max_workers:
@@ -252,7 +262,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
     PREFIX = 'cyberwatch_'
     CONNECTION_OPTIONS = ('api_url', 'api_key', 'secret_key', 'auth_method', 'api_routes', 'validate_certs',
                           'ca_path', 'request_timeout', 'max_retries')
-    PAYLOAD_OPTIONS = ('api_routes', 'filters', 'page_size', 'details')
+    PAYLOAD_OPTIONS = ('api_routes', 'filters', 'page_size', 'details', 'compliance')
     error_class = AnsibleParserError
 
     def parse(self, inventory, loader, path, cache=True):
@@ -283,6 +293,10 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             cves = client.list('cve_announcement', {'active': True}, per_page, max_workers=workers)
             payload['cve_levels'] = dict((c.get('cve_code'), c.get('level')) for c in cves)
             payload['details'] = self.fetch_details(client, servers, previous, workers)
+        if self.get_option('compliance'):
+            # [id, failed count, rules count] per server: all the hostvars and the group need of that listing.
+            payload['compliance'] = [[c['id'], c.get('compliance_rules_failed_count'), c.get('compliance_rules_count')]
+                                     for c in client.list('compliance_server', None, per_page, max_workers=workers)]
         return payload
 
     def fetch_details(self, client, servers, previous, workers):
@@ -318,6 +332,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         exclude = set(self.get_option('exclude_groups') or ())
         details = payload.get('details')
         cve_levels = payload.get('cve_levels') or {}
+        compliance = dict((row[0], row[1:]) for row in payload['compliance']) if 'compliance' in payload else None
         hosts = []
         for index, server in enumerate(payload['servers']):
             names = [g.get('name') for g in server.get('groups') or () if g.get('name')]
@@ -330,6 +345,8 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             groups = self.server_groups(server, names)
             if details is not None:
                 self.add_details(hostvars, groups, details[index], cve_levels)
+            if compliance is not None:
+                self.add_compliance(hostvars, groups, compliance.get(server['id']) or (None, None))
             fields = {'hostname': server.get('hostname'), 'address': hostvars.get('ansible_host'), 'id': server['id']}
             hosts.append((server['id'], hostvars, groups, fields))
         return hosts
@@ -378,6 +395,13 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             if value:
                 groups.append('%s%s_%s' % (builtin, attribute, value))
         return groups
+
+    def add_compliance(self, hostvars, groups, counts):
+        failed, rules = counts
+        hostvars['cyberwatch_compliance_failed_count'] = failed
+        hostvars['cyberwatch_compliance_rules_count'] = rules
+        if failed:
+            groups.append(self.get_option('builtin_group_prefix') + 'compliance_failed')
 
     def add_details(self, hostvars, groups, summary, cve_levels):
         counts = dict((level, 0) for level in LEVELS)
