@@ -115,11 +115,13 @@ def query(client, resource, object_id=None, key_value=None, filters=None, check=
         obj = client.get(resource, object_id)
         return [obj] if obj else []
     filters = dict((k, v) for k, v in (filters or {}).items() if v is not None)
-    if key_value is not None and resource.key in resource.filters:
-        filters[resource.key] = key_value
-    items = client.list(resource, filters)
+    keyed = dict(filters, **{resource.key: key_value}) if key_value is not None and resource.key in resource.filters else filters
+    items = client.list(resource, keyed)
     if key_value is not None:
         items = [i for i in items if same_key(i.get(resource.key), key_value, resource.key_casefold)]
+        if not items and keyed is not filters and resource.key_casefold:
+            # The server filter may be case-sensitive: confirm "none" on the list without it (as client.find does).
+            items = [i for i in client.list(resource, filters) if same_key(i.get(resource.key), key_value, True)]
     return [i for i in items if check(i)] if check else items
 
 

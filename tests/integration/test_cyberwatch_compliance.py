@@ -67,7 +67,7 @@ def test_server_results_and_rechecks(sim, ansible, cyberwatch_api):
     rule_code = 'SBP-LIN-01-001-cron'
     sim.clear_requests()
     ansible.playbook([
-        task(SERVER_INFO, register='one', hostname=server['hostname']),
+        task(SERVER_INFO, register='one', hostname=server['hostname'].upper()),  # the API filter is case-sensitive
         task(SERVER_INFO, register='every', group='{{ one.compliance_servers[0].groups[0].name }}'),
         that('one.compliance_servers | length == 1',
              'one.compliance_servers[0].rules | length == %d' % server['compliance_rules_count'],
