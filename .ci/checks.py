@@ -93,11 +93,16 @@ def pytest(core, *args, cwd=REPO, **extra):
                core=core, **extra)
 
 
+# Integration tests spend half their time waiting (the simulator's analysis delays, ansible's worker polling), so
+# four workers (each with its own simulator) keep two cores busy.
+INTEGRATION_WORKERS = os.environ.get('VULNMGMT_IT_WORKERS', '4')
+
+
 def integration(core):
     """The newest core runs everything under coverage (modules and ansible-playbook are measured as subprocesses)."""
     if core.newest:
-        return measured(core, '-n', '2', '--durations=15', 'tests/integration', label='integration')
-    return pytest(core, '-n', '2', '--durations=15', '-m', 'not fleet', 'tests/integration',
+        return measured(core, '-n', INTEGRATION_WORKERS, '--durations=15', 'tests/integration', label='integration')
+    return pytest(core, '-n', INTEGRATION_WORKERS, '--durations=15', '-m', 'not fleet', 'tests/integration',
                   VULNMGMT_CONNECTION_MATRIX='default')
 
 
