@@ -18,6 +18,7 @@ help:
 	@echo "make test         every check CI runs (sanity, units, integration on ansible-core 2.21, 2.19, 2.16; contract, coverage, lint, docs, build)"
 	@echo "make sanity | unit | contract | integration | chaos | coverage | lint | docs | changelog | build | bench | ee | molecule"
 	@echo "make docs         plugin docs lint + the HTML site in docs/build/html + the headless-Chromium test"
+	@echo "make browser-deps | java-deps   Chromium (docs browser test) and Java 17 (ansible-rulebook test) from apt, when missing"
 
 # venv DIR PYTHON-VERSION REQUIREMENTS: (re)build a virtualenv from pinned requirements; the stamp says it is done.
 define make_venv
