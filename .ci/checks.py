@@ -125,6 +125,13 @@ def coverage_report():
     return run(cov + ['report'] + rc, **data)
 
 
+def build_tarball():
+    """One tarball in DIST, of this version: an older one left there would be imported too."""
+    for old in DIST.glob('*.tar.gz'):
+        old.unlink()
+    return run(['ansible-galaxy', 'collection', 'build', '--force', '--output-path', DIST], cwd=COLLECTION)
+
+
 STEPS = {'collection': prepare_collection}
 for _core in CORES:
     STEPS.update({
@@ -142,7 +149,7 @@ STEPS.update({
     'docs': lambda: run(['antsibull-docs', 'lint-collection-docs', '--plugin-docs', '--validate-collection-refs=all',
                          '--disallow-unknown-collection-refs', '.'], cwd=COLLECTION),
     'changelog': lambda: run(['antsibull-changelog', 'lint'], cwd=COLLECTION),
-    'build': lambda: run(['ansible-galaxy', 'collection', 'build', '--force', '--output-path', DIST], cwd=COLLECTION),
+    'build': build_tarball,
     'importer': lambda: run(['bash', '-c', 'python -m galaxy_importer.main secops-vulnmgmt-*.tar.gz'], cwd=DIST),
     # docs/build_site.py: antsibull-docs + sphinx-build -W (any warning fails) into docs/build/html; the browser
     # test opens the result.

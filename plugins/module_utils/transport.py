@@ -28,7 +28,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     REQUESTS_IMPORT_ERROR = exc
     Retry = object
 
-USER_AGENT = 'secops.vulnmgmt/0.1.0 (+ansible)'
+USER_AGENT = 'secops.vulnmgmt/0.2.0 (+ansible)'
 REDACTED = '********'
 # Methods whose repetition cannot create a duplicate: the only ones ever retried after the request was sent.
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
