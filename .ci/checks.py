@@ -107,12 +107,13 @@ def integration(core):
 
 
 def measured(core, *args, label):
-    """pytest under coverage; the data lands in COVERAGE_DATA for the `coverage` step."""
+    """pytest under coverage (sys.monitoring: see .coveragerc); the data lands in COVERAGE_DATA for `coverage`."""
     COVERAGE_DATA.mkdir(parents=True, exist_ok=True)
     for stale in COVERAGE_DATA.glob('.coverage.%s*' % label):
         stale.unlink()
     return run([core.bin / 'python', '-m', 'coverage', 'run', '--rcfile', REPO / '.coveragerc', '-m', 'pytest', '-q',
-                '-p', 'no:cacheprovider'] + list(args), core=core, COVERAGE_FILE=str(COVERAGE_DATA / ('.coverage.' + label)))
+                '-p', 'no:cacheprovider'] + list(args), core=core, COVERAGE_FILE=str(COVERAGE_DATA / ('.coverage.' + label)),
+               COVERAGE_CORE='sysmon')
 
 
 def coverage_report():
