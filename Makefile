@@ -72,20 +72,21 @@ lint: $(VENV)/.stamp
 docs: $(VENV)/.stamp browser-deps
 	$(CHECKS) docs docs-site browser
 
-# Headless Chromium for the docs browser test (tests/docs), from Debian, installed only when missing.
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { echo "Installing chromium and chromium-driver (apt-get)"; \
+# apt_when_missing COMMAND PACKAGES: install Debian PACKAGES (with sudo unless root) when COMMAND is not on the PATH.
+define apt_when_missing
+	@command -v $(1) >/dev/null 2>&1 || { echo "Installing $(2) (apt-get)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) >/dev/null; }
+endef
 
-# Java 17 for ansible-rulebook (drools), used by the Event-Driven Ansible integration test, from Debian, installed only
-# when `java` is missing.
+# Headless Chromium for the docs browser test (tests/docs).
+browser-deps:
+	$(call apt_when_missing,chromium,chromium chromium-driver)
+
+# Java 17 for ansible-rulebook (drools), used by the Event-Driven Ansible integration test.
 java-deps:
-	@command -v java >/dev/null 2>&1 || { echo "Installing openjdk-17-jre-headless (apt-get)"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	$(call apt_when_missing,java,openjdk-17-jre-headless)
 
 # Molecule scenarios of the roles (extensions/molecule/), against the simulator.
 molecule: $(VENV)/.stamp

@@ -8,7 +8,7 @@ fleet budgets and the coverage measurement; the older two run the default connec
 build run once, on the newest core.
 
 The steps run in two lanes at once (VULNMGMT_CI_JOBS=1: one after another): the pytest suites that use both cores
-(-n 2) in one, ansible-test and the one-process tools in the other, each in ORDER. Sanity and units never overlap
+(xdist workers) in one, ansible-test and the one-process tools in the other, each in ORDER. Sanity and units never overlap
 (ansible-test's shared venvs), a step's output is printed whole when it ends, and `collection` runs first.
 """
 
