@@ -29,7 +29,6 @@ OS_FAMILIES = {
     'debian': 'Linux', 'ubuntu': 'Linux', 'rhel': 'Linux', 'centos': 'Linux', 'rocky': 'Linux',
     'almalinux': 'Linux', 'oraclelinux': 'Linux', 'fedora': 'Linux', 'amazon': 'Linux', 'windows': 'Windows',
 }
-SHELL_FAMILIES = ('Aix', 'Linux', 'Macos', 'Vmware')
 _SUFFIX = re.compile(r'^[a-z0-9]+(_[a-z0-9]+)*$')
 _IDENTIFIER = re.compile(r'(IDENTIFIER_[A-Z_]+):([^"\'\s\\)]+)')
 _LINE = re.compile(r'^\s*([A-Z][A-Z0-9_]*):(.*)$')
