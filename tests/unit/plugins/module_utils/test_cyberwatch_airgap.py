@@ -2,8 +2,10 @@
 checks and the upload answer."""
 
 import os
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils import cyberwatch_airgap as airgap
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
@@ -37,6 +39,13 @@ def test_os_keys():
     for bad in ('windowsx', 'solaris', '', None, 'ubuntu_22.04', 'ubuntu_'):
         with pytest.raises(ValueError, match='accepted: almalinux, amazon, centos, debian, fedora, oraclelinux, rhel'):
             airgap.os_family(bad)
+
+
+def test_the_role_checks_the_keys_the_module_accepts():
+    """The role checks each host's key before any request with its own copy of the key list: the same keys."""
+    role_vars = Path(__file__).resolve().parents[4] / 'roles' / 'cyberwatch_airgap_scan' / 'vars' / 'main.yml'
+    keys = yaml.safe_load(role_vars.read_text(encoding='utf-8'))['cyberwatch_airgap_scan__keys']
+    assert keys == sorted(airgap.OS_FAMILIES)
 
 
 def test_the_recorded_script_is_described_with_its_identifiers():
