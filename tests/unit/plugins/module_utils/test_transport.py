@@ -147,6 +147,23 @@ def test_proxy_environment_is_read_once_when_the_client_is_built(server, monkeyp
     assert len(server.received) == 1
 
 
+def test_ca_bundle_and_netrc_of_the_environment_still_apply(tls_server, server, tmp_path, monkeypatch):
+    # Read once when the client is built (trust_env off): REQUESTS_CA_BUNDLE without ca_path, ~/.netrc without auth.
+    tls_server.script(Reply(200, {'ok': True}))
+    ca_file = tmp_path / 'ca.pem'
+    tls_server.ca.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(ca_file))
+    assert client(tls_server.url, max_retries=0).request('GET', '/ping')[1] == {'ok': True}
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login scanner password n3trc-pass\n')
+    monkeypatch.setenv('NETRC', str(netrc))
+    server.script(Reply(200, {'ok': True}), Reply(200, {'ok': True}))
+    client(server.url, max_retries=0).request('GET', '/ping')
+    client(server.url, max_retries=0, auth=('given', 'x')).request('GET', '/ping')
+    assert [r['headers'].get('Authorization') for r in server.received] == [
+        requests.auth._basic_auth_str('scanner', 'n3trc-pass'), requests.auth._basic_auth_str('given', 'x')]
+
+
 def test_error_messages_never_hold_a_secret(server):
     server.default = Reply(401, {'error': {'code': 401, 'status': 'Unauthorized',
                                            'message': 'key %s rejected' % SECRET}})
