@@ -277,8 +277,6 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             self.fail('%s: unknown filters %s; accepted: %s' % (self.NAME, ', '.join(unknown), ', '.join(SERVER_FILTERS)))
         if self.get_option('page_size') < 1:
             self.fail('%s: page_size must be at least 1, got %s' % (self.NAME, self.get_option('page_size')))
-        if not 1 <= self.get_option('max_workers') <= 32:
-            self.fail('%s: max_workers must be between 1 and 32, got %s' % (self.NAME, self.get_option('max_workers')))
 
     # -- fetch (API answers, of a server and of a detail their summary: this is what the cache stores) ----------
     def fetch_payload(self, options, previous=None):

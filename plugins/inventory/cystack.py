@@ -137,11 +137,6 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
     def parse(self, inventory, loader, path, cache=True):
         self.run(inventory, loader, path, cache)
 
-    def check_options(self, options):
-        super(InventoryModule, self).check_options(options)
-        if not 1 <= self.get_option('max_workers') <= 32:
-            self.fail('%s: max_workers must be between 1 and 32, got %s' % (self.NAME, self.get_option('max_workers')))
-
     # -- fetch (raw API answers only: this is what the cache stores) ---------------------------------------
     def fetch_payload(self, options, previous=None):
         del previous  # every listing is read whole: there are no per-target requests to spare

@@ -145,6 +145,9 @@ class ApiInventory:
             self.fail('%s: request_timeout must be greater than 0, got %s' % (self.NAME, options['request_timeout']))
         if options.get('max_retries') is not None and not 0 <= int(options['max_retries']) <= 10:
             self.fail('%s: max_retries must be between 0 and 10, got %s' % (self.NAME, options['max_retries']))
+        if not 1 <= self.get_option('max_workers') <= 32:  # pylint: disable=no-member
+            self.fail('%s: max_workers must be between 1 and 32, got %s' % (  # pylint: disable=no-member
+                self.NAME, self.get_option('max_workers')))  # pylint: disable=no-member
         if not str(options['api_url']).lower().startswith(('http://', 'https://')):
             self.fail('%s: api_url must be an http:// or https:// URL, got %r' % (self.NAME, options['api_url']))
         if str(options['api_url']).lower().startswith('http://'):

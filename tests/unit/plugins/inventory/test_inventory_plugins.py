@@ -200,6 +200,16 @@ def test_cyberwatch_options_fail_before_any_request():
         plugin.check_options(dict(options, secret_key=None))
 
 
+@pytest.mark.parametrize('module, defaults', [(cyberwatch, CBW_DEFAULTS), (cystack, CYS_DEFAULTS)])
+def test_max_workers_out_of_range_fails_before_any_request(module, defaults):
+    options = {'api_url': 'https://api.example.com', 'api_key': 'k' * 8, 'secret_key': 's' * 8}
+    for workers in (0, 33):
+        plugin = make(module, defaults, max_workers=workers)
+        with pytest.raises(Exception, match='max_workers must be between 1 and 32, got %d' % workers):
+            plugin.check_options(options)
+    make(module, defaults, max_workers=32).check_options(options)
+
+
 TARGETS = [{'verification': 0, 'href': '/v1/targets/b', 'id': 'b', 'address': 'https://shop.example.com/'},
            {'verification': 1, 'href': '/v1/targets/a', 'id': 'a', 'address': 'http://shop.example.com:8080'},
            {'verification': 0, 'href': '/v1/targets/c', 'id': 'c', 'address': 'https://api.example.com'}]
