@@ -24,12 +24,14 @@ WINDOWS_OUTPUT = '\n'.join([
 
 
 def inventory(ansible):
-    """Two hosts on this machine over the local connection (scan-broken's override runs the RPM scripts, which fail),
-    and a WinRM host that only check mode uses (nothing connects to it there)."""
+    """Hosts on this machine over the local connection (scan-broken's override runs the RPM scripts, which fail;
+    scan-twin, the same OS key as scan-ok, only in check mode), and a WinRM host that only check mode uses (nothing
+    connects to it there)."""
     path = ansible.workdir / 'airgap-hosts.json'
     path.write_text(json.dumps({'all': {'hosts': {
         'scan-ok': {'ansible_connection': 'local'},
         'scan-broken': {'ansible_connection': 'local', 'cyberwatch_airgap_scan_os_key': 'rhel'},
+        'scan-twin': {'ansible_connection': 'local'},
         'scan-win': {'ansible_connection': 'winrm', 'ansible_host': '192.0.2.10'}}}}))
     return path
 
@@ -126,14 +128,16 @@ def test_scan_this_machine_twice_with_a_failing_host(sim, ansible, cyberwatch_ap
 
 
 def test_check_mode_runs_nothing_and_uploads_nothing(sim, ansible):
-    """A local host and a WinRM one (OS key windows from its connection): scripts read, nothing run, nothing sent."""
-    proc = run(ansible, [scan_play('scan-ok:scan-win')], '--check')
+    """Two local hosts (one OS key) and a WinRM one (OS key windows from its connection): the scripts of each OS key
+    read once for the play, not once per host; nothing run, nothing sent."""
+    proc = run(ansible, [scan_play('scan-ok:scan-twin:scan-win')], '--check')
     assert sim.writes() == []
     ran = proc.stdout.split('Run the scripts on the host over its own connection] ***')[1].split('TASK [')[0]
     assert {line.split(':')[0] for line in ran.strip().splitlines()} == {'skipping'} and '[scan-win]' in ran, ran
-    assert 'check mode: would run Scripts::Linux::InfoScript, Scripts::Linux::DpkgPackages' in proc.stdout
+    assert proc.stdout.count('check mode: would run Scripts::Linux::InfoScript, Scripts::Linux::DpkgPackages') == 2
     assert 'check mode: would run Scripts::Windows::InfoScript and upload' in proc.stdout
     assert [r['path'] for r in sim.requests() if r['path'].startswith(SCRIPTS + '/')] == [SCRIPTS + '/%d' % i for i in (2, 3, 1)]
+    assert [r['path'] for r in sim.requests()].count(SCRIPTS) == 2       # the two OS keys, not the three hosts
 
 
 def test_bad_os_key_fails_before_any_request(sim, ansible):
