@@ -230,15 +230,17 @@ class CyberwatchClient:
         path = self.path(resource)
         return read_consistently(lambda: self.iter_pages(path, params, per_page, max_workers), path)
 
-    def find(self, resource, value, per_page=DEFAULT_PER_PAGE):
-        """Objects whose natural key equals value: filtered on the server where possible, always checked here."""
+    def find(self, resource, value, filters=None, per_page=DEFAULT_PER_PAGE):
+        """Objects whose natural key equals value (among those the other filters select): the key filtered on the
+        server where possible, always checked here."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
-        filters = {resource.key: value} if resource.key in resource.filters else None
-        matches = [item for item in self.list(resource, filters, per_page)
+        filters = filters or {}
+        keyed = dict(filters, **{resource.key: value}) if resource.key in resource.filters else filters
+        matches = [item for item in self.list(resource, keyed, per_page)
                    if same_key(item.get(resource.key), value, resource.key_casefold)]
-        if not matches and filters and resource.key_casefold:
-            # The server filter may be case-sensitive: confirm "absent" on the whole list.
-            matches = [item for item in self.list(resource, None, per_page)
+        if not matches and keyed is not filters and resource.key_casefold:
+            # The server filter may be case-sensitive: confirm "absent" on the list without it.
+            matches = [item for item in self.list(resource, filters, per_page)
                        if same_key(item.get(resource.key), value, True)]
         return matches
 

@@ -115,13 +115,7 @@ def query(client, resource, object_id=None, key_value=None, filters=None, check=
         obj = client.get(resource, object_id)
         return [obj] if obj else []
     filters = dict((k, v) for k, v in (filters or {}).items() if v is not None)
-    keyed = dict(filters, **{resource.key: key_value}) if key_value is not None and resource.key in resource.filters else filters
-    items = client.list(resource, keyed)
-    if key_value is not None:
-        items = [i for i in items if same_key(i.get(resource.key), key_value, resource.key_casefold)]
-        if not items and keyed is not filters and resource.key_casefold:
-            # The server filter may be case-sensitive: confirm "none" on the list without it (as client.find does).
-            items = [i for i in client.list(resource, filters) if same_key(i.get(resource.key), key_value, True)]
+    items = client.list(resource, filters) if key_value is None else client.find(resource, key_value, filters)
     return [i for i in items if check(i)] if check else items
 
 
@@ -150,6 +144,36 @@ def server_listing(module, resource, filters, check=None, with_details=False):
 def details(client, resource, items, max_workers):
     """The detail of each item, fetched with bounded concurrency, in the same order; errors propagate."""
     return concurrent_map(lambda item: client.get(resource, item['id']) or item, items, max_workers)
+
+
+# A server's detail changes with a new analysis (analyzed_at; last_communication where the API does not list
+# analyzed_at), installed updates and ignored CVEs (the counts): what was read of a detail is reused only while
+# they are the same.
+COUNT_FIELDS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
+
+
+def analysis_key(server):
+    """What must be unchanged in a listed server for what was read of its detail to be reused (None: never reused)."""
+    analyzed = server.get('analyzed_at') if 'analyzed_at' in server else server.get('last_communication')
+    if analyzed is None:
+        return None
+    return tuple([analyzed] + [server.get(field) for field in COUNT_FIELDS])
+
+
+def changed_details(servers, known, fetch, max_workers):
+    """For each listed server, in order: the value known for it (known: {server id: (analysis_key, value)} of an
+    earlier read) while its analysis_key is unchanged, else fetch(server), with bounded concurrency; and how many
+    were fetched."""
+    values, wanted = [None] * len(servers), []
+    for index, server in enumerate(servers):
+        key, value = known.get(server['id'], (None, None))
+        if key is not None and key == analysis_key(server):
+            values[index] = value
+        else:
+            wanted.append(index)
+    for index, value in zip(wanted, concurrent_map(lambda i: fetch(servers[i]), wanted, max_workers)):
+        values[index] = value
+    return values, len(wanted)
 
 
 def apply_server_cves(module, server, result):

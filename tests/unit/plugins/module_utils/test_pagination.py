@@ -93,3 +93,13 @@ def test_find_confirms_absence_without_the_case_sensitive_server_filter(server):
     client = CyberwatchClient(server.url, 'K', 'S')
     assert client.find('server', 'web-01.example.com') == [{'id': 7, 'hostname': 'Web-01.Example.com'}]
     assert 'hostname' in query(server.received[0]) and 'hostname' not in query(server.received[1])
+
+
+def test_find_keeps_the_other_filters_when_it_confirms_absence(server):
+    server.script(Reply(200, []), Reply(200, [{'id': 7, 'hostname': 'Web-01.Example.com', 'group_id': 3}]))
+    client = CyberwatchClient(server.url, 'K', 'S')
+    found = client.find('server', 'web-01.example.com', {'group_id': 3})
+    assert found == [{'id': 7, 'hostname': 'Web-01.Example.com', 'group_id': 3}]
+    first, second = query(server.received[0]), query(server.received[1])
+    assert first['hostname'] == 'web-01.example.com' and first['group_id'] == '3'
+    assert 'hostname' not in second and second['group_id'] == '3'
