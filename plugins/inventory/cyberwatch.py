@@ -187,8 +187,8 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cyberwatch_client
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS, analysis_key, changed_details
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, sanitize
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 
 SERVER_FILTERS = RESOURCES['server'].filters
 # Client-side check of each server-side filter on a listed server.
@@ -199,19 +199,6 @@ FILTER_CHECKS = {
     'communication_failed': lambda server, value: (server.get('status') == 'server_update_comm_fail') == _bool(value),
 }
 LEVELS = ('critical', 'high', 'medium', 'low')
-# A server's detail changes with a new analysis (analyzed_at; last_communication where the API does not list
-# analyzed_at), installed updates and ignored CVEs (the counts): a cached detail is reused only while they are the same.
-COUNT_FIELDS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
-
-
-def analysis_key(server):
-    """What must be unchanged in a listed server for its cached detail to be reused (None: never reused)."""
-    analyzed = server.get('analyzed_at') if 'analyzed_at' in server else server.get('last_communication')
-    if analyzed is None:
-        return None
-    return tuple([analyzed] + [server.get(field) for field in COUNT_FIELDS])
-
-
 # What build_hosts, the filter checks and analysis_key read of a listed server: the payload (hence the cache) keeps
 # only these, of its environment only the name and of its groups only id and name. The rest of a listed server
 # (compliance groups, environment requirements, group colours, dates) was about 40 % of a cached payload, encoded at
@@ -304,23 +291,11 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         if previous and previous.get('details') is not None and len(previous['details']) == len(previous['servers']):
             known = dict((server.get('id'), (analysis_key(server), detail))
                          for server, detail in zip(previous['servers'], previous['details']))
-        details = [None] * len(servers)
-        wanted = []
-        for index, server in enumerate(servers):
-            key, detail = known.get(server['id'], (None, None))
-            if key is not None and key == analysis_key(server):
-                details[index] = detail
-            else:
-                wanted.append(index)
-
-        def fetch(index):
-            return detail_summary(client.request('GET', client.path('servers', servers[index]['id'])))
-
-        fetched = concurrent_map(fetch, wanted, workers)
-        for index, detail in zip(wanted, fetched):
-            details[index] = detail
+        details, fetched = changed_details(
+            servers, known, lambda server: detail_summary(client.request('GET', client.path('servers', server['id']))),
+            workers)
         self.display.vvv('%s: %d server details fetched, %d reused from the cache' % (  # pylint: disable=no-member
-            self.NAME, len(wanted), len(servers) - len(wanted)))
+            self.NAME, fetched, len(servers) - fetched))
         return details
 
     # -- build (new objects only: the payload may be the cached one) -------------------------------------

@@ -111,5 +111,7 @@ class Control:
                     "cvss_custom": None, "cwe": {"cwe_id": "CWE-20"}, "scannable": False}
             server["cves"][code] = {"ignored": False, "comment": None, "detected_at": store.now(), "fixed_at": None,
                                     "prioritized": store.cves[code]["score"] >= 7.5}
+            # A new analysis found it: analyzed_at moves forward by a whole second at least (the API shows seconds).
+            server["analyzed_at"] = max(store.now(), (server["analyzed_at"] or 0) + 1)
             store.cve_servers.setdefault(code, set()).add(sid)
             return json_response({"server": sid, "cve_code": code}, 201)

@@ -17,8 +17,10 @@ description:
   - The first poll records what exists and emits nothing (O(emit_existing=false)), unless O(state_file) holds the
     state of an earlier run, in which case the CVEs that appeared meanwhile are emitted. The state is saved after
     each poll's events are queued, so a restart with the same O(state_file) emits nothing twice and misses nothing.
-  - "Each poll costs one server listing, one server detail per selected server, and one CVE read per CVE code not
-    seen before by this process."
+  - "Each poll costs one server listing, one server detail per selected server that is new or whose C(analyzed_at),
+    C(cve_announcements_count), C(prioritized_cve_announcements_count) or C(updates_count) changed since the previous
+    poll of this process (every selected server on the first poll), and one CVE read per CVE code not seen before by
+    this process."
   - Transient API failures (no answer, timeouts, HTTP 429 and 5xx) are retried by the transport, then waited out
     with a backoff that starts at O(interval) and doubles up to O(max_backoff). HTTP 401 and 403 stop the source
     with a message that says which call failed. Secrets are never logged.
@@ -127,7 +129,9 @@ except ImportError:  # pragma: no cover - ansible-rulebook runs this file by pat
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import (  # noqa: E402
     cyberwatch_argument_spec, cyberwatch_client,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (  # noqa: E402
+    analysis_key, changed_details,
+)
 
 NAME = 'secops.vulnmgmt.cyberwatch_vulnerabilities'
 LEVELS = ('low', 'medium', 'high', 'critical')
@@ -142,7 +146,8 @@ def level_of(value):
 
 
 class CyberwatchVulnerabilities(event_source.Poller):
-    """State: {server id: [active CVE codes]} of the selected servers."""
+    """State: {server id: [active CVE codes]} of the selected servers. self.analyses: {server id: analysis_key} of the
+    listing the state was read from (in memory only: after a restart, the first poll reads every detail)."""
 
     name = NAME
     spec = dict(cyberwatch_argument_spec(), min_level=dict(type='str', default='high', choices=list(LEVELS)),
@@ -154,6 +159,8 @@ class CyberwatchVulnerabilities(event_source.Poller):
         self.min_rank = LEVELS.index(self.options['min_level'])
         self.groups = set(g.lower() for g in self.options['group'])
         self.cves = {}
+        self.analyses = {}
+        self.pending_analyses = {}
 
     def selected(self, server):
         names = set(str(g.get('name', '')).lower() for g in server.get('groups') or [] if isinstance(g, dict))
@@ -165,18 +172,28 @@ class CyberwatchVulnerabilities(event_source.Poller):
             self.cves[code] = self.client.get('cve_announcement', code) or {}
         return self.cves[code]
 
+    def active(self, server):
+        """{code: CVE of the server's detail} of its active CVEs (neither ignored nor fixed); None: server deleted."""
+        detail = self.client.get('server', server['id'])
+        if detail is None:
+            return None
+        return dict((c['cve_code'], c) for c in detail.get('cve_announcements') or []
+                    if c.get('cve_code') and not c.get('ignored') and not c.get('fixed_at'))
+
     def poll(self):
         servers = [s for s in self.client.list('server') if self.selected(s)]
-        details = concurrent_map(lambda s: self.client.get('server', s['id']), servers, MAX_WORKERS)
         known = self.state or {}
-        current, events = {}, []
-        for server, detail in zip(servers, details):
-            if detail is None:      # deleted between the listing and its detail
+        # A server whose listed analysis and counts did not change keeps its known codes (no new CVE, no detail read).
+        reuse = dict((server_id, (key, dict.fromkeys(known[str(server_id)])))
+                     for server_id, key in self.analyses.items() if str(server_id) in known)
+        actives, dummy = changed_details(servers, reuse, self.active, MAX_WORKERS)
+        current, analyses, events = {}, {}, []
+        for server, active in zip(servers, actives):
+            if active is None:      # deleted between the listing and its detail
                 continue
             key = str(server['id'])
-            active = dict((c['cve_code'], c) for c in detail.get('cve_announcements') or []
-                          if c.get('cve_code') and not c.get('ignored') and not c.get('fixed_at'))
             current[key] = sorted(active)
+            analyses[server['id']] = analysis_key(server)
             if self.baseline:
                 continue
             for code in sorted(set(active) - set(known.get(key, []))):
@@ -190,8 +207,12 @@ class CyberwatchVulnerabilities(event_source.Poller):
                     'cve': {'code': code, 'level': level, 'score': cve.get('score'),
                             'exploitable': bool(cve.get('exploitable'))},
                     'detected_at': active[code].get('detected_at')}})
-        self.pending = current
+        self.pending, self.pending_analyses = current, analyses
         return events
+
+    def commit(self):
+        super(CyberwatchVulnerabilities, self).commit()
+        self.analyses = self.pending_analyses
 
 
 async def main(queue, args):

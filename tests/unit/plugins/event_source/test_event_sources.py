@@ -169,6 +169,33 @@ def test_cyberwatch_baseline_new_cve_and_restart_with_the_state_file(sim, tmp_pa
             for e in events] == [(second['id'], 'CVE-2031-0003', 'high')]
 
 
+def test_cyberwatch_reads_only_the_details_of_servers_analysed_since_the_last_poll(sim, tmp_path):
+    state_file = tmp_path / 'cw.json'
+    fleet = servers(sim)
+    target = fleet[0]
+    source = Running(CYBERWATCH, cyberwatch_args(sim, state_file=str(state_file)))
+    try:
+        wait_polls(source, state_file, 1)                                      # the baseline: every detail
+        sim.clear_requests()
+        wait_polls(source, state_file, 2)                                      # nothing changed
+        quiet = [r['path'] for r in sim.requests()]
+        add_cve(sim, target['id'], 'CVE-2031-0020', score=9.1)
+        sim.clear_requests()
+        events = source.events(1)
+        wait_polls(source, state_file, 1)
+        changed = [r['path'] for r in sim.requests()]
+    finally:
+        source.stop()
+    assert len(quiet) == 2 and all(path.endswith('/servers') for path in quiet), quiet       # one listing per poll
+    details = [path for path in changed if '/servers/' in path]
+    assert details == ['/api/v3/vulnerabilities/servers/%s' % target['id']], changed
+    assert [path for path in changed if 'cve_announcements' in path] == ['/api/v3/vulnerabilities/cve_announcements/'
+                                                                         'CVE-2031-0020'], changed
+    assert [e['cyberwatch']['cve']['code'] for e in events] == ['CVE-2031-0020']
+    assert 'CVE-2031-0020' in state(state_file)['state'][str(target['id'])]
+    assert len(state(state_file)['state']) == len(fleet)                    # the unread servers keep their codes
+
+
 def test_cyberwatch_emit_existing_group_filter_and_min_level(sim, tmp_path):
     fleet = servers(sim)
     grouped = [s for s in fleet if s['groups']]
