@@ -303,22 +303,30 @@ def _table(header, rows):
     return lines
 
 
+def _summary(summary, name):
+    if not isinstance(summary, dict) or 'subjects' not in summary or 'findings' not in summary:
+        raise AnsibleFilterError('%s expects the result of gate_evaluate' % name)
+    return summary
+
+
+def _threshold_text(summary):
+    rules = ['%s <= %s' % (k, v) for k, v in summary['thresholds'].items() if v is not None and k != 'reboot_required']
+    if summary['thresholds'].get('reboot_required') is False:
+        rules.append('no pending reboot')
+    return ', '.join(rules) or 'none'
+
+
 def gate_report(summary, max_findings=50):
     """Markdown rendering of a gate_evaluate summary; see gate_report.yml."""
-    if not isinstance(summary, dict) or 'subjects' not in summary:
-        raise AnsibleFilterError('gate_report expects the result of gate_evaluate')
+    summary = _summary(summary, 'gate_report')
     kind = summary.get('kind', 'generic')
     severities = [s for s in SEVERITIES.get(kind, SEVERITIES['generic'])
                   if s != 'unknown' or summary['counts'].get('unknown')]
-    limits = summary['thresholds']
     out = ['# %s: %s' % (summary['name'], 'PASSED' if summary['passed'] else 'FAILED'), '']
-    rules = ['%s <= %s' % (k, v) for k, v in limits.items() if v is not None and k != 'reboot_required']
-    if limits.get('reboot_required') is False:
-        rules.append('no pending reboot')
     out.append('Evaluated on %s, %s. Thresholds (%s): %s. False positives excluded: %d.' % (
         summary['evaluated_on'], 'per %s' % TITLES.get(kind, TITLES['generic'])[1].lower()
         if summary['scope'] == 'subject' else 'over all %ss' % TITLES.get(kind, TITLES['generic'])[1].lower(),
-        'open findings', ', '.join(rules) or 'none', summary['false_positives']))
+        'open findings', _threshold_text(summary), summary['false_positives']))
     out += ['', summary['message'], '']
     rows = [[s] + [r['counts'].get(sev, 0) for sev in severities] + [r['counts']['exploitable']]
             + (['yes' if r['reboot_required'] else 'no'] if kind == 'cyberwatch' else [])
@@ -369,12 +377,6 @@ SARIF_LEVELS = {'critical': 'error', 'high': 'error', 'medium': 'warning', 'low'
 # GitHub code scanning sorts and labels results by this CVSS-like number when the rule has no score of its own.
 SECURITY_SEVERITY = {'critical': 9.5, 'high': 8.0, 'medium': 5.5, 'low': 3.0, 'info': 0.0, 'information': 0.0,
                      'unknown': 5.0}
-
-
-def _summary(summary, name):
-    if not isinstance(summary, dict) or 'subjects' not in summary or 'findings' not in summary:
-        raise AnsibleFilterError('%s expects the result of gate_evaluate' % name)
-    return summary
 
 
 def _slug(text):
@@ -450,13 +452,6 @@ def gate_sarif(summary, tool_version=None):
            'results': results,
            'properties': {'gate': summary['name'], 'passed': summary['passed'], 'counts': summary['counts']}}
     return {'$schema': SARIF_SCHEMA, 'version': '2.1.0', 'runs': [run]}
-
-
-def _threshold_text(summary):
-    rules = ['%s <= %s' % (k, v) for k, v in summary['thresholds'].items() if v is not None and k != 'reboot_required']
-    if summary['thresholds'].get('reboot_required') is False:
-        rules.append('no pending reboot')
-    return ', '.join(rules) or 'none'
 
 
 def gate_junit(summary):
