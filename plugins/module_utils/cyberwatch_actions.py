@@ -2,7 +2,7 @@
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Cyberwatch action modules (server refresh/updates/reboot, compliance rechecks, discovery relaunch) and the
-backends of the objects that are not found by one natural key (docker images)."""
+backends of the objects that are not found by one natural key (docker images) or not read by id (discoveries)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, ResourceNotUnique
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
 
 PENDING = 'gen_analyzing'  # a compliance result while its check runs
@@ -27,18 +27,6 @@ def find_target(client, resource, object_id=None, key_value=None):
     if current is None:
         raise ValueError('no %s exists' % backend.describe())
     return current
-
-
-def find_listed(client, resource, object_id=None, key_value=None):
-    """The object with that id or natural key, from the listing (for collections read only as a list); None if none."""
-    resource = RESOURCES[resource]
-    matches = [item for item in client.list(resource)
-               if (same_key(item.get('id'), object_id) if object_id is not None
-                   else same_key(item.get(resource.key), key_value, resource.key_casefold))]
-    if len(matches) > 1:
-        raise ResourceNotUnique('%d %s objects have %s %r (ids %s); select one by id' % (
-            len(matches), resource.name, resource.key, key_value, ', '.join(str(m.get('id')) for m in matches)))
-    return matches[0] if matches else None
 
 
 def run_action(module, resource, name, method, suffix, current, body=None):
@@ -119,10 +107,16 @@ class DockerImageBackend(CyberwatchBackend):
 
     def find(self):
         if self.object_id is not None:
-            return self.client.get(self.resource, self.object_id)
-        matches = [image for image in self.client.list(self.resource)
-                   if same_key(image.get('image_name'), self.key_value) and same_key(image.get('image_tag'), self.image_tag)]
-        if len(matches) > 1:
-            raise ResourceNotUnique('%d docker images are %s (ids %s); select one by id' % (
-                len(matches), self.describe(), ', '.join(str(m.get('id')) for m in matches)))
-        return matches[0] if matches else None
+            return super(DockerImageBackend, self).find()
+        return self.one_of([image for image in self.client.list(self.resource) if same_key(
+            image.get('image_name'), self.key_value) and same_key(image.get('image_tag'), self.image_tag)])
+
+
+class ListedBackend(CyberwatchBackend):
+    """An object of a collection the API reads only as a list (no GET by id): found by id or natural key there."""
+
+    def find(self):
+        by_id = self.object_id is not None
+        key, value = ('id', self.object_id) if by_id else (self.resource.key, self.key_value)
+        return self.one_of([item for item in self.client.list(self.resource)
+                            if same_key(item.get(key), value, not by_id and self.resource.key_casefold)])

@@ -278,7 +278,10 @@ class CyberwatchBackend:
     def find(self):
         if self.object_id is not None:
             return self.client.get(self.resource, self.object_id)
-        matches = self.client.find(self.resource, self.key_value)
+        return self.one_of(self.client.find(self.resource, self.key_value))
+
+    def one_of(self, matches):
+        """The one object found, None for none; ResourceNotUnique naming the candidates when there are several."""
         if len(matches) > 1:
             raise ResourceNotUnique('%d objects match %s (candidates: %s); select one by id' % (
                 len(matches), self.describe(), ', '.join('id %s %s=%s' % (

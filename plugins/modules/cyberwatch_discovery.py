@@ -82,8 +82,8 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import find_listed, run_action
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, Reconciler, ResourceSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import ListedBackend, run_action
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
 SPEC = ResourceSpec('discovery', fields=())
 
@@ -98,13 +98,12 @@ def main():
 
     def run():
         # cbw-api-toolbox reads discoveries only as a list: the id is looked up there too.
-        current = find_listed(module.client, 'discovery', params['id'], params['name'])
+        backend = ListedBackend(module.client, 'discovery', params['name'], params['id'], can_create=False)
+        current = backend.find()
         if params['state'] == 'absent':
-            backend = CyberwatchBackend(module.client, 'discovery', params['name'], params['id'], can_create=False)
             return Reconciler(SPEC, backend, check_mode=module.check_mode).absent(current, found=True)
         if current is None:
-            raise ValueError('no discovery with %s exists' % (
-                'id %s' % params['id'] if params['id'] is not None else 'name %r' % params['name']))
+            raise ValueError('no %s exists' % backend.describe())
         return dict(run_action(module, 'discovery', 'relaunch', 'PUT', 'relaunch', current),
                     diff={'before': {}, 'after': {}})
 

@@ -4,7 +4,7 @@ docker image and listed-object lookups, and the compliance rule's check normalis
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    DockerImageBackend, analysed_after, find_listed, parse_time, recheck_settled, wait_for,
+    DockerImageBackend, ListedBackend, analysed_after, parse_time, recheck_settled, wait_for,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
 from ansible_collections.secops.vulnmgmt.plugins.modules.cyberwatch_compliance_rule import (
@@ -103,17 +103,18 @@ def test_docker_image_is_found_by_name_and_tag():
     assert DockerImageBackend(Client(images), 'library/debian', 'bookworm').find()['id'] == 2
     assert DockerImageBackend(Client(images), 'library/debian', 'buster').find() is None
     twice = images + [{'id': 3, 'image_name': 'library/debian', 'image_tag': 'latest'}]
-    with pytest.raises(ResourceNotUnique, match='2 docker images are docker_image library/debian:latest .ids 1, 3.'):
+    with pytest.raises(ResourceNotUnique, match='2 objects match docker_image library/debian:latest .candidates: id 1 .*, id 3 '):
         DockerImageBackend(Client(twice), 'library/debian', 'latest').find()
 
 
-def test_find_listed_by_id_or_name():
+def test_listed_backend_finds_by_id_or_name_in_the_list():
     items = [{'id': 1, 'name': 'lan'}, {'id': 2, 'name': 'ad'}, {'id': 3, 'name': 'ad'}]
-    assert find_listed(Client(items), 'discovery', object_id=2)['name'] == 'ad'
-    assert find_listed(Client(items), 'discovery', key_value='lan')['id'] == 1
-    assert find_listed(Client(items), 'discovery', key_value='wan') is None
-    with pytest.raises(ResourceNotUnique, match="2 discovery objects have name 'ad' .ids 2, 3."):
-        find_listed(Client(items), 'discovery', key_value='ad')
+    assert ListedBackend(Client(items), 'discovery', object_id=2).find()['name'] == 'ad'
+    assert ListedBackend(Client(items), 'discovery', object_id=9).find() is None
+    assert ListedBackend(Client(items), 'discovery', 'lan').find()['id'] == 1
+    assert ListedBackend(Client(items), 'discovery', 'wan').find() is None
+    with pytest.raises(ResourceNotUnique, match="2 objects match discovery with name 'ad' .candidates: id 2 name=ad, id 3 name=ad."):
+        ListedBackend(Client(items), 'discovery', 'ad').find()
 
 
 def test_compliance_rule_checks_compare_without_type_and_with_default_orders():
