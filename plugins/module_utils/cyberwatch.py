@@ -77,7 +77,7 @@ class Resource:
     """What the API offers for one kind of object: where it lives and how it is identified and written."""
 
     def __init__(self, name, collection, key, update_method='PATCH', write_only=(), filters=(),
-                 key_casefold=False):
+                 key_casefold=False, read_by_id=True):
         self.name = name                    # singular, as modules return it: 'remote_access'
         self.collection = collection        # route table key: 'remote_accesses'
         self.key = key                      # natural key field: unique on the server
@@ -85,6 +85,7 @@ class Resource:
         self.write_only = tuple(write_only)  # accepted on write, never returned
         self.filters = tuple(filters)       # server-side list filters the API honours
         self.key_casefold = key_casefold    # DNS names and addresses compare case-insensitively
+        self.read_by_id = read_by_id        # False: no GET by id, the object is read from the list
 
 
 RESOURCES = dict((r.name, r) for r in (
@@ -109,7 +110,7 @@ RESOURCES = dict((r.name, r) for r in (
              filters=('hostname', 'group_id', 'environment_id')),
     Resource('docker_image', 'docker_images', key='image_name'),
     Resource('applicative_scan', 'applicative_scans', key='target'),
-    Resource('discovery', 'discoveries', key='name'),
+    Resource('discovery', 'discoveries', key='name', read_by_id=False),
 ))
 
 # Friendly remote-access types and the server's class names, with their default ports.
@@ -245,8 +246,10 @@ class CyberwatchClient:
         return matches
 
     def get(self, resource, object_id):
-        """One object by id, or None when the server says 404."""
+        """One object by id, or None when the server says 404 (or its list lacks it, where the API has no GET by id)."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        if not resource.read_by_id:
+            return next((item for item in self.list(resource) if same_key(item.get('id'), object_id)), None)
         try:
             return self.request('GET', self.path(resource, object_id))
         except ApiError as exc:

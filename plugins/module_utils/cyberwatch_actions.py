@@ -2,7 +2,7 @@
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Cyberwatch action modules (server refresh/updates/reboot, compliance rechecks, discovery relaunch) and the
-backends of the objects that are not found by one natural key (docker images) or not read by id (discoveries)."""
+backends of the objects that are not found by one natural key (docker images)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -111,12 +111,3 @@ class DockerImageBackend(CyberwatchBackend):
         return self.one_of([image for image in self.client.list(self.resource) if same_key(
             image.get('image_name'), self.key_value) and same_key(image.get('image_tag'), self.image_tag)])
 
-
-class ListedBackend(CyberwatchBackend):
-    """An object of a collection the API reads only as a list (no GET by id): found by id or natural key there."""
-
-    def find(self):
-        by_id = self.object_id is not None
-        key, value = ('id', self.object_id) if by_id else (self.resource.key, self.key_value)
-        return self.one_of([item for item in self.client.list(self.resource)
-                            if same_key(item.get(key), value, not by_id and self.resource.key_casefold)])

@@ -82,8 +82,8 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import ListedBackend, run_action
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import run_action
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, Reconciler, ResourceSpec
 
 SPEC = ResourceSpec('discovery', fields=())
 
@@ -97,8 +97,7 @@ def main():
     params = module.params
 
     def run():
-        # cbw-api-toolbox reads discoveries only as a list: the id is looked up there too.
-        backend = ListedBackend(module.client, 'discovery', params['name'], params['id'], can_create=False)
+        backend = CyberwatchBackend(module.client, 'discovery', params['name'], params['id'], can_create=False)
         current = backend.find()
         if params['state'] == 'absent':
             return Reconciler(SPEC, backend, check_mode=module.check_mode).absent(current, found=True)

@@ -64,11 +64,7 @@ def main():
         id=dict(type='int'),
         name=dict(type='str'),
     ), mutually_exclusive=[('id', 'name')])
-    wanted = module.params['id']
-    # No GET by id in the API: the id filters the listing.
-    module.params['id'] = None
-    module.run(lambda: info_module(module, 'discovery', 'discoveries', 'name',
-                                   check=lambda item: wanted is None or item.get('id') == wanted))
+    module.run(lambda: info_module(module, 'discovery', 'discoveries', 'name'))
 
 
 if __name__ == '__main__':

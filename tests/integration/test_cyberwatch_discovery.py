@@ -28,3 +28,6 @@ def test_relaunch_and_delete(sim, ansible):
     ])
     assert [(w['method'], w['path']) for w in sim.writes()] == [
         ('PUT', '/api/v3/assets/discoveries/1/relaunch'), ('DELETE', '/api/v3/assets/discoveries/2')]
+    # No GET by id in the API: an id is read from the list.
+    reads = set(r['path'].split('?')[0] for r in sim.requests() if r['method'] == 'GET')
+    assert reads == {'/api/v3/assets/discoveries'}

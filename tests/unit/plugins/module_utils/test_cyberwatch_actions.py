@@ -3,10 +3,13 @@ docker image and listed-object lookups, and the compliance rule's check normalis
 
 import pytest
 
+from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
+
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    DockerImageBackend, ListedBackend, analysed_after, parse_time, recheck_settled, wait_for,
+    DockerImageBackend, analysed_after, parse_time, recheck_settled, wait_for,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, ResourceNotUnique
 from ansible_collections.secops.vulnmgmt.plugins.modules.cyberwatch_compliance_rule import (
     SPEC as RULE_SPEC, checks_from_api, checks_to_api,
 )
@@ -107,14 +110,18 @@ def test_docker_image_is_found_by_name_and_tag():
         DockerImageBackend(Client(twice), 'library/debian', 'latest').find()
 
 
-def test_listed_backend_finds_by_id_or_name_in_the_list():
+def test_discoveries_are_found_by_id_or_name_in_the_list(server):
+    """The API has no GET by id for discoveries: the client reads the id from the list."""
     items = [{'id': 1, 'name': 'lan'}, {'id': 2, 'name': 'ad'}, {'id': 3, 'name': 'ad'}]
-    assert ListedBackend(Client(items), 'discovery', object_id=2).find()['name'] == 'ad'
-    assert ListedBackend(Client(items), 'discovery', object_id=9).find() is None
-    assert ListedBackend(Client(items), 'discovery', 'lan').find()['id'] == 1
-    assert ListedBackend(Client(items), 'discovery', 'wan').find() is None
+    server.script(*[Reply(200, items) for dummy in range(5)])
+    client = CyberwatchClient(server.url, 'K', 'S')
+    assert CyberwatchBackend(client, 'discovery', object_id=2).find()['name'] == 'ad'
+    assert CyberwatchBackend(client, 'discovery', object_id=9).find() is None
+    assert CyberwatchBackend(client, 'discovery', 'lan').find()['id'] == 1
+    assert CyberwatchBackend(client, 'discovery', 'wan').find() is None
     with pytest.raises(ResourceNotUnique, match="2 objects match discovery with name 'ad' .candidates: id 2 name=ad, id 3 name=ad."):
-        ListedBackend(Client(items), 'discovery', 'ad').find()
+        CyberwatchBackend(client, 'discovery', 'ad').find()
+    assert [(r['method'], r['path'].split('?')[0]) for r in server.received] == [('GET', '/api/v3/assets/discoveries')] * 5
 
 
 def test_compliance_rule_checks_compare_without_type_and_with_default_orders():
