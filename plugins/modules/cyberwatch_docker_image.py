@@ -130,8 +130,7 @@ def main():
         lookup = Lookup(module.client)
         if params['state'] == 'present':
             for option in ('registry', 'engine'):
-                if params[option] is not None:
-                    params[option] = lookup.one('stored_credential', params[option])['id']
+                params[option] = lookup.credential_id(params[option])
             params['node'] = lookup.node_id(params['node'])
         backend = DockerImageBackend(module.client, params['image_name'], params['image_tag'], params['id'])
         return reconcile(module, SPEC, backend)
