@@ -110,4 +110,3 @@ class DockerImageBackend(CyberwatchBackend):
             return super(DockerImageBackend, self).find()
         return self.one_of([image for image in self.client.list(self.resource) if same_key(
             image.get('image_name'), self.key_value) and same_key(image.get('image_tag'), self.image_tag)])
-
