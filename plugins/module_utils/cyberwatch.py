@@ -27,49 +27,33 @@ DEFAULT_PER_PAGE = 100
 AUTH_METHODS = ('hmac', 'basic')
 ROUTE_SETS = ('current', 'legacy')
 
-# Route table: resource collection -> path, for the prefixed routes of current servers and the seed's old v3 routes.
+# Route table: resource collection -> path. The prefixed routes of current servers; the seed's old v3 routes are
+# the same but for the collections that moved under a prefix (later collections never had a legacy form).
+CURRENT_ROUTES = {
+    'ping': '/api/v3/ping',
+    'servers': '/api/v3/vulnerabilities/servers',
+    'remote_accesses': '/api/v3/assets/remote_accesses',
+    'groups': '/api/v3/assets/groups',
+    'hosts': '/api/v3/hosts',
+    'nodes': '/api/v3/nodes',
+    'users': '/api/v3/users',
+    'cve_announcements': '/api/v3/vulnerabilities/cve_announcements',
+    'security_issues': '/api/v3/vulnerabilities/security_issues',
+    'agents': '/api/v3/assets/agents',
+    'assets': '/api/v3/assets/servers',
+    'compliance_rules': '/api/v3/compliance/rules',
+    'compliance_servers': '/api/v3/compliance/servers',
+    'docker_images': '/api/v3/assets/docker_images',
+    'applicative_scans': '/api/v3/assets/applicative_scans',
+    'discoveries': '/api/v3/assets/discoveries',
+    'stored_credentials': '/api/v3/assets/credentials',
+    'os': '/api/v3/os',
+}
 ROUTES = {
-    'current': {
-        'ping': '/api/v3/ping',
-        'servers': '/api/v3/vulnerabilities/servers',
-        'remote_accesses': '/api/v3/assets/remote_accesses',
-        'groups': '/api/v3/assets/groups',
-        'hosts': '/api/v3/hosts',
-        'nodes': '/api/v3/nodes',
-        'users': '/api/v3/users',
-        'cve_announcements': '/api/v3/vulnerabilities/cve_announcements',
-        'security_issues': '/api/v3/vulnerabilities/security_issues',
-        'agents': '/api/v3/assets/agents',
-        'assets': '/api/v3/assets/servers',
-        'compliance_rules': '/api/v3/compliance/rules',
-        'compliance_servers': '/api/v3/compliance/servers',
-        'docker_images': '/api/v3/assets/docker_images',
-        'applicative_scans': '/api/v3/assets/applicative_scans',
-        'discoveries': '/api/v3/assets/discoveries',
-        'stored_credentials': '/api/v3/assets/credentials',
-        'os': '/api/v3/os',
-    },
-    'legacy': {
-        'ping': '/api/v3/ping',
-        'servers': '/api/v3/servers',
-        'remote_accesses': '/api/v3/remote_accesses',
-        'groups': '/api/v3/groups',
-        'hosts': '/api/v3/hosts',
-        'nodes': '/api/v3/nodes',
-        'users': '/api/v3/users',
-        'cve_announcements': '/api/v3/cve_announcements',
-        'security_issues': '/api/v3/security_issues',
-        'agents': '/api/v3/agents',
-        'assets': '/api/v3/assets/servers',
-        # no legacy form: these routes came after the prefixed ones
-        'compliance_rules': '/api/v3/compliance/rules',
-        'compliance_servers': '/api/v3/compliance/servers',
-        'docker_images': '/api/v3/assets/docker_images',
-        'applicative_scans': '/api/v3/assets/applicative_scans',
-        'discoveries': '/api/v3/assets/discoveries',
-        'stored_credentials': '/api/v3/assets/credentials',
-        'os': '/api/v3/os',
-    },
+    'current': CURRENT_ROUTES,
+    'legacy': dict(CURRENT_ROUTES, servers='/api/v3/servers', remote_accesses='/api/v3/remote_accesses',
+                   groups='/api/v3/groups', cve_announcements='/api/v3/cve_announcements',
+                   security_issues='/api/v3/security_issues', agents='/api/v3/agents'),
 }
 
 

@@ -13,11 +13,11 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
 
 PENDING = 'gen_analyzing'  # a compliance result while its check runs
-SERVER_COUNTS = ('cve_announcements_count', 'prioritized_cve_announcements_count', 'updates_count')
 
 
 def find_target(client, resource, object_id=None, key_value=None):
@@ -90,7 +90,7 @@ def wait_for(module, resource, obj, done, failure, interval=1.0, clock=time.mono
 
 def counts(server):
     """The CVE and update counts of a server."""
-    return dict((key, (server or {}).get(key)) for key in SERVER_COUNTS)
+    return dict((key, (server or {}).get(key)) for key in COUNT_FIELDS)
 
 
 class DockerImageBackend(CyberwatchBackend):

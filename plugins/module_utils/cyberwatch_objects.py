@@ -87,8 +87,6 @@ class CveCustomisationBackend(CyberwatchBackend):
     are PUTs of the changed fields; state=absent deletes the customisation, and finds nothing to delete when the CVE
     has none."""
 
-    can_create = False
-
     def __init__(self, client, code, present=True):
         super(CveCustomisationBackend, self).__init__(client, 'cve_announcement', object_id=code.upper(),
                                                       can_create=False)
