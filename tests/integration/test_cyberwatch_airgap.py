@@ -52,6 +52,7 @@ def windows_play(report):
     upload = 'secops.vulnmgmt.cyberwatch_airgap_upload'
     info = 'secops.vulnmgmt.cyberwatch_airgap_script_info'
     return {'name': 'Windows and compliance', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
+        {'ansible.builtin.file': {'path': report + '.windows', 'state': 'directory', 'mode': '0700'}},
         {info: {'os_key': 'windows', 'dest': report + '.windows'}, 'register': 'windows'},
         {upload: {'output': WINDOWS_OUTPUT, 'groups': ['airgap-windows'], 'wait': True, 'poll_interval': 0.2},
          'register': 'win_upload'},
