@@ -178,15 +178,15 @@ def test_hostile_scripts_and_outputs_fail_their_host_before_anything_runs_or_is_
                                    cyberwatch_airgap_scan_script_sha256=pins),
              'scan-pinned': dict(local, cyberwatch_airgap_scan_script_sha256={'InfoScript.sh': 'A' * 64})}
     report = ansible.workdir / 'airgap-hostile.json'
+    names = ['scan-injected', 'scan-impostor', 'scan-pinned']
+    content = ("{{ {'allowed': hostvars['scan-impostor'].allowed} | combine(dict(%s | zip(%s | map('extract', hostvars, "
+               "'cyberwatch_airgap_scan_result')))) | to_json }}" % (names, names))
     plays = [scan_play('scan-impostor', cyberwatch_airgap_scan_allow_hostname_mismatch=True),
              {'name': 'Keep the allowed result', 'hosts': 'scan-impostor', 'gather_facts': False,
               'tasks': [{'ansible.builtin.set_fact': {'allowed': '{{ cyberwatch_airgap_scan_result }}'}}]},
              scan_play('scan-injected:scan-impostor:scan-pinned:scan-ok'),
              {'name': 'Report', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
-                 {'ansible.builtin.copy': {'dest': str(report), 'mode': '0600', 'content': "{{ {'allowed': hostvars["
-                  "'scan-impostor'].allowed} | combine(dict(['scan-injected', 'scan-impostor', 'scan-pinned'] | zip("
-                  "['scan-injected', 'scan-impostor', 'scan-pinned'] | map('extract', hostvars, "
-                  "'cyberwatch_airgap_scan_result')))) | to_json }}"}}]}]
+                 {'ansible.builtin.copy': {'dest': str(report), 'mode': '0600', 'content': content}}]}]
     mismatch = "the output claims the host name '%s', but the host that ran the scripts is '%s'" % (
         claimed['hostname'], MACHINE.split('.')[0])
     proc = run(ansible, plays, check=False, hosts=hosts, warnings=(mismatch,))

@@ -83,14 +83,16 @@ SCRIPTS = {
 # host would: debian_injected lists a script whose name is a shell command; debian_impostor an InfoScript that claims
 # the hostname of the fleet's first server (the lowest id), then the real DpkgPackages.
 INJECTED_NAME = "A;touch${IFS}x;#"
-TEST_SCRIPTS = {
-    90: ("Scripts::Linux::" + INJECTED_NAME, "#!/bin/sh\n# Simulator: a script name that is a shell command.\n{ident}"
-                                              "echo \"SUCCESS:Script completed\"\n"),
-    92: ("Scripts::Linux::InfoScript", "#!/bin/sh\n# Simulator: an InfoScript that claims another server's hostname.\n"
-                                       "echo \"IDENTIFIER_SCRIPT:{id}\"\necho \"IDENTIFIER_HOSTNAME:{claimed}\"\n"
-                                       "echo \"IDENTIFIER_SCRIPT_VERSION:{version}\"\necho \"HOSTNAME:{claimed}\"\n"
-                                       "echo \"SUCCESS:Script completed\"\n"),
-}
+INJECTED = "#!/bin/sh\n# Simulator: a script name that is a shell command.\n{ident}echo \"SUCCESS:Script completed\"\n"
+IMPOSTOR_INFO = """#!/bin/sh
+# Simulator: an InfoScript that claims another server's hostname.
+echo "IDENTIFIER_SCRIPT:{id}"
+echo "IDENTIFIER_HOSTNAME:{claimed}"
+echo "IDENTIFIER_SCRIPT_VERSION:{version}"
+echo "HOSTNAME:{claimed}"
+echo "SUCCESS:Script completed"
+"""
+TEST_SCRIPTS = {90: ("Scripts::Linux::" + INJECTED_NAME, INJECTED), 92: ("Scripts::Linux::InfoScript", IMPOSTOR_INFO)}
 TEST_OS_SCRIPTS = {"debian_injected": (2, 3, 90), "debian_impostor": (92, 3)}
 # OS key prefix -> script ids served for it (the same families the collection accepts).
 OS_SCRIPTS = {"debian": (2, 3), "ubuntu": (2, 3), "rhel": (2, 4), "centos": (2, 4), "rocky": (2, 4),
