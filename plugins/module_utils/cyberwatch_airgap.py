@@ -11,8 +11,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import os
 import re
+import stat
+import tempfile
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import same_key
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import parse_time
@@ -32,6 +35,11 @@ OS_FAMILIES = {
 _SUFFIX = re.compile(r'^[a-z0-9]+(_[a-z0-9]+)*$')
 _IDENTIFIER = re.compile(r'(IDENTIFIER_[A-Z_]+):([^"\'\s\\)]+)')
 _LINE = re.compile(r'^\s*([A-Z][A-Z0-9_]*):(.*)$')
+# A script name from the API becomes a file name on the controller and a word of the command that runs it on the host.
+SCRIPT_NAME = re.compile(r'[A-Za-z0-9_.-]+\Z')
+SCRIPT_NAME_RULE = 'letters, digits, "_", "." and "-" only, not "." or ".."'
+# The output lines that name the host the output is filed under.
+HOSTNAME_KEYS = ('IDENTIFIER_HOSTNAME', 'HOSTNAME')
 
 
 def os_family(os_key):
@@ -68,12 +76,15 @@ def describe_script(detail, family=None, filename=None):
     typed_family, name = script_parts(detail.get('type'))
     family = family or typed_family
     contents = detail.get('contents') or ''
+    if not isinstance(contents, str):
+        raise ValueError('script %s: its contents are a %s, not text' % (detail.get('id'), type(contents).__name__))
     found = identifiers(contents)
     return {
         'id': detail.get('id'), 'type': detail.get('type'), 'family': family, 'name': filename or name,
         'shell': 'powershell' if family == 'Windows' else 'sh',
         'filename': filename or (name or 'script_%s' % detail.get('id')) + ('.ps1' if family == 'Windows' else '.sh'),
-        'contents': contents, 'version': detail.get('version'),
+        'contents': contents, 'sha256': hashlib.sha256(contents.encode('utf-8')).hexdigest(),
+        'version': detail.get('version'),
         'attachment': detail.get('attachment', detail.get('attachement')),
         'identifier_script': found.get('IDENTIFIER_SCRIPT'),
         'identifier_script_version': found.get('IDENTIFIER_SCRIPT_VERSION'),
@@ -116,26 +127,87 @@ def fetch_compliance_script(client, os_key, repositories):
     return [describe_script({'contents': body.get('script_content')}, family, body.get('filename'))]
 
 
+def _script_label(script):
+    return 'script %s' % script['id'] if script.get('id') is not None else 'the compliance script'
+
+
+def check_scripts(scripts):
+    """Refuse, before anything is written, returned or run, a script whose name is not a plain file name and two
+    scripts with the same file name (compared case-insensitively: they would share one file on Windows)."""
+    seen = {}
+    for script in scripts:
+        for name in (script['name'], script['filename']):
+            if name is not None and (not isinstance(name, str) or not SCRIPT_NAME.match(name) or name in ('.', '..')):
+                raise ValueError('%s has the name %r, which is refused: a script name has %s'
+                                 % (_script_label(script), name, SCRIPT_NAME_RULE))
+        twin = seen.setdefault(script['filename'].lower(), script)
+        if twin is not script:
+            raise ValueError('%s and %s have the same file name %r (compared case-insensitively): both are refused, '
+                             'nothing is saved or run' % (_script_label(twin), _script_label(script), script['filename']))
+    return scripts
+
+
+def dest_problem(dest):
+    """Why dest cannot hold the scripts, or None: it must be an existing directory (not a symbolic link) owned by
+    the user the module runs as, with no access for the group or others."""
+    try:
+        info = os.lstat(dest)
+    except OSError as exc:
+        return 'it cannot be read (%s)' % (exc.strerror or exc)
+    if not stat.S_ISDIR(info.st_mode):
+        return 'it is not a directory' + (' (a symbolic link)' if stat.S_ISLNK(info.st_mode) else '')
+    if info.st_uid != os.geteuid():
+        return 'it is owned by uid %s, not by the user the module runs as (uid %s)' % (info.st_uid, os.geteuid())
+    if info.st_mode & 0o077:
+        return 'its mode %04o gives access to the group or others' % stat.S_IMODE(info.st_mode)
+    return None
+
+
+def check_dest(dest):
+    """ValueError naming dest and what is accepted, unless dest_problem finds nothing."""
+    problem = dest_problem(dest)
+    if problem:
+        raise ValueError('dest %r is refused: %s. Accepted: an existing directory (not a symbolic link) owned by the '
+                         'user the module runs as, with no group or other access (for example mode 0700)'
+                         % (dest, problem))
+
+
+def _saved_text(path):
+    """The text of path when it is a script as save_scripts leaves it (a regular file, mode 0700, one link), or None:
+    missing, a symbolic or hard link, or anything else is rewritten."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+    except OSError:
+        return None
+    with os.fdopen(handle, 'rb') as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != 0o700 or info.st_nlink != 1:
+            return None
+        return stream.read().decode('utf-8', 'replace')
+
+
 def save_scripts(scripts, dest):
-    """Write each script into the directory dest (created 0700), as cyberwatch-cli airgap download-scripts does;
-    sets each script's path. Returns whether a file was written or changed."""
-    if not os.path.isdir(dest):
-        os.makedirs(dest, 0o700)
+    """Write each script (checked by check_scripts) into dest (checked by check_dest), readable and executable by its
+    owner only, as cyberwatch-cli airgap download-scripts does; sets each script's path. A file is written to a new
+    private temporary file in dest, then renamed over its name: a link planted there is replaced, never followed.
+    Returns whether a file was written or changed."""
+    check_dest(dest)
     changed = False
     for script in scripts:
-        name = os.path.basename(str(script['filename'] or '')).lstrip('.')
-        if not name:
-            raise ValueError('script %s has no usable file name (%r)' % (script['id'], script['filename']))
-        path = script['path'] = os.path.join(dest, name)
-        current = None
-        if os.path.exists(path):
-            with open(path, encoding='utf-8', newline='') as handle:
-                current = handle.read()
-        if current != script['contents']:
-            with open(path, 'w', encoding='utf-8', newline='') as handle:
-                handle.write(script['contents'])
-            changed = True
-        os.chmod(path, 0o700)
+        path = script['path'] = os.path.join(dest, script['filename'])
+        if _saved_text(path) == script['contents']:
+            continue
+        handle, temporary = tempfile.mkstemp(dir=dest, prefix='.%s.' % script['filename'])  # O_EXCL, mode 0600
+        try:
+            with os.fdopen(handle, 'wb') as stream:
+                stream.write(script['contents'].encode('utf-8'))
+                os.fchmod(stream.fileno(), 0o700)
+            os.replace(temporary, path)
+        except OSError as exc:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+            raise ValueError('dest %r: cannot write %s: %s' % (dest, script['filename'], exc.strerror or exc))
+        changed = True
     return changed
 
 
@@ -162,6 +234,46 @@ def check_output(kind, output):
         raise ValueError('output has no %s line: it is not the output of Cyberwatch air-gap scripts (first line: %r)'
                          % (' and no '.join(missing), (output.strip().splitlines() or [''])[0][:120]))
     return facts['IDENTIFIER_HOSTNAME']
+
+
+def claimed_hostnames(output):
+    """Every distinct host name the output claims (its IDENTIFIER_HOSTNAME and HOSTNAME lines), in order."""
+    claimed = []
+    for line in (output or '').splitlines():
+        match = _LINE.match(line)
+        if match and match.group(1) in HOSTNAME_KEYS and match.group(2).strip() not in claimed:
+            claimed.append(match.group(2).strip())
+    return claimed
+
+
+def same_host(claimed, expected):
+    """Whether two host names name the same host: equal ignoring case and a final dot, or one is a short name (no
+    dot) equal to the first label of the other (web-01 and web-01.example.com; not web-01.a.com and web-01.b.com)."""
+    claimed, expected = (str(name).strip().rstrip('.').lower() for name in (claimed, expected))
+    if not claimed or not expected:
+        return False
+    if claimed == expected:
+        return True
+    if '.' in claimed and '.' in expected:
+        return False
+    return claimed.split('.')[0] == expected.split('.')[0]
+
+
+def hostname_mismatch(output, expected):
+    """The message refusing an output not bound to the expected host names, or None when every host name the output
+    claims matches one of them (same_host)."""
+    expected = [name.strip() for name in expected if name and name.strip()]
+    if not expected:
+        raise ValueError('expected_hostname has no name: give the name (or names) of the host that ran the scripts')
+    claimed = claimed_hostnames(output)
+    if not claimed:
+        return 'the output claims no host name (no %s line), so it cannot be bound to %s' % (
+            ' or '.join(HOSTNAME_KEYS), ' or '.join(repr(name) for name in expected))
+    foreign = [name for name in claimed if not any(same_host(name, known) for known in expected)]
+    if not foreign:
+        return None
+    return 'the output claims the host name %s, but the host that ran the scripts is %s' % (
+        ' and '.join(repr(name) for name in foreign), ' or '.join(repr(name) for name in expected))
 
 
 def servers_named(client, hostname):

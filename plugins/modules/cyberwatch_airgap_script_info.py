@@ -23,6 +23,12 @@ description:
     O(repositories), as cbw-api-toolbox C(fetch_compliance_airgapped_scripts) does.
   - Scripts come only from the configured Cyberwatch server, over verified TLS unless O(validate_certs=false).
     Never changes anything on the server; with O(dest), saves the scripts in a directory where the module runs.
+  - A script name from the API becomes a file name and a word of the command that runs the script, so it must have
+    letters, digits, C(_), C(.) and C(-) only (and not be C(.) or C(..)); two scripts with the same file name
+    (compared case-insensitively) are refused too. Either fails the module before it writes or returns any script,
+    naming the script id and the refused name.
+  - Returns the SHA-256 digest of every script (RV(scripts[].sha256)), to pin scripts by content (see the
+    C(cyberwatch_airgap_scan_script_sha256) variable of the role).
   - The role R(secops.vulnmgmt.cyberwatch_airgap_scan,ansible_collections.secops.vulnmgmt.cyberwatch_airgap_scan_role)
     fetches, runs and uploads the scripts for every host of a play.
 author:
@@ -63,8 +69,13 @@ options:
   dest:
     description:
       - Directory where the module runs (the controller with C(delegate_to=localhost)) to save each script in, under
-        its RV(scripts[].filename), readable and executable by its owner only; created when missing. The
-        module reports a change when it writes a file. Like C(cyberwatch-cli airgap download-scripts --dest-dir).
+        its RV(scripts[].filename), readable and executable by its owner only. The module reports a change when it
+        writes a file. Like C(cyberwatch-cli airgap download-scripts --dest-dir).
+      - It must be an existing directory, not a symbolic link, owned by the user the module runs as, with no access
+        for the group or others (for example mode C(0700)); anything else fails before any request, naming O(dest).
+        Before 0.3.0 a missing directory was created.
+      - Each file is written to a new private temporary file in O(dest), then renamed over its name, so a symbolic
+        link found there is replaced, never followed.
     type: path
 '''
 
@@ -95,7 +106,14 @@ EXAMPLES = r'''
       register: windows_compliance
       delegate_to: localhost
 
-    - name: Save the Debian scripts on the controller, to carry them to a host with no network
+    - name: A private directory on the controller for the Debian scripts
+      ansible.builtin.file:
+        path: /srv/airgap/debian
+        state: directory
+        mode: "0700"
+      delegate_to: localhost
+
+    - name: Save the Debian scripts there, to carry them to a host with no network
       secops.vulnmgmt.cyberwatch_airgap_script_info:
         os_key: debian_12_64
         dest: /srv/airgap/debian
@@ -136,7 +154,7 @@ scripts:
       type: str
       sample: InfoScript
     filename:
-      description: File name to save the script under (C(.sh) or C(.ps1)).
+      description: File name to save the script under (C(.sh) or C(.ps1)); letters, digits, C(_), C(.) and C(-).
       type: str
       sample: InfoScript.sh
     shell:
@@ -147,6 +165,12 @@ scripts:
       description: The script.
       type: str
       sample: "#!/bin/sh\necho \"IDENTIFIER_SCRIPT:2\"\n..."
+    sha256:
+      description: SHA-256 digest (hexadecimal) of the script as saved under O(dest) (its contents in UTF-8).
+      type: str
+      returned: always
+      version_added: 0.3.0
+      sample: 9f2c4b1e0d8a7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b
     version:
       description: Version the server gives for the script.
       type: str
@@ -172,7 +196,7 @@ scripts:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
-    KINDS, fetch_compliance_script, fetch_scripts, os_family, save_scripts,
+    KINDS, check_dest, check_scripts, fetch_compliance_script, fetch_scripts, os_family, save_scripts,
 )
 
 
@@ -188,12 +212,15 @@ def main():
 
     def run():
         family = os_family(params['os_key'])
+        if params['dest']:
+            check_dest(params['dest'])
         if params['kind'] == 'compliance':
             if params['script_id'] is not None:
                 raise ValueError('script_id applies to kind=vulnerability only')
             scripts = fetch_compliance_script(module.client, params['os_key'], params['repositories'])
         else:
             scripts = fetch_scripts(module.client, params['os_key'], params['script_id'])
+        check_scripts(scripts)
         changed = False
         if params['dest'] and not module.check_mode:
             changed = save_scripts(scripts, params['dest'])

@@ -20,6 +20,10 @@ description:
   - A vulnerability output must carry the C(IDENTIFIER_SCRIPT) and C(IDENTIFIER_HOSTNAME) lines the scripts print;
     otherwise the module fails before any request. The servers named like C(IDENTIFIER_HOSTNAME) are listed first,
     so the result says whether the upload created a new server.
+  - Cyberwatch files the output under the host name the output claims, and the output is written by the scanned host
+    itself. With O(expected_hostname), the upload is bound to the host that ran the scripts - when a host name the
+    output claims (its C(IDENTIFIER_HOSTNAME) and C(HOSTNAME) lines) does not match one of those names, the module
+    fails before any request, naming both, unless O(allow_hostname_mismatch=true).
   - This is an action, not a state - every accepted upload reports C(changed=true). In check mode nothing is posted.
   - With O(wait=true), waits until Cyberwatch has analysed the server (its C(analyzed_at) moves past the previous
     analysis and the upload, as the server's clock gives it) and returns its
@@ -53,6 +57,26 @@ options:
       - Names of Cyberwatch groups to give the server, sent with the output (O(kind=vulnerability)).
     type: list
     elements: str
+  expected_hostname:
+    description:
+      - The name, or names, of the host that ran the scripts (for example its C(ansible_facts.hostname) and
+        C(ansible_facts.fqdn)). Every host name the output claims must match one of them; otherwise the module fails
+        before any request, naming both.
+      - Names match when they are equal ignoring case and a final dot, or when one is a short name (no dot) equal to
+        the first label of the other - V(web-01) matches V(WEB-01.example.com), V(web-01.a.example) does not match
+        V(web-01.b.example).
+      - Unset, the output is uploaded under whatever host name it claims (the behaviour before 0.3.0); the
+        R(secops.vulnmgmt.cyberwatch_airgap_scan,ansible_collections.secops.vulnmgmt.cyberwatch_airgap_scan_role)
+        role always sets it.
+    type: list
+    elements: str
+    version_added: 0.3.0
+  allow_hostname_mismatch:
+    description:
+      - Upload an output that claims another host name than O(expected_hostname), with a warning naming both.
+    type: bool
+    default: false
+    version_added: 0.3.0
   wait:
     description:
       - Wait until the server is analysed and return its CVE counts (O(kind=vulnerability)).
@@ -79,9 +103,10 @@ EXAMPLES = r'''
       api_key: "{{ vault_cyberwatch_api_key }}"
       secret_key: "{{ vault_cyberwatch_secret_key }}"
   block:
-    - name: Upload the output collected on a host and wait for the analysis
+    - name: Upload the output collected on a host, bound to that host, and wait for the analysis
       secops.vulnmgmt.cyberwatch_airgap_upload:
         output: "{{ collected.stdout }}"
+        expected_hostname: ["{{ ansible_facts.hostname }}", "{{ ansible_facts.fqdn }}"]
         groups: [airgap, production]
         wait: true
         timeout: 600
@@ -160,7 +185,7 @@ server:
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, parse_time, wait_for
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
-    KINDS, check_output, server_summary, servers_named, upload,
+    KINDS, check_output, hostname_mismatch, server_summary, servers_named, upload,
 )
 
 
@@ -169,6 +194,8 @@ def main():
         output=dict(type='str', required=True),
         kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
         groups=dict(type='list', elements='str'),
+        expected_hostname=dict(type='list', elements='str'),
+        allow_hostname_mismatch=dict(type='bool', default=False),
         wait=dict(type='bool', default=False),
         timeout=dict(type='float', default=300.0),
         poll_interval=dict(type='float', default=2.0),
@@ -182,6 +209,13 @@ def main():
 
     def run():
         hostname = check_output(kind, params['output'])
+        if params['expected_hostname'] is not None:
+            mismatch = hostname_mismatch(params['output'], params['expected_hostname'])
+            if mismatch and not params['allow_hostname_mismatch']:
+                raise ValueError('%s: refused before uploading (set allow_hostname_mismatch=true to upload it anyway)'
+                                 % mismatch)
+            if mismatch:
+                module.warn('%s: uploaded anyway (allow_hostname_mismatch=true)' % mismatch)
         result = dict(changed=True, server_id=None, created=None, hostname=hostname, analysed=False, server=None)
         if kind == 'compliance':
             if not module.check_mode:

@@ -1,9 +1,11 @@
 """Air-gapped scanning against the simulator: the role cyberwatch_airgap_scan on this machine (local connection), and
 the modules cyberwatch_airgap_script_info and cyberwatch_airgap_upload (Windows and compliance scripts, bad output).
 
-Three ansible-playbook runs in all (the scan and rescan in one -vvvv run, check mode, a bad OS key).
+Four ansible-playbook runs in all (the scan and rescan in one -vvvv run, check mode, a bad OS key, hostile scripts
+and outputs).
 """
 
+import hashlib
 import json
 import os
 import re
@@ -23,16 +25,16 @@ WINDOWS_OUTPUT = '\n'.join([
     'UPTIME:86400', 'PACKAGE:7-Zip|19.00', 'PACKAGE:Mozilla Firefox|78.0', 'SUCCESS:Script completed'])
 
 
-def inventory(ansible):
+def inventory(ansible, extra_hosts=None):
     """Hosts on this machine over the local connection (scan-broken's override runs the RPM scripts, which fail;
     scan-twin, the same OS key as scan-ok, only in check mode), and a WinRM host that only check mode uses (nothing
-    connects to it there)."""
+    connects to it there); extra_hosts: more hosts and their variables."""
     path = ansible.workdir / 'airgap-hosts.json'
-    path.write_text(json.dumps({'all': {'hosts': {
+    path.write_text(json.dumps({'all': {'hosts': dict({
         'scan-ok': {'ansible_connection': 'local'},
         'scan-broken': {'ansible_connection': 'local', 'cyberwatch_airgap_scan_os_key': 'rhel'},
         'scan-twin': {'ansible_connection': 'local'},
-        'scan-win': {'ansible_connection': 'winrm', 'ansible_host': '192.0.2.10'}}}}))
+        'scan-win': {'ansible_connection': 'winrm', 'ansible_host': '192.0.2.10'}}, **(extra_hosts or {}))}}))
     return path
 
 
@@ -41,10 +43,11 @@ def scan_play(hosts, **role_vars):
             'roles': [{'role': ROLE, 'vars': role_vars}]}
 
 
-def run(ansible, plays, *args, check=True):
+def run(ansible, plays, *args, check=True, hosts=None, warnings=()):
     path = ansible.workdir / 'airgap-play.json'
     path.write_text(json.dumps(plays))
-    return ansible.run('ansible-playbook', ['-i', inventory(ansible), path] + list(args), check=check)
+    return ansible.run('ansible-playbook', ['-i', inventory(ansible, hosts), path] + list(args), check=check,
+                       warnings=warnings)
 
 
 def windows_play(report):
@@ -52,6 +55,7 @@ def windows_play(report):
     upload = 'secops.vulnmgmt.cyberwatch_airgap_upload'
     info = 'secops.vulnmgmt.cyberwatch_airgap_script_info'
     return {'name': 'Windows and compliance', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
+        {'ansible.builtin.file': {'path': report + '.windows', 'state': 'directory', 'mode': '0700'}},
         {info: {'os_key': 'windows', 'dest': report + '.windows'}, 'register': 'windows'},
         {upload: {'output': WINDOWS_OUTPUT, 'groups': ['airgap-windows'], 'wait': True, 'poll_interval': 0.2},
          'register': 'win_upload'},
@@ -154,3 +158,61 @@ def test_unreadable_output_gets_a_422(sim, cyberwatch_api):
         cyberwatch_api.request('POST', SCRIPTS, json_body={'output': 'IDENTIFIER_SCRIPT:2\nARCH:x86_64\n'})
     assert err.value.status == 422 and 'Output has no IDENTIFIER_HOSTNAME line' in err.value.message
     assert [(w['method'], w['path'], w['status']) for w in sim.writes()] == [('POST', SCRIPTS, 422)]
+
+
+def test_hostile_scripts_and_outputs_fail_their_host_before_anything_runs_or_is_uploaded(sim, ansible, cyberwatch_api):
+    """The simulator's test OS keys: debian_injected lists a script named A;touch${IFS}x;# (the module refuses it:
+    nothing runs), debian_impostor an InfoScript claiming the fleet's first server (refused before the upload unless
+    allowed); scan-pinned's pins do not match (fails before anything runs). First the impostor with the mismatch
+    allowed and the right pins: uploaded under the claimed name, with a warning. scan-ok in the same play goes on
+    (a play where every host fails would end the run before the report)."""
+    def digest(script_id):
+        contents = cyberwatch_api.request('GET', '%s/%d' % (SCRIPTS, script_id))['contents']
+        return hashlib.sha256(contents.encode('utf-8')).hexdigest()
+    pins = {'InfoScript.sh': digest(92), 'DpkgPackages.sh': [digest(3), '0' * 64]}
+    claimed = min(cyberwatch_api.list('server'), key=lambda s: s['id'])
+    sim.clear_requests()
+    local = {'ansible_connection': 'local'}
+    hosts = {'scan-injected': dict(local, cyberwatch_airgap_scan_os_key='debian_injected'),
+             'scan-impostor': dict(local, cyberwatch_airgap_scan_os_key='debian_impostor',
+                                   cyberwatch_airgap_scan_script_sha256=pins),
+             'scan-pinned': dict(local, cyberwatch_airgap_scan_script_sha256={'InfoScript.sh': 'A' * 64})}
+    report = ansible.workdir / 'airgap-hostile.json'
+    names = ['scan-injected', 'scan-impostor', 'scan-pinned']
+    content = ("{{ {'allowed': hostvars['scan-impostor'].allowed} | combine(dict(%s | zip(%s | map('extract', hostvars, "
+               "'cyberwatch_airgap_scan_result')))) | to_json }}" % (names, names))
+    plays = [scan_play('scan-impostor', cyberwatch_airgap_scan_allow_hostname_mismatch=True),
+             {'name': 'Keep the allowed result', 'hosts': 'scan-impostor', 'gather_facts': False,
+              'tasks': [{'ansible.builtin.set_fact': {'allowed': '{{ cyberwatch_airgap_scan_result }}'}}]},
+             scan_play('scan-injected:scan-impostor:scan-pinned:scan-ok'),
+             {'name': 'Report', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
+                 {'ansible.builtin.copy': {'dest': str(report), 'mode': '0600', 'content': content}}]}]
+    mismatch = "the output claims the host name '%s', but the host that ran the scripts is '%s'" % (
+        claimed['hostname'], MACHINE.split('.')[0])
+    proc = run(ansible, plays, check=False, hosts=hosts, warnings=(mismatch,))
+    assert proc.returncode == 2, proc.stdout[-5000:]
+    found = json.loads(report.read_text())
+
+    allowed = found['allowed']
+    assert allowed['error'] is None and allowed['hostname'] == claimed['hostname']
+    assert allowed['server_id'] == claimed['id'] and allowed['created'] is False
+    assert allowed['script_sha256'] == {'InfoScript.sh': pins['InfoScript.sh'], 'DpkgPackages.sh': digest(3)}
+
+    injected = found['scan-injected']
+    assert "script 90 has the name 'A;touch${IFS}x;#', which is refused" in injected['error'], injected
+    assert injected['script_sha256'] == {}
+    assert not (ansible.workdir / 'x').exists()
+
+    impostor = found['scan-impostor']
+    assert mismatch in impostor['error'] and 'refused before uploading' in impostor['error'], impostor
+    assert impostor['script_sha256'] == allowed['script_sha256']              # both scripts ran, then the refusal
+
+    pinned = found['scan-pinned']
+    assert pinned['error'].endswith('scripts not pinned by cyberwatch_airgap_scan_script_sha256 (not listed, or '
+                                    'another digest): InfoScript.sh (sha256 %s), DpkgPackages.sh (sha256 %s)'
+                                    % (digest(2), digest(3))), pinned
+    assert pinned['script_sha256'] == {}
+
+    requests = [(r['method'], r['path']) for r in sim.requests()]
+    assert requests.count(('POST', SCRIPTS)) == 2                          # the allowed upload and scan-ok's only
+    assert ('GET', SCRIPTS + '/90') in requests

@@ -10,6 +10,9 @@ The shell scripts are real and harmless (they only read: uname, /etc/os-release,
 KEY:VALUE lines. An upload is parsed, the server found by hostname (case-insensitive) or created, its OS and packages
 recorded, and its CVEs derived from PACKAGE_CVES when the analysis settles (after the test-deploy delay), so the
 inventory, the CVE routes and the gate roles see them.
+
+Two test OS keys serve hostile scripts (TEST_OS_SCRIPTS): debian_injected lists a script named like a shell command,
+debian_impostor an InfoScript that claims the hostname of the fleet's first server.
 """
 
 import hashlib
@@ -76,6 +79,21 @@ SCRIPTS = {
     3: ("Scripts::Linux::DpkgPackages", DPKG_PACKAGES),
     4: ("Scripts::Linux::RpmPackages", RPM_PACKAGES),
 }
+# Test OS keys (keys the collection accepts) for which the simulator serves what a hostile server or a compromised
+# host would: debian_injected lists a script whose name is a shell command; debian_impostor an InfoScript that claims
+# the hostname of the fleet's first server (the lowest id), then the real DpkgPackages.
+INJECTED_NAME = "A;touch${IFS}x;#"
+INJECTED = "#!/bin/sh\n# Simulator: a script name that is a shell command.\n{ident}echo \"SUCCESS:Script completed\"\n"
+IMPOSTOR_INFO = """#!/bin/sh
+# Simulator: an InfoScript that claims another server's hostname.
+echo "IDENTIFIER_SCRIPT:{id}"
+echo "IDENTIFIER_HOSTNAME:{claimed}"
+echo "IDENTIFIER_SCRIPT_VERSION:{version}"
+echo "HOSTNAME:{claimed}"
+echo "SUCCESS:Script completed"
+"""
+TEST_SCRIPTS = {90: ("Scripts::Linux::" + INJECTED_NAME, INJECTED), 92: ("Scripts::Linux::InfoScript", IMPOSTOR_INFO)}
+TEST_OS_SCRIPTS = {"debian_injected": (2, 3, 90), "debian_impostor": (92, 3)}
 # OS key prefix -> script ids served for it (the same families the collection accepts).
 OS_SCRIPTS = {"debian": (2, 3), "ubuntu": (2, 3), "rhel": (2, 4), "centos": (2, 4), "rocky": (2, 4),
               "almalinux": (2, 4), "oraclelinux": (2, 4), "fedora": (2, 4), "amazon": (2, 4), "windows": (1,)}
@@ -111,12 +129,13 @@ echo "SUCCESS:Script completed"
 """
 
 
-def script_body(script_id):
-    """One script in the recorded shape; its version is the digest of its template."""
-    kind, template = SCRIPTS[script_id]
+def script_body(script_id, claimed=None):
+    """One script in the recorded shape; its version is the digest of its template. claimed: the hostname the
+    impostor script 92 prints."""
+    kind, template = SCRIPTS.get(script_id) or TEST_SCRIPTS[script_id]
     version = hashlib.sha256(("%s:%s" % (kind, template)).encode("utf-8")).hexdigest()
     ident = _IDENT.format(id=script_id, version=version)
-    contents = template.format(id=script_id, version=version, ident=ident)
+    contents = template.format(id=script_id, version=version, ident=ident, claimed=claimed)
     return {"id": script_id, "type": kind, "contents": contents, "attachement": None, "version": version}
 
 
@@ -156,13 +175,15 @@ class Airgap:
             return self._compliance(request)
         if action == "airgap_item":
             script_id = as_int(args["item_id"])
-            if script_id not in SCRIPTS:
+            if script_id not in SCRIPTS and script_id not in TEST_SCRIPTS:
                 raise ApiError(404, "Couldn't find Script with 'id'=%s" % args["item_id"])
-            return json_response(script_body(script_id))
+            first = self.store.servers[min(self.store.servers)]["hostname"] if self.store.servers else "none"
+            return json_response(script_body(script_id, claimed=first))
         if request.method == "GET":
-            prefix = os_prefix(params(request).get("os")) if params(request).get("os") else None
-            ids = OS_SCRIPTS[prefix] if prefix else (() if params(request).get("os") else sorted(SCRIPTS))
-            return json_response([{"id": sid, "type": SCRIPTS[sid][0]} for sid in ids])
+            key = str(params(request).get("os") or "").strip().lower()
+            prefix = os_prefix(key) if key else None
+            ids = TEST_OS_SCRIPTS.get(key) or (OS_SCRIPTS[prefix] if prefix else (() if key else sorted(SCRIPTS)))
+            return json_response([{"id": sid, "type": (SCRIPTS.get(sid) or TEST_SCRIPTS[sid])[0]} for sid in ids])
         return json_response({"server_id": self.upload(json_body(request))}, 201)
 
     # ---- vulnerability upload
