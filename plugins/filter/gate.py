@@ -612,7 +612,11 @@ def _matches(servers, names, field):
 
 def cyberwatch_server_match(servers, names):
     """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml."""
-    wanted = [to_text(n).strip().lower() for n in ([names] if isinstance(names, str) else names or []) if n]
+    wanted = []
+    for name in [names] if isinstance(names, str) else names or []:
+        name = to_text(name).strip().lower() if name else ''
+        if name and name not in wanted:
+            wanted.append(name)
     servers = [server for server in servers or [] if isinstance(server, dict)]
     for field in ('hostname', 'addresses'):     # an exact hostname match wins over any address
         found = _matches(servers, wanted, field)

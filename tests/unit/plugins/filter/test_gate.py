@@ -215,7 +215,7 @@ def test_cyberwatch_server_match_by_hostname_then_address():
     servers = [{'id': 9, 'hostname': 'WEB-09.prod.example.com', 'addresses': ['10.0.0.9']},
                {'id': 3, 'hostname': 'web-01.prod.example.com', 'addresses': ['10.0.0.3']},
                {'id': 4, 'hostname': 'db-01', 'addresses': ['10.0.0.4', '192.168.1.4']}]
-    assert cyberwatch_server_match(servers, ['web-01.prod.example.com'])['server']['id'] == 3
+    assert cyberwatch_server_match(servers, ['web-01.prod.example.com', 'WEB-01.prod.example.com'])['server']['id'] == 3
     assert cyberwatch_server_match(servers, ['unknown', '192.168.1.4'])['server']['id'] == 4
     assert cyberwatch_server_match(servers, '10.0.0.9') == {'server': servers[0], 'server_ids': ['9'], 'problem': None}
     assert cyberwatch_server_match(servers, ['nope', None]) == {'server': None, 'server_ids': [], 'problem': None}
