@@ -3,7 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Vulnerability gate logic of the gate roles: normalise findings, apply an allow-list with expiry, evaluate
 thresholds, render a summary (Markdown, SARIF 2.1.0, JUnit XML). Pure Python, no I/O: `gate_evaluate`, `gate_report`,
-`gate_sarif` and `gate_junit` (docs in the .yml files)."""
+`gate_sarif` and `gate_junit` (docs in the .yml files).
+
+Scanner strings are hostile: every filter returns its result marked untrusted (never templated), a subject without
+evidence (no server, an ambiguous match, no CVE data) fails rather than passes, and the renderings escape or strip
+whatever their format cannot carry (see _plain)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,6 +15,8 @@ __metaclass__ = type
 
 import datetime
 import hashlib
+import html
+import re
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -18,6 +24,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES as CYSTACK_SEVERITIES
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import untrusted
 
 SEVERITIES = {
     'cystack': list(CYSTACK_SEVERITIES),
@@ -58,27 +65,40 @@ def _canonical_severity(kind, value):
     return 'unknown' if 'unknown' in SEVERITIES[kind] else value
 
 
-def _cystack(data):
-    """cystack_scan results (one, or a loop's `results`), or bare vulnerability lists."""
+def _cystack(data, fail_unknown):
+    """cystack_scan results (one, or a loop's `results`), or bare vulnerability lists. A skipped loop result is a
+    target the account does not know (the role skips those)."""
     results = data if isinstance(data, list) else [data]
-    findings, subjects, notes = [], [], []
+    findings, subjects, notes, problems = [], [], [], {}
     for result in results:
         if not isinstance(result, dict):
             raise AnsibleFilterError('gate_evaluate(kind=cystack) expects cystack_scan results or vulnerabilities, '
-                                     'got %r' % (result,))
+                                     'got %r' % (_cut(result),))
+        if result.get('skipped') and 'item' in result:         # a target the account does not know
+            subject = to_text(result['item'])
+            subjects.append(subject)
+            _unknown(subject, 'no CyStack target matches %s' % subject, fail_unknown, notes, problems)
+            continue
         if 'severity' in result:                                # a bare vulnerability
             vulns, subject = [result], result.get('target') or 'unknown target'
         else:
             scan = result.get('scan') or {}
             target = scan.get('target') or {}
+            if not isinstance(scan, dict) or not isinstance(target, dict):
+                raise AnsibleFilterError('gate_evaluate(kind=cystack): the scan of %r is not a scan record'
+                                         % (_cut(result.get('item')),))
             subject = target.get('address') or result.get('item') or target.get('id') or 'unknown target'
             vulns = result.get('vulnerabilities')
             if vulns is None:
                 raise AnsibleFilterError('the cystack_scan result for %s has no vulnerabilities: run it with wait=true'
                                          % subject)
             notes.append('%s: scan %s (%s)' % (subject, scan.get('id'), scan.get('status')))
+        subject = to_text(subject)
         if subject not in subjects:
             subjects.append(subject)
+        if not isinstance(vulns, list) or not all(isinstance(vuln, dict) for vuln in vulns):
+            raise AnsibleFilterError('gate_evaluate(kind=cystack): the vulnerabilities of %s are not a list of '
+                                     'records' % subject)
         for vuln in vulns:
             references = [r.get('url') for r in vuln.get('references') or [] if isinstance(r, dict) and r.get('url')]
             help_text = '\n\n'.join(to_text(vuln[key]) for key in ('description', 'solution') if vuln.get(key))
@@ -87,27 +107,65 @@ def _cystack(data):
                                      vuln.get('name'), false_positive=vuln.get('false_positive'),
                                      rule=vuln.get('plugin_name') or vuln.get('name'), help_text=help_text,
                                      help_uri=references[0] if references else None))
-    return findings, subjects, notes, []
+    return findings, subjects, notes, [], problems
 
 
-def _cyberwatch(data, catalogue):
+def _unknown(subject, reason, fail_unknown, notes, problems):
+    """A subject the scanner does not know: a failure (fail_unknown) or a note."""
+    if fail_unknown:
+        problems.setdefault(subject, []).append(reason)
+    else:
+        notes.append('%s: %s (not failed: fail_unknown is false)' % (subject, reason))
+
+
+def _cve_data_problem(server):
+    """Why a server detail carries no usable CVE data, or None."""
+    entries = server.get('cve_announcements')
+    if not isinstance(entries, list):
+        return 'server %s has no CVE data (its detail has %s cve_announcements list)' % (
+            _cut(server.get('id')), 'no' if entries is None else 'a malformed')
+    if not all(isinstance(entry, dict) for entry in entries):
+        return 'server %s has malformed CVE data (an entry of cve_announcements is not a record)' % (
+            _cut(server.get('id')),)
+    return None
+
+
+def _cyberwatch(data, catalogue, fail_unknown):
     """Cyberwatch server details (with `cve_announcements`), matched to the CVE catalogue for level/exploitability.
 
-    Items may be bare server details or {"subject": <inventory host>, "server": <detail or null>}."""
+    Items may be bare server details or {"subject": <inventory host>, "server": <detail or null>, "problem": <why the
+    host has no server, e.g. an ambiguous match, or null>, "names": <the names it was looked up by>}. A host without a
+    server, with a problem or without CVE data fails (an unknown host only when fail_unknown)."""
     by_code = {}
     for cve in catalogue or []:
-        by_code[to_text(cve.get('cve_code')).upper()] = cve
-    findings, subjects, notes, reboot = [], [], [], []
+        if isinstance(cve, dict):
+            by_code[to_text(cve.get('cve_code')).upper()] = cve
+    findings, subjects, notes, reboot, problems = [], [], [], [], {}
     for item in data if isinstance(data, list) else [data]:
-        server = item.get('server', item) if 'server' in item or 'subject' in item else item
-        subject = item.get('subject') or (server or {}).get('hostname') or 'unknown host'
+        if not isinstance(item, dict):
+            raise AnsibleFilterError('gate_evaluate(kind=cyberwatch) expects server details or {subject, server} '
+                                     'records, got %r' % (_cut(item),))
+        server = item.get('server') if 'server' in item or 'subject' in item else item
+        subject = to_text(item.get('subject') or (server or {}).get('hostname') or 'unknown host')
         subjects.append(subject)
+        if item.get('problem'):
+            problems.setdefault(subject, []).append(to_text(item['problem']))
+            continue
         if not server:
-            notes.append('%s: no matching Cyberwatch server' % subject)
+            names = item.get('names') or [subject]
+            _unknown(subject, 'no Cyberwatch server matches %s' % ' or '.join(to_text(n) for n in names),
+                     fail_unknown, notes, problems)
+            continue
+        if not isinstance(server, dict):
+            raise AnsibleFilterError('gate_evaluate(kind=cyberwatch): the server of %s is not a server detail'
+                                     % subject)
+        problem = _cve_data_problem(server)
+        if problem:
+            problems.setdefault(subject, []).append(problem)
             continue
         if server.get('reboot_required'):
             reboot.append(subject)
-        for entry in server.get('cve_announcements') or []:
+        for entry in server['cve_announcements']:
             if entry.get('ignored') or entry.get('fixed_at'):
                 continue
             code = to_text(entry.get('cve_code')).upper()
@@ -118,12 +176,14 @@ def _cyberwatch(data, catalogue):
                                      code, exploitable=exploitable, help_text=cve.get('content'),
                                      help_uri='https://nvd.nist.gov/vuln/detail/%s' % code if code.startswith('CVE-')
                                      else None, score=cve.get('score', entry.get('score'))))
-    return findings, subjects, notes, reboot
+    return findings, subjects, notes, reboot, problems
 
 
 def _generic(data):
     findings, subjects = [], []
     for item in data or []:
+        if not isinstance(item, dict):
+            raise AnsibleFilterError('gate_evaluate(kind=generic) expects a list of findings, got %r' % (_cut(item),))
         subject = item.get('subject') or 'all'
         if subject not in subjects:
             subjects.append(subject)
@@ -131,7 +191,7 @@ def _generic(data):
                                  item.get('title'), item.get('exploitable'), item.get('false_positive'),
                                  tuple(item.get('keys') or ()), rule=item.get('rule'), help_text=item.get('help'),
                                  help_uri=item.get('help_uri'), score=item.get('score')))
-    return findings, subjects, [], []
+    return findings, subjects, [], [], {}
 
 
 # --- allow-list ---------------------------------------------------------------------------------------------------
@@ -233,7 +293,7 @@ def _violations(thresholds, counts, reboot_required):
 
 
 def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope='subject', catalogue=None,
-                  today=None, name=None):
+                  today=None, name=None, fail_unknown=True):
     """Evaluate findings against thresholds and an allow-list; see gate_evaluate.yml."""
     if kind not in SEVERITIES:
         raise AnsibleFilterError('kind must be one of %s, got %r' % (', '.join(sorted(SEVERITIES)), kind))
@@ -244,11 +304,11 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
     limits = _thresholds(kind, thresholds)
     entries = _allow_list(allow_list, today)
     if kind == 'cystack':
-        findings, subjects, notes, reboot = _cystack(data)
+        findings, subjects, notes, reboot, problems = _cystack(data, fail_unknown)
     elif kind == 'cyberwatch':
-        findings, subjects, notes, reboot = _cyberwatch(data, catalogue)
+        findings, subjects, notes, reboot, problems = _cyberwatch(data, catalogue, fail_unknown)
     else:
-        findings, subjects, notes, reboot = _generic(data)
+        findings, subjects, notes, reboot, problems = _generic(data)
 
     open_findings, suppressed, false_positives, expired_hits = [], [], [], []
     for finding in findings:
@@ -268,9 +328,11 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
     per_subject, by_subject = {}, _by_subject(open_findings)
     for subject in subjects:
         counts = _counts(kind, by_subject.get(subject, []))
+        # No evidence (unknown, ambiguous, no CVE data) fails the subject whatever the scope.
         per_subject[subject] = {'counts': counts, 'reboot_required': subject in reboot,
-                                'violations': _violations(limits, counts, subject in reboot) if scope == 'subject'
-                                else []}
+                                'violations': problems.get(subject, []) + (
+                                    _violations(limits, counts, subject in reboot) if scope == 'subject' else []),
+                                'problems': problems.get(subject, [])}
         per_subject[subject]['passed'] = not per_subject[subject]['violations']
     totals = _counts(kind, open_findings)
     total_violations = _violations(limits, totals, bool(reboot)) if scope == 'total' else []
@@ -289,24 +351,49 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
         message += ' (%d expired allow-list %s no longer suppress%s: %s)' % (
             len(expired), 'entry' if len(expired) == 1 else 'entries', 'es' if len(expired) == 1 else '',
             ', '.join(e['match'] for e in expired))
-    return {
+    return untrusted({
         'name': title, 'kind': kind, 'scope': scope, 'passed': passed, 'message': message,
         'evaluated_on': today.isoformat(), 'thresholds': limits, 'counts': totals, 'violations': total_violations,
         'subjects': per_subject, 'failed_subjects': failed, 'findings': open_findings, 'suppressed': suppressed,
         'false_positives': len(false_positives), 'expired_allowances': expired, 'unused_allowances': unused,
         'reboot_required': reboot, 'notes': notes,
-    }
+    })
 
 
 # --- rendering ----------------------------------------------------------------------------------------------------
 
-def _cell(value):
-    return to_text(value).replace('|', '\\|').replace('\n', ' ')
+# Longest value a report carries (a title, a description, a host name): longer ones are cut, saying how much was cut.
+MAX_TEXT = 4096
+# What XML 1.0 cannot carry, and the other control characters (tab and newline stay).
+UNPRINTABLE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]')
+# Markdown punctuation that would open a link, an image, code, emphasis, a heading or a table cell.
+MARKDOWN_PUNCTUATION = re.compile(r'([\\`*_\[\]|~#])')
 
 
-def _table(header, rows):
+def _cut(value, limit=MAX_TEXT):
+    text = to_text(value)
+    if len(text) > limit:
+        return '%s... [%d characters cut]' % (text[:limit], len(text) - limit)
+    return text
+
+
+def _plain(value, limit=MAX_TEXT):
+    """value as text any report format can carry: control characters replaced by U+FFFD, at most limit characters."""
+    return UNPRINTABLE.sub('\ufffd', _cut(value, limit))
+
+
+def _md(value):
+    """One line of Markdown text that renders as the literal value: no HTML, link, code span or table cell break."""
+    text = _plain(value).replace('\t', ' ').replace('\n', ' ')
+    return html.escape(MARKDOWN_PUNCTUATION.sub(r'\\\1', text), quote=False)
+
+
+def _table(header, rows, total=None):
+    """A Markdown table; total: a last row whose first cell is the collection's own (bold) label."""
     lines = ['| %s |' % ' | '.join(header), '|%s|' % '|'.join('---' for dummy in header)]
-    lines += ['| %s |' % ' | '.join(_cell(c) for c in row) for row in rows]
+    lines += ['| %s |' % ' | '.join(_md(c) for c in row) for row in rows]
+    if total:
+        lines.append('| %s |' % ' | '.join([total[0]] + [_md(c) for c in total[1:]]))
     return lines
 
 
@@ -329,22 +416,21 @@ def gate_report(summary, max_findings=50):
     kind = summary.get('kind', 'generic')
     severities = [s for s in SEVERITIES.get(kind, SEVERITIES['generic'])
                   if s != 'unknown' or summary['counts'].get('unknown')]
-    out = ['# %s: %s' % (summary['name'], 'PASSED' if summary['passed'] else 'FAILED'), '']
+    out = ['# %s: %s' % (_md(summary['name']), 'PASSED' if summary['passed'] else 'FAILED'), '']
     out.append('Evaluated on %s, %s. Thresholds (%s): %s. False positives excluded: %d.' % (
         summary['evaluated_on'], 'per %s' % TITLES.get(kind, TITLES['generic'])[1].lower()
         if summary['scope'] == 'subject' else 'over all %ss' % TITLES.get(kind, TITLES['generic'])[1].lower(),
         'open findings', _threshold_text(summary), summary['false_positives']))
-    out += ['', summary['message'], '']
+    out += ['', _md(summary['message']), '']
     rows = [[s] + [r['counts'].get(sev, 0) for sev in severities] + [r['counts']['exploitable']]
             + (['yes' if r['reboot_required'] else 'no'] if kind == 'cyberwatch' else [])
             + ['pass' if r['passed'] else 'FAIL: ' + ', '.join(r['violations'])]
             for s, r in sorted(summary['subjects'].items())]
-    rows.append(['**total**'] + [summary['counts'].get(sev, 0) for sev in severities]
-                + [summary['counts']['exploitable']] + ([len(summary['reboot_required'])] if kind == 'cyberwatch'
-                                                        else [])
-                + ['FAIL: ' + ', '.join(summary['violations']) if summary['violations'] else ''])
+    total = (['**total**'] + [summary['counts'].get(sev, 0) for sev in severities]
+             + [summary['counts']['exploitable']] + ([len(summary['reboot_required'])] if kind == 'cyberwatch' else [])
+             + ['FAIL: ' + ', '.join(summary['violations']) if summary['violations'] else ''])
     out += _table([TITLES.get(kind, TITLES['generic'])[1]] + severities + ['exploitable']
-                  + (['reboot'] if kind == 'cyberwatch' else []) + ['result'], rows)
+                  + (['reboot'] if kind == 'cyberwatch' else []) + ['result'], rows, total)
     order = dict((sev, i) for i, sev in enumerate(SEVERITIES.get(kind, SEVERITIES['generic'])))
     findings = sorted(summary['findings'], key=lambda f: (order.get(f['severity'], 99), f['subject'], f['title']))
     out += ['', '## Open findings (%d)' % len(findings)]
@@ -368,17 +454,18 @@ def gate_report(summary, max_findings=50):
                        for e in summary['expired_allowances']])
     if summary['unused_allowances']:
         out += ['', '## Allow-list entries that matched nothing (%d)' % len(summary['unused_allowances']), '']
-        out += ['- %s (expires %s): %s' % (e['match'], e['expires'], e['justification'])
+        out += ['- %s (expires %s): %s' % (_md(e['match']), _md(e['expires']), _md(e['justification']))
                 for e in summary['unused_allowances']]
     if summary['notes']:
-        out += ['', '## Notes', ''] + ['- %s' % n for n in summary['notes']]
-    return '\n'.join(out) + '\n'
+        out += ['', '## Notes', ''] + ['- %s' % _md(n) for n in summary['notes']]
+    return untrusted('\n'.join(out) + '\n')
 
 
 # --- SARIF 2.1.0 and JUnit XML ------------------------------------------------------------------------------------
 
 SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 TOOL_URI = 'https://github.com/secops/vulnmgmt'
+URI_CHARACTERS = ":/?#@!$&'()*+,;=%-._~"   # RFC 3986 reserved and unreserved punctuation
 SARIF_LEVELS = {'critical': 'error', 'high': 'error', 'medium': 'warning', 'low': 'note', 'info': 'note',
                 'information': 'note', 'unknown': 'warning'}
 # GitHub code scanning sorts and labels results by this CVSS-like number when the rule has no score of its own.
@@ -387,13 +474,14 @@ SECURITY_SEVERITY = {'critical': 9.5, 'high': 8.0, 'medium': 5.5, 'low': 3.0, 'i
 
 
 def _slug(text):
-    return ''.join(c if c.isalnum() else '-' for c in to_text(text).lower()).strip('-') or 'gate'
+    return ''.join(c if c.isascii() and c.isalnum() else '-' for c in _cut(text, 200).lower()).strip('-') or 'gate'
 
 
 def _location(subject):
-    """A target URL stays a URL; a host name becomes a relative reference (SARIF needs a URI)."""
-    subject = to_text(subject)
-    uri = subject if '://' in subject else quote(subject, safe='')
+    """A target URL stays a URL (percent-encoded where it holds what a URI cannot); a host name becomes a relative
+    reference (SARIF needs a URI)."""
+    subject = _plain(subject)
+    uri = quote(subject, safe=URI_CHARACTERS) if '://' in subject else quote(subject, safe='')
     return {'physicalLocation': {'artifactLocation': {'uri': uri}},
             'logicalLocations': [{'name': subject, 'fullyQualifiedName': subject, 'kind': 'resource'}]}
 
@@ -405,7 +493,7 @@ def _fingerprints(kind, findings):
     for finding in findings:
         key = '\x1f'.join((kind, finding['subject'].lower(), finding.get('rule') or finding['id'], finding['title']))
         seen[key] = seen.get(key, 0) + 1
-        prints.append(hashlib.sha256(('%s\x1f%d' % (key, seen[key])).encode('utf-8')).hexdigest())
+        prints.append(hashlib.sha256(('%s\x1f%d' % (key, seen[key])).encode('utf-8', 'surrogatepass')).hexdigest())
     return prints
 
 
@@ -418,51 +506,61 @@ def gate_sarif(summary, tool_version=None):
     rules, results = [], []
     index = {}
     for (finding, allowed), fingerprint in zip(entries, _fingerprints(kind, [e[0] for e in entries])):
-        rule_id = finding.get('rule') or finding['id']
+        rule_id = _plain(finding.get('rule') or finding['id'], 255)
         severity = to_text(finding['severity']).lower()
         if rule_id not in index:
             index[rule_id] = len(rules)
             score = finding.get('score')
             rule = {'id': rule_id, 'name': _slug(rule_id),
-                    'shortDescription': {'text': finding['title']},
-                    'fullDescription': {'text': finding.get('help') or finding['title']},
-                    'help': {'text': finding.get('help') or finding['title']},
+                    'shortDescription': {'text': _plain(finding['title'])},
+                    'fullDescription': {'text': _plain(finding.get('help') or finding['title'])},
+                    'help': {'text': _plain(finding.get('help') or finding['title'])},
                     'defaultConfiguration': {'level': SARIF_LEVELS.get(severity, 'warning')},
                     'properties': {'tags': ['security', 'vulnerability', kind],
                                    'security-severity': '%.1f' % (score if score is not None
                                                                   else SECURITY_SEVERITY.get(severity, 5.0))}}
             if finding.get('help_uri'):
-                rule['helpUri'] = finding['help_uri']
+                rule['helpUri'] = quote(_plain(finding['help_uri']), safe=URI_CHARACTERS)
             rules.append(rule)
         result = {'ruleId': rule_id, 'ruleIndex': index[rule_id], 'level': SARIF_LEVELS.get(severity, 'warning'),
-                  'message': {'text': '%s on %s (%s%s)' % (finding['title'], finding['subject'], finding['severity'],
-                                                           ', exploitable' if finding['exploitable'] else '')},
+                  'message': {'text': _plain('%s on %s (%s%s)' % (
+                      finding['title'], finding['subject'], finding['severity'],
+                      ', exploitable' if finding['exploitable'] else ''))},
                   'locations': [_location(finding['subject'])],
                   'partialFingerprints': {'vulnmgmtFinding/v1': fingerprint},
-                  'properties': {'severity': finding['severity'], 'findingId': finding['id'],
+                  'properties': {'severity': _plain(finding['severity']), 'findingId': _plain(finding['id']),
                                  'exploitable': finding['exploitable']}}
         if allowed is not None:
             result['suppressions'] = [{'kind': 'external', 'status': 'accepted',
-                                       'justification': to_text(allowed.get('justification', '')),
-                                       'properties': {'match': allowed.get('match'),
-                                                      'expires': allowed.get('expires')}}]
+                                       'justification': _plain(allowed.get('justification', '')),
+                                       'properties': {'match': _plain(allowed.get('match')),
+                                                      'expires': _plain(allowed.get('expires'))}}]
         results.append(result)
-    driver = {'name': 'secops.vulnmgmt', 'fullName': 'secops.vulnmgmt %s' % summary['name'],
-              'informationUri': TOOL_URI, 'rules': rules, 'properties': {'gate': summary['name']}}
+    gate = _plain(summary['name'])
+    driver = {'name': 'secops.vulnmgmt', 'fullName': 'secops.vulnmgmt %s' % gate,
+              'informationUri': TOOL_URI, 'rules': rules, 'properties': {'gate': gate}}
     if tool_version:
-        driver['version'] = to_text(tool_version)
+        driver['version'] = _plain(tool_version, 255)
+    invocation = {'executionSuccessful': True,
+                  'properties': {'passed': summary['passed'], 'message': _plain(summary['message']),
+                                 'failedSubjects': [_plain(s) for s in summary['failed_subjects']]}}
+    # A subject without evidence (unknown, ambiguous, no CVE data) has no result: it is an error notification.
+    notifications = [{'level': 'error', 'message': {'text': _plain('%s: %s' % (subject, problem))},
+                      'locations': [_location(subject)]}
+                     for subject, result in sorted(summary['subjects'].items()) for problem in result.get('problems', [])]
+    if notifications:
+        invocation['toolExecutionNotifications'] = notifications
     run = {'tool': {'driver': driver},
-           'automationDetails': {'id': '%s/%s' % (_slug(summary['name']), summary['evaluated_on'])},
-           'invocations': [{'executionSuccessful': True,
-                            'properties': {'passed': summary['passed'], 'message': summary['message'],
-                                           'failedSubjects': summary['failed_subjects']}}],
+           'automationDetails': {'id': '%s/%s' % (_slug(summary['name']), _slug(summary['evaluated_on']))},
+           'invocations': [invocation],
            'results': results,
-           'properties': {'gate': summary['name'], 'passed': summary['passed'], 'counts': summary['counts']}}
-    return {'$schema': SARIF_SCHEMA, 'version': '2.1.0', 'runs': [run]}
+           'properties': {'gate': gate, 'passed': summary['passed'], 'counts': summary['counts']}}
+    return untrusted({'$schema': SARIF_SCHEMA, 'version': '2.1.0', 'runs': [run]})
 
 
 def gate_junit(summary):
-    """JUnit XML of a gate_evaluate summary: one testsuite, one testcase per subject; see gate_junit.yml."""
+    """JUnit XML of a gate_evaluate summary: one testsuite, one testcase per subject; see gate_junit.yml. ElementTree
+    escapes the markup; _plain strips what XML 1.0 cannot carry and cuts huge values."""
     summary = _summary(summary, 'gate_junit')
     kind = summary.get('kind', 'generic')
     label = TITLES.get(kind, TITLES['generic'])[1].lower()
@@ -470,42 +568,68 @@ def gate_junit(summary):
     cases, by_subject = [], _by_subject(summary['findings'])
     for subject in sorted(summary['subjects']):
         result = summary['subjects'][subject]
-        cases.append((subject, result['violations'], by_subject.get(subject, []), result['counts']))
+        cases.append((subject, result['violations'], result.get('problems', []), by_subject.get(subject, []),
+                      result['counts']))
     if summary['scope'] == 'total':
-        cases.append(('all %ss (total)' % label, summary['violations'], summary['findings'], summary['counts']))
-    suites = ElementTree.Element('testsuites', name='secops.vulnmgmt', tests=str(len(cases)),
-                                 failures=str(sum(1 for case in cases if case[1])), errors='0')
-    suite = ElementTree.SubElement(suites, 'testsuite', name=summary['name'], tests=str(len(cases)),
-                                   failures=str(sum(1 for case in cases if case[1])), errors='0', skipped='0',
-                                   timestamp='%sT00:00:00' % summary['evaluated_on'])
+        cases.append(('all %ss (total)' % label, summary['violations'], [], summary['findings'], summary['counts']))
+    failures = str(sum(1 for case in cases if case[1]))
+    suites = ElementTree.Element('testsuites', name='secops.vulnmgmt', tests=str(len(cases)), failures=failures,
+                                 errors='0')
+    suite = ElementTree.SubElement(suites, 'testsuite', name=_plain(summary['name']), tests=str(len(cases)),
+                                   failures=failures, errors='0', skipped='0',
+                                   timestamp='%sT00:00:00' % _plain(summary['evaluated_on'], 10))
     props = ElementTree.SubElement(suite, 'properties')
     for name, value in (('thresholds', _threshold_text(summary)), ('scope', summary['scope']),
                         ('passed', str(summary['passed']).lower())):
-        ElementTree.SubElement(props, 'property', name=name, value=value)
-    for subject, violations, findings, counts in cases:
-        case = ElementTree.SubElement(suite, 'testcase', classname=classname, name=subject)
+        ElementTree.SubElement(props, 'property', name=name, value=_plain(value))
+    for subject, violations, problems, findings, counts in cases:
+        case = ElementTree.SubElement(suite, 'testcase', classname=classname, name=_plain(subject))
         lines = ['%s: %s' % (f['severity'], f['title']) + (' (exploitable)' if f['exploitable'] else '')
                  for f in findings]
         if violations:
-            failure = ElementTree.SubElement(case, 'failure', type='threshold exceeded',
-                                             message='%s: %s' % (subject, ', '.join(violations)))
-            failure.text = '\n'.join(['Thresholds exceeded:'] + ['- %s' % v for v in violations]
-                                     + ['', 'Open findings (%d):' % len(findings)] + ['- %s' % line for line in lines])
+            failure = ElementTree.SubElement(case, 'failure', type='no evidence' if problems else 'threshold exceeded',
+                                             message=_plain('%s: %s' % (subject, ', '.join(violations))))
+            text = '\n'.join(['Failed:'] + ['- %s' % v for v in violations] + ['', 'Open findings (%d):' % len(findings)]
+                             + ['- %s' % _cut(line) for line in lines])
+            failure.text = _plain(text, MAX_TEXT * 16)
         out = ElementTree.SubElement(case, 'system-out')
         out.text = '%s open finding(s): %s' % (counts.get('total', len(findings)), ', '.join(
             '%s %s' % (counts[k], k) for k in SEVERITIES.get(kind, SEVERITIES['generic']) if counts.get(k)) or 'none')
-    return '<?xml version="1.0" encoding="UTF-8"?>\n%s\n' % to_text(ElementTree.tostring(suites, encoding='unicode'))
+    xml = to_text(ElementTree.tostring(suites, encoding='unicode'))
+    return untrusted('<?xml version="1.0" encoding="UTF-8"?>\n%s\n' % xml)
+
+
+def _matches(servers, names, field):
+    """{name: servers matching it by field ('hostname' or 'addresses')}, for the names that match any."""
+    found = {}
+    for name in names:
+        for server in servers:
+            values = server.get(field) if field == 'addresses' else [server.get(field)]
+            if isinstance(values, list) and name in [to_text(v).strip().lower() for v in values if v]:
+                found.setdefault(name, []).append(server)
+    return found
 
 
 def cyberwatch_server_match(servers, names):
-    """The Cyberwatch server whose hostname or one of whose addresses is among names; see the .yml."""
-    wanted = [to_text(n).strip().lower() for n in ([names] if isinstance(names, str) else names or []) if n]
-    for name in wanted:     # the first name wins: the inventory hostname before ansible_host
-        for server in sorted(servers or [], key=lambda item: item.get('id') or 0):
-            hostname = to_text(server.get('hostname') or '').lower()
-            if name == hostname or name in [to_text(a).lower() for a in server.get('addresses') or []]:
-                return server
-    return None
+    """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml."""
+    wanted = []
+    for name in [names] if isinstance(names, str) else names or []:
+        name = to_text(name).strip().lower() if name else ''
+        if name and name not in wanted:
+            wanted.append(name)
+    servers = [server for server in servers or [] if isinstance(server, dict)]
+    for field in ('hostname', 'addresses'):     # an exact hostname match wins over any address
+        found = _matches(servers, wanted, field)
+        for name in wanted:                     # the first name wins: the inventory hostname before ansible_host
+            if name not in found:
+                continue
+            ids = sorted(to_text(server.get('id')) for server in found[name])
+            if len(found[name]) == 1:
+                return untrusted({'server': found[name][0], 'server_ids': ids, 'problem': None})
+            return untrusted({'server': None, 'server_ids': ids, 'problem': 'ambiguous: %d Cyberwatch servers have the '
+                              '%s %s (ids %s)' % (len(ids), 'hostname' if field == 'hostname' else 'address', name,
+                                                  ', '.join(ids))})
+    return untrusted({'server': None, 'server_ids': [], 'problem': None})
 
 
 class FilterModule(object):

@@ -10,6 +10,12 @@ Transient API failures (no answer, timeouts, 429, 5xx) are waited out with a bou
 failure (401, 403, a wrong path, a bad option, an unreadable state file) stops the source with a readable SourceError.
 Options are validated with the modules' own argument specs, so the connection options read the same environment
 variables. No secret is ever logged: the transport redacts its messages, and options are never printed.
+
+Scanner data is hostile. A record field a source reads with the wrong type stops the source with a SourceError naming
+the method and the path (check_record), never a traceback. A host name becomes the `limit` field of an event only
+when it is a plain host name (Poller.limit); the sources pass plugin_utils.trust.host_name_problem (controller-only
+code, which module_utils cannot import). Event values cannot be marked unsafe here: ansible-rulebook carries events
+through its rule engine as JSON, which keeps no Python type, so what protects a playbook is said in the sources' docs.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -41,6 +47,40 @@ POLLING_SPEC = dict(
 
 class SourceError(Exception):
     """A failure that stops the source: its message says what to fix and holds no secret."""
+
+
+TEXT = (str,)
+OPTIONAL_TEXT = (str, type(None))
+ID = (int, str)
+NUMBER = (int, float, type(None))
+OPTIONAL_LIST = (list, type(None))
+
+
+def _type_names(types):
+    return ' or '.join('null' if kind is type(None) else {'str': 'a string', 'int': 'an integer', 'float': 'a number',
+                                                          'list': 'a list', 'dict': 'an object'}.get(kind.__name__,
+                                                                                                     kind.__name__)
+                       for kind in types)
+
+
+def check_record(source, method, path, record, fields, what='a record'):
+    """record, when it is an object whose fields have the expected types ({field: tuple of types}; a field that may be
+    missing or null has type(None) among them); else the SourceError that stops the source, naming the method, the
+    path and the field."""
+    def malformed(problem):
+        return SourceError('%s: malformed answer to %s %s: %s' % (source, method, path, problem))
+
+    if not isinstance(record, dict):
+        raise malformed('%s is %s, not an object' % (what, 'null' if record is None else type(record).__name__))
+    for field, types in fields.items():
+        value = record.get(field)
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise malformed('%s has %s %s (%s), expected %s' % (
+                what, field, 'missing' if field not in record else 'of type', 'null' if value is None
+                else type(value).__name__, _type_names(types)))
+        if types is ID and value in ('', None):
+            raise malformed('%s has an empty %s' % (what, field))
+    return record
 
 
 def validate_options(name, args, spec):
@@ -99,6 +139,8 @@ class Poller:
 
     name = 'event source'
     spec = {}
+    # Why a string cannot be a job limit, or None (the sources set it to plugin_utils.trust.host_name_problem).
+    host_name_problem = None
 
     def __init__(self, args):
         self.options = validate_options(self.name, args, self.spec)
@@ -114,6 +156,17 @@ class Poller:
     def poll(self):
         """Read the API; returns the new events and sets self.pending to the state after them."""
         raise NotImplementedError
+
+    def limit(self, record, record_id, name):
+        """name when it can be a job `limit` (a plain host name: never `all`, a pattern, `localhost`, a leading `-`);
+        else None, with a warning naming the record (the event then has no limit field)."""
+        problem = self.host_name_problem(name)
+        if problem is None:
+            return name
+        logging.getLogger(self.name).warning(
+            '%s: %s %s: its events have no limit field: %r cannot be a job limit: %s', self.name, record, record_id,
+            name if not isinstance(name, str) or len(name) <= 100 else name[:100] + '...', problem)
+        return None
 
     def commit(self):
         """The events of the last poll are on the queue: their state becomes the state (saved to state_file)."""

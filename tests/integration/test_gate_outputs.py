@@ -4,17 +4,22 @@ One ansible-playbook run applies each gate role twice (the CyStack gate reuses i
 re-run within max_age does; the Cyberwatch gate reads the same servers): the SARIF of every run validates against
 the official 2.1.0 schema, results, levels and suppressions match the JSON summary, the fingerprints are equal
 across the two runs, and the JUnit has one testcase per target or host, failed exactly where the gate failed.
+
+On every core (2.16 is where the unknown host crashed the role and where Jinja in API values ran): hosts without
+evidence (unknown, an address two servers share) fail with the reason in the play and the reports, and a Jinja
+payload in a server hostname and a CVE text, printed by debug, runs nothing.
 """
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from harness import CORE
 
 # The renderings are pure Python (plugins/filter/gate.py, unit-tested on every core); this end-to-end run of both roles
 # costs about 30 s of CPU, so it runs on the newest ansible-core only, like the fleet budgets.
-pytestmark = pytest.mark.skipif(CORE < (2, 21), reason='end-to-end gate outputs: newest ansible-core only')
+newest_core_only = pytest.mark.skipif(CORE < (2, 21), reason='end-to-end gate outputs: newest ansible-core only')
 jsonschema = pytest.importorskip('jsonschema')
 junitparser = pytest.importorskip('junitparser')
 
@@ -83,6 +88,7 @@ def sarif(path):
     return log
 
 
+@newest_core_only
 @pytest.mark.parametrize('gate', ['cystack', 'cyberwatch'])
 def test_sarif_validates_and_matches_the_summary(reports, gate):
     summary = json.loads((reports / ('%s_1.json' % gate)).read_text())
@@ -107,6 +113,7 @@ def test_sarif_validates_and_matches_the_summary(reports, gate):
     assert prints == [(r['ruleId'], r['partialFingerprints']) for r in second['runs'][0]['results']]
 
 
+@newest_core_only
 @pytest.mark.parametrize('gate', ['cystack', 'cyberwatch'])
 def test_junit_has_a_testcase_per_subject_and_fails_where_the_gate_failed(reports, gate):
     summary = json.loads((reports / ('%s_1.json' % gate)).read_text())
@@ -121,8 +128,74 @@ def test_junit_has_a_testcase_per_subject_and_fails_where_the_gate_failed(report
         assert all(violation in message for violation in summary['subjects'][name]['violations'])
 
 
+@newest_core_only
 def test_report_formats_choose_the_files(reports):
     assert sorted(p.name for p in reports.glob('cystack_*')) == [
         'cystack_1.json', 'cystack_1.junit.xml', 'cystack_1.sarif', 'cystack_2.sarif']
     assert sorted(p.name for p in reports.glob('cyberwatch_1.*')) == [
         'cyberwatch_1.json', 'cyberwatch_1.junit.xml', 'cyberwatch_1.md', 'cyberwatch_1.sarif']
+
+
+MARKER = 'jinja-ran'
+JINJA = "{{ lookup('pipe', 'touch %s') }}" % MARKER
+
+
+def evidence_playbook(report_dir, known):
+    hosts = [{'name': known}, {'name': 'never-scanned.example.com'},
+             {'name': 'ambiguous-host', 'ansible_host': '10.77.0.5'}, {'name': 'hostile-host', 'ansible_host': '10.77.0.9'}]
+    return [
+        {'name': 'Hosts', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'name': 'Add', 'ansible.builtin.add_host': {
+                'name': '{{ item.name }}', 'groups': ['gated'], 'ansible_connection': 'local',
+                'ansible_host': '{{ item.ansible_host | default(item.name) }}'}, 'loop': hosts},
+            {'name': 'CyStack gate of a target the account does not know', 'block': [
+                {'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cystack_scan_gate'},
+                 'vars': {'cystack_scan_gate_targets': ['https://never-scanned.example.com'],
+                          'cystack_scan_gate_report_dir': str(report_dir), 'cystack_scan_gate_report_formats': ['json']}},
+            ], 'rescue': [{'ansible.builtin.set_fact': {'cystack_failure': '{{ ansible_failed_result.msg }}'}}]},
+        ]},
+        {'name': 'Cyberwatch gate, failing on no evidence', 'hosts': 'gated', 'gather_facts': False, 'tasks': [
+            {'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cyberwatch_cve_gate'},
+             'vars': {'cyberwatch_cve_gate_thresholds': {'critical': None}, 'cyberwatch_cve_gate_report_dir': str(report_dir)}},
+        ]},
+        {'name': 'Print what came from the API', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'ansible.builtin.debug': {'var': "hostvars[%r].cyberwatch_cve_gate_summary" % known}},
+            {'ansible.builtin.debug': {'msg': "{{ hostvars[%r].cyberwatch_cve_gate_summary.findings | map(attribute='help') "
+                                              "| list }}" % known}},
+            {'ansible.builtin.debug': {'msg': "{{ hostvars['hostile-host'].cyberwatch_cve_gate_match.server.hostname }}"}},
+        ]},
+    ]
+
+
+def test_hosts_without_evidence_fail_with_the_reason_and_api_jinja_never_runs(sim, ansible, cyberwatch_api, tmp_path):
+    known = cyberwatch_api.list('server')[0]['hostname']
+    shared = [sim.control('POST', 'cyberwatch/servers', {'hostname': 'shared-%s.example.com' % n, 'addresses': ['10.77.0.5']})
+              for n in 'ab']
+    hostile = sim.control('POST', 'cyberwatch/servers', {'hostname': JINJA, 'addresses': ['10.77.0.9']})
+    sim.control('POST', 'cyberwatch/servers/%s/cves' % hostile['id'], {'cve_code': 'CVE-2031-0909', 'content': JINJA})
+    path = tmp_path / 'evidence.yml'
+    path.write_text(json.dumps(evidence_playbook(tmp_path, known)))
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(json.dumps({'all': {'hosts': {'localhost': {'ansible_connection': 'local'}}}}))
+    proc = ansible.run('ansible-playbook', ['-i', inventory, path], check=False)
+    output = proc.stdout
+    assert proc.returncode == 2, output[-5000:]
+    assert not (tmp_path / MARKER).exists() and JINJA in output     # printed as text, never run
+    ids = ', '.join(sorted(str(server['id']) for server in shared))
+    ambiguous = 'ambiguous: 2 Cyberwatch servers have the address 10.77.0.5 (ids %s)' % ids
+    unknown = 'no Cyberwatch server matches never-scanned.example.com or never-scanned.example.com'
+    assert 'ambiguous-host: %s' % ambiguous in output and 'never-scanned.example.com: %s' % unknown in output
+    summary = json.loads((tmp_path / 'cyberwatch_cve_gate.json').read_text())
+    assert summary['failed_subjects'] == ['ambiguous-host', 'never-scanned.example.com']
+    assert summary['subjects']['ambiguous-host']['violations'] == [ambiguous]
+    assert summary['subjects']['hostile-host']['counts']['total'] == 1 and summary['subjects'][known]['passed']
+    cases = {case.get('name'): case for case in ElementTree.parse(str(tmp_path / 'cyberwatch_cve_gate.junit.xml')).iter('testcase')}
+    assert cases['ambiguous-host'].find('failure').get('message') == 'ambiguous-host: %s' % ambiguous
+    assert cases[known].find('failure') is None
+    assert '| never-scanned.example.com |' in (tmp_path / 'cyberwatch_cve_gate.md').read_text()
+    notes = sarif(tmp_path / 'cyberwatch_cve_gate.sarif')['runs'][0]['invocations'][0]['toolExecutionNotifications']
+    assert [n['message']['text'] for n in notes] == ['ambiguous-host: %s' % ambiguous, 'never-scanned.example.com: %s' % unknown]
+    cystack = json.loads((tmp_path / 'cystack_scan_gate.json').read_text())
+    assert cystack['failed_subjects'] == ['https://never-scanned.example.com']
+    assert cystack['subjects']['https://never-scanned.example.com']['violations'] == [
+        'no CyStack target matches https://never-scanned.example.com']

@@ -24,9 +24,24 @@ description:
   - Transient API failures (no answer, timeouts, HTTP 429 and 5xx) are retried by the transport, then waited out
     with a backoff that starts at O(interval) and doubles up to O(max_backoff). HTTP 401 and 403 stop the source
     with a message that says which call failed. Secrets are never logged.
-  - 'The event is C({"cyberwatch": {"server": {"id", "hostname", "groups"}, "cve": {"code", "level", "score",
-    "exploitable"}, "detected_at"}}), C(groups) being the names of the server groups and C(level) one of
+  - 'The event is C({"cyberwatch": {"server": {"id", "hostname", "groups", "limit"}, "cve": {"code", "level",
+    "score", "exploitable"}, "detected_at"}}), C(groups) being the names of the server groups and C(level) one of
     V(critical), V(high), V(medium), V(low) or V(unknown).'
+  - C(server.limit) (new in 0.3.0) is the server hostname when it is a plain inventory host name (letters, digits,
+    C(_), C(.), C(-); not C(localhost), a loopback address, C(all) or C(ungrouped); no pattern character such as
+    C(,) C(:) C(*) C(!) C(&) C(~) C([) or whitespace; not starting with C(-)). Otherwise it is absent and the source
+    logs a warning naming the server id. Use C(server.limit), never C(server.hostname), as a job C(limit), under a
+    condition that it is defined (C(event.cyberwatch.server.limit is defined)), so that a hostname such as C(all)
+    or C(a,b) never widens a job.
+  - Every other string of the event (C(hostname), C(groups), C(detected_at)) comes from the scanned host or the
+    scanner and may hold Jinja. The source cannot mark it unsafe (ansible-rulebook carries events through its rule
+    engine as JSON). With C(run_job_template) (AWX, AAP), the controller marks the extra vars of the launch, among
+    them C(ansible_eda.event), unsafe as long as its setting "Allow Jinja in extra vars" stays at V(template) (its
+    default; never V(always)). With C(run_playbook) or C(run_module), ansible-rulebook writes the event into the
+    extra vars file of ansible-runner, which ansible-playbook templates on every core, so a template that reads such
+    a string runs the Jinja in it; there, read only C(server.id), C(server.limit) and the C(cve) fields.
+  - A record with a field of the wrong type (a server without an id, C(cve_announcements) that is not a list of
+    objects, ...) stops the source with an error naming the method and the path.'
 options:
   api_url:
     description: Base URL of the Cyberwatch server. Environment variables E(CYBERWATCH_API_URL), E(CBW_API_URL).
@@ -106,15 +121,20 @@ EXAMPLES = r'''
         state_file: /var/lib/eda/cyberwatch-production.json
   rules:
     - name: Patch the server
-      condition: event.cyberwatch.cve.level == "critical"
+      condition: event.cyberwatch.cve.level == "critical" and event.cyberwatch.server.limit is defined
       action:
         run_job_template:
           name: Patch a server
           organization: Default
           job_args:
+            limit: "{{ event.cyberwatch.server.limit }}"
             extra_vars:
-              target_host: "{{ event.cyberwatch.server.hostname }}"
               cve: "{{ event.cyberwatch.cve.code }}"
+    - name: A server whose hostname cannot be a job limit
+      condition: event.cyberwatch.cve.level == "critical" and event.cyberwatch.server.limit is not defined
+      action:
+        debug:
+          msg: "Cyberwatch server {{ event.cyberwatch.server.id }} needs a manual patch"
 '''
 
 import os
@@ -129,9 +149,14 @@ except ImportError:  # pragma: no cover - ansible-rulebook runs this file by pat
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import (  # noqa: E402
     cyberwatch_argument_spec, cyberwatch_client,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES  # noqa: E402
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (  # noqa: E402
     analysis_key, changed_details,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.event_source import (  # noqa: E402
+    ID, NUMBER, OPTIONAL_LIST, OPTIONAL_TEXT, TEXT, check_record,
+)
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import host_name_problem  # noqa: E402
 
 NAME = 'secops.vulnmgmt.cyberwatch_vulnerabilities'
 LEVELS = ('low', 'medium', 'high', 'critical')
@@ -150,6 +175,7 @@ class CyberwatchVulnerabilities(event_source.Poller):
     listing the state was read from (in memory only: after a restart, the first poll reads every detail)."""
 
     name = NAME
+    host_name_problem = staticmethod(host_name_problem)
     spec = dict(cyberwatch_argument_spec(), min_level=dict(type='str', default='high', choices=list(LEVELS)),
                 group=dict(type='list', elements='str', default=[]))
 
@@ -163,13 +189,16 @@ class CyberwatchVulnerabilities(event_source.Poller):
         self.pending_analyses = {}
 
     def selected(self, server):
-        names = set(str(g.get('name', '')).lower() for g in server.get('groups') or [] if isinstance(g, dict))
+        names = set(g['name'].lower() for g in server.get('groups') or [])
         return not self.groups or bool(names & self.groups)
 
     def cve(self, code):
         """Level, score and exploitability of a CVE (read once per process)."""
         if code not in self.cves:
-            self.cves[code] = self.client.get('cve_announcement', code) or {}
+            cve = self.client.get('cve_announcement', code)
+            self.cves[code] = {} if cve is None else check_record(
+                NAME, 'GET', self.client.path(RESOURCES['cve_announcement'], code), cve,
+                {'level': OPTIONAL_TEXT, 'score': NUMBER}, 'the CVE announcement')
         return self.cves[code]
 
     def active(self, server):
@@ -177,11 +206,27 @@ class CyberwatchVulnerabilities(event_source.Poller):
         detail = self.client.get('server', server['id'])
         if detail is None:
             return None
-        return dict((c['cve_code'], c) for c in detail.get('cve_announcements') or []
-                    if c.get('cve_code') and not c.get('ignored') and not c.get('fixed_at'))
+        path = self.client.path(RESOURCES['server'], server['id'])
+        check_record(NAME, 'GET', path, detail, {'cve_announcements': (list,)}, 'the server detail')
+        for entry in detail['cve_announcements']:
+            check_record(NAME, 'GET', path, entry, {'cve_code': TEXT, 'detected_at': OPTIONAL_TEXT},
+                         'an entry of cve_announcements')
+        return dict((c['cve_code'], c) for c in detail['cve_announcements']
+                    if c['cve_code'] and not c.get('ignored') and not c.get('fixed_at'))
+
+    def listed(self):
+        """The servers of the listing, each an object with an id, a hostname and groups of the expected types."""
+        servers = self.client.list('server')
+        path = self.client.path(RESOURCES['server'])
+        for server in servers:
+            check_record(NAME, 'GET', path, server, {'id': ID, 'hostname': OPTIONAL_TEXT, 'groups': OPTIONAL_LIST},
+                         'a server')
+            for group in server.get('groups') or []:
+                check_record(NAME, 'GET', path, group, {'name': TEXT}, 'a group of server %s' % server['id'])
+        return servers
 
     def poll(self):
-        servers = [s for s in self.client.list('server') if self.selected(s)]
+        servers = [s for s in self.listed() if self.selected(s)]
         known = self.state or {}
         # A server whose listed analysis and counts did not change keeps its known codes (no new CVE, no detail read).
         reuse = dict((server_id, (key, dict.fromkeys(known[str(server_id)])))
@@ -201,9 +246,11 @@ class CyberwatchVulnerabilities(event_source.Poller):
                 level = level_of(cve.get('level'))
                 if LEVELS.index(level if level in LEVELS else 'low') < self.min_rank:
                     continue
+                limit = self.limit('server', server['id'], server.get('hostname'))
                 events.append({'cyberwatch': {
-                    'server': {'id': server['id'], 'hostname': server.get('hostname'),
-                               'groups': [g.get('name') for g in server.get('groups') or [] if isinstance(g, dict)]},
+                    'server': dict({'id': server['id'], 'hostname': server.get('hostname'),
+                                    'groups': [g['name'] for g in server.get('groups') or []]},
+                                   **({'limit': limit} if limit else {})),
                     'cve': {'code': code, 'level': level, 'score': cve.get('score'),
                             'exploitable': bool(cve.get('exploitable'))},
                     'detected_at': active[code].get('detected_at')}})

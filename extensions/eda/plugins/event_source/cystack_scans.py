@@ -24,6 +24,21 @@ description:
     "target": {"id", "address"}, "counts", "counts_excluding_false_positives", "highest_severity"}}). The counts
     have C(High), C(Medium), C(Low), C(Information) and C(total); C(highest_severity) is the most severe of the
     findings that are not false positives, or V(null).'
+  - C(target.limit) (new in 0.3.0) is the host name of the target address (V(shop.example.com) for
+    V(https://shop.example.com/)) when it is a plain inventory host name (letters, digits, C(_), C(.), C(-); not
+    C(localhost), a loopback address, C(all) or C(ungrouped); no pattern character such as C(,) C(:) C(*) C(!) C(&)
+    C(~) C([) or whitespace; not starting with C(-)). Otherwise it is absent and the source logs a warning naming
+    the target id. Use C(target.limit), never C(target.address), as a job C(limit), under a condition that it is
+    defined (C(event.cystack.target.limit is defined)).
+  - Every other string of the event (the address, the scan description, ...) comes from the account or the scanner
+    and may hold Jinja. The source cannot mark it unsafe (ansible-rulebook carries events through its rule engine as
+    JSON). With C(run_job_template) (AWX, AAP), the controller marks the extra vars of the launch, among them
+    C(ansible_eda.event), unsafe as long as its setting "Allow Jinja in extra vars" stays at V(template) (its
+    default; never V(always)). With C(run_playbook) or C(run_module), ansible-rulebook writes the event into the
+    extra vars file of ansible-runner, which ansible-playbook templates on every core, so a template that reads such
+    a string runs the Jinja in it; there, read only C(target.id), C(target.limit), C(scan.id) and the counts.
+  - A record with a field of the wrong type (a scan without an id, a target that is not an object, counts that are
+    not numbers, ...) stops the source with an error naming the method and the path.'
 options:
   api_url:
     description: Base URL of the CyStack API. Environment variable E(CYSTACK_API_URL).
@@ -92,6 +107,7 @@ EXAMPLES = r'''
 
 import os
 import sys
+from urllib.parse import urlsplit  # noqa: E402
 
 try:
     from ansible_collections.secops.vulnmgmt.plugins.module_utils import event_source
@@ -106,19 +122,36 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEV
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (  # noqa: E402
     FINISHED_STATUS, expand_scans,
 )
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import host_name_problem  # noqa: E402
 
 NAME = 'secops.vulnmgmt.cystack_scans'
 SCAN_FIELDS = ('id', 'status', 'profile', 'description', 'start_time', 'stop_time')
+SCAN_TYPES = {'id': event_source.ID, 'status': event_source.OPTIONAL_TEXT, 'target': (dict, type(None))}
+TARGET_TYPES = {'id': (int, str, type(None)), 'address': event_source.OPTIONAL_TEXT}
+COUNTS_TYPES = dict((severity, (int,)) for severity in SEVERITIES + ('total',))
 
 
 def _address(value):
     return str(value or '').strip().rstrip('/').lower()
 
 
+def host_of(address):
+    """The host name of a target address (a URL, or a bare host name), or None."""
+    if not address:
+        return None
+    try:
+        parts = urlsplit(address if '://' in address else '//' + address)
+        parts.port                  # noqa: B018  pylint: disable=pointless-statement  # ValueError: not a URL
+    except ValueError:
+        return None
+    return parts.hostname
+
+
 class CyStackScans(event_source.Poller):
     """State: the ids of the finished scans (of the selected targets) already taken into account."""
 
     name = NAME
+    host_name_problem = staticmethod(host_name_problem)
     spec = dict(cystack_argument_spec(), targets=dict(type='list', elements='str', default=[]))
 
     def __init__(self, args):
@@ -130,18 +163,32 @@ class CyStackScans(event_source.Poller):
         target = scan.get('target') or {}
         return not self.targets or bool({_address(target.get('id')), _address(target.get('address'))} & self.targets)
 
+    def listed(self):
+        """The finished scans, each an object with an id, a status and a target of the expected types."""
+        scans = self.client.scans(status=FINISHED_STATUS)
+        for scan in scans:
+            event_source.check_record(NAME, 'GET', '/scans', scan, SCAN_TYPES, 'a scan')
+            event_source.check_record(NAME, 'GET', '/scans', scan.get('target') or {}, TARGET_TYPES,
+                                      'the target of scan %s' % scan['id'])
+        return scans
+
     def poll(self):
-        finished = [s for s in self.client.scans(status=FINISHED_STATUS)
-                    if s.get('status') == FINISHED_STATUS and s.get('id') and self.selected(s)]
+        finished = [s for s in self.listed() if s.get('status') == FINISHED_STATUS and self.selected(s)]
         known = set(self.state or [])
         new = [] if self.baseline else [s for s in finished if s['id'] not in known]
         events = []
         for scan in expand_scans(self.client, new) if new else []:
+            path = '/scans/%s' % scan['id']
+            for counts in ('counts', 'counts_excluding_false_positives'):
+                event_source.check_record(NAME, 'GET', path, scan.get(counts), COUNTS_TYPES, 'the scan %s' % counts)
             target = scan.get('target') or {}
+            event_source.check_record(NAME, 'GET', path, target, TARGET_TYPES, 'the target of the scan')
             clean = scan['counts_excluding_false_positives']
+            limit = self.limit('target', target.get('id'), host_of(target.get('address')))
             events.append({'cystack': {
                 'scan': dict((k, scan.get(k)) for k in SCAN_FIELDS),
-                'target': {'id': target.get('id'), 'address': target.get('address')},
+                'target': dict({'id': target.get('id'), 'address': target.get('address')},
+                               **({'limit': limit} if limit else {})),
                 'counts': scan['counts'], 'counts_excluding_false_positives': clean,
                 'highest_severity': next((sev for sev in SEVERITIES if clean.get(sev)), None)}})
         self.pending = sorted(s['id'] for s in finished)

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -150,7 +151,8 @@ def test_cyberwatch_baseline_new_cve_and_restart_with_the_state_file(sim, tmp_pa
     finally:
         source.stop()
     assert events == [{'cyberwatch': {
-        'server': {'id': first['id'], 'hostname': first['hostname'], 'groups': [g['name'] for g in first['groups']]},
+        'server': {'id': first['id'], 'hostname': first['hostname'], 'groups': [g['name'] for g in first['groups']],
+                   'limit': first['hostname']},
         'cve': {'code': 'CVE-2031-0001', 'level': 'critical', 'score': 9.9, 'exploitable': True},
         'detected_at': events[0]['cyberwatch']['detected_at']}}]
     assert events[0]['cyberwatch']['detected_at'].startswith('20')
@@ -342,7 +344,7 @@ def test_cystack_scan_finished_after_the_baseline_and_restart(sim, tmp_path):
         source.stop()
     event = events[0]['cystack']
     assert event['scan']['id'] == scan['id'] and event['scan']['status'] == 'Stopped'
-    assert event['target'] == {'id': target['id'], 'address': first}
+    assert event['target'] == {'id': target['id'], 'address': first, 'limit': urlsplit(first).hostname}
     assert event['counts']['total'] == len(scan['vulnerability_ids'])
     assert set(event['counts']) == {'High', 'Medium', 'Low', 'Information', 'total'}
     severities = [s for s in ('High', 'Medium', 'Low', 'Information') if event['counts_excluding_false_positives'][s]]
@@ -357,3 +359,122 @@ def test_cystack_scan_finished_after_the_baseline_and_restart(sim, tmp_path):
     finally:
         restarted.stop()
     assert [e['cystack']['scan']['id'] for e in events] == [later['id']]
+
+
+# --- hostile names and malformed records ---------------------------------------------------------------------------
+
+HOSTILE_NAMES = ['localhost', 'LOCALHOST.localdomain.localhost', '127.0.0.1', '::1', 'all', 'ungrouped', 'a,b',
+                 'web:&prod', 'web*', '!db', '-x', '--limit=all', 'web 01', "{{ lookup('pipe', 'id') }}", '', None, 42]
+
+
+def offline(module, **extra):
+    """A source object that sends nothing (its client is replaced by the tests that poll)."""
+    if module is CYBERWATCH:
+        args = dict(api_url='https://cbw.example.com', api_key='k', secret_key='s', **extra)
+        return module['CyberwatchVulnerabilities'](args)
+    return module['CyStackScans'](dict(api_url='https://cystack.example.com/v1', api_key='k', **extra))
+
+
+@pytest.mark.parametrize('name', HOSTILE_NAMES)
+def test_a_name_that_is_not_a_plain_host_name_is_never_a_limit(name, caplog):
+    source = offline(CYBERWATCH)
+    with caplog.at_level(logging.WARNING):
+        assert source.limit('server', 7, name) is None
+    assert 'server 7: its events have no limit field' in caplog.text
+    assert offline(CYSTACK).limit('target', 'T-1', CYSTACK['host_of'](name) if isinstance(name, str) else name) is None
+
+
+def test_plain_host_names_and_target_hosts_are_limits():
+    assert offline(CYBERWATCH).limit('server', 7, 'web-01.prod.example.com') == 'web-01.prod.example.com'
+    host_of = CYSTACK['host_of']
+    assert [host_of(a) for a in ('https://Shop.example.com:8443/x', 'shop.example.com', 'http://[::1]/', '')] == [
+        'shop.example.com', 'shop.example.com', '::1', None]
+
+
+def test_hostile_hostnames_give_events_without_limit_and_a_warning(sim, caplog):
+    names = ['all', 'a,b', 'localhost', '-x', "{{ lookup('pipe', 'id') }}", 'plain-01.example.com']
+    added = [sim.control('POST', 'cyberwatch/servers', {'hostname': name}) for name in names]
+    for server in added:
+        add_cve(sim, server['id'], 'CVE-2031-0777')
+    source = Running(CYBERWATCH, cyberwatch_args(sim, emit_existing=True, min_level='critical'))
+    try:
+        with caplog.at_level(logging.WARNING):
+            events = [e for e in source.events(len(names)) if e['cyberwatch']['cve']['code'] == 'CVE-2031-0777']
+    finally:
+        source.stop()
+    limits = dict((e['cyberwatch']['server']['hostname'], e['cyberwatch']['server'].get('limit')) for e in events)
+    assert limits == dict((name, 'plain-01.example.com' if name == 'plain-01.example.com' else None) for name in names)
+    assert all('limit' not in e['cyberwatch']['server'] for e in events if e['cyberwatch']['server']['hostname'] != names[-1])
+    for server in added[:-1]:
+        assert 'server %s: its events have no limit field' % server['id'] in caplog.text
+
+
+class FakeCyberwatch:
+    """Answers of a Cyberwatch whose records are malformed, through the client's own paths."""
+
+    def __init__(self, real, servers, detail=None, cve=None):
+        self.path = real.path
+        self.servers, self.detail, self.cve = servers, detail, cve
+
+    def list(self, resource):
+        assert resource == 'server'
+        return self.servers
+
+    def get(self, resource, object_id):
+        return self.detail if resource == 'server' else self.cve
+
+
+SERVER = {'id': 5, 'hostname': 'web-05', 'groups': [{'name': 'prod'}], 'analyzed_at': None}
+
+
+@pytest.mark.parametrize('servers, detail, cve, message', [
+    (['web-05'], None, None, 'GET /api/v3/vulnerabilities/servers: a server is str, not an object'),
+    ([dict(SERVER, id=None)], None, None, 'GET /api/v3/vulnerabilities/servers: a server has id of type (null)'),
+    ([dict(SERVER, id=True)], None, None, 'a server has id of type (bool), expected an integer or a string'),
+    ([dict(SERVER, hostname=['a'])], None, None, 'a server has hostname of type (list), expected a string or null'),
+    ([dict(SERVER, groups={'name': 'prod'})], None, None, 'a server has groups of type (dict)'),
+    ([dict(SERVER, groups=['prod'])], None, None, 'a group of server 5 is str, not an object'),
+    ([SERVER], {'hostname': 'web-05'}, None, 'GET /api/v3/vulnerabilities/servers/5: the server detail has '
+                                             'cve_announcements missing (null)'),
+    ([SERVER], {'cve_announcements': {'CVE-1': {}}}, None, 'the server detail has cve_announcements of type (dict)'),
+    ([SERVER], {'cve_announcements': ['CVE-1']}, None, 'an entry of cve_announcements is str, not an object'),
+    ([SERVER], {'cve_announcements': [{'cve_code': 7}]}, None, 'an entry of cve_announcements has cve_code of type (int)'),
+    ([SERVER], {'cve_announcements': [{'cve_code': 'CVE-1'}]}, ['x'],
+     'GET /api/v3/vulnerabilities/cve_announcements/CVE-1: the CVE announcement is list, not an object'),
+    ([SERVER], {'cve_announcements': [{'cve_code': 'CVE-1'}]}, {'level': 'level_high', 'score': 'high'},
+     'the CVE announcement has score of type (str), expected an integer or a number or null'),
+])
+def test_malformed_cyberwatch_records_stop_the_source_naming_the_method_and_path(servers, detail, cve, message):
+    source = offline(CYBERWATCH, emit_existing=True, min_level='low')
+    source.client = FakeCyberwatch(source.client, servers, detail, cve)
+    with pytest.raises(SourceError) as caught:
+        source.poll()
+    assert str(caught.value).startswith('secops.vulnmgmt.cyberwatch_vulnerabilities: malformed answer to GET ')
+    assert message in str(caught.value)
+
+
+class FakeCyStack:
+    def __init__(self, scans):
+        self.listed = scans
+
+    def scans(self, status=None):
+        return self.listed
+
+
+SCAN = {'id': 'S-1', 'status': 'Stopped', 'target': {'id': 'T-1', 'address': 'https://shop.example.com'}}
+
+
+@pytest.mark.parametrize('scans, message', [
+    ([None], 'a scan is null, not an object'),
+    ([dict(SCAN, id=None)], 'a scan has id of type (null)'),
+    ([dict(SCAN, id='')], 'a scan has an empty id'),
+    ([dict(SCAN, status=3)], 'a scan has status of type (int)'),
+    ([dict(SCAN, target='https://shop.example.com')], 'a scan has target of type (str), expected an object or null'),
+    ([dict(SCAN, target={'id': 'T-1', 'address': ['x']})], 'the target of scan S-1 has address of type (list)'),
+])
+def test_malformed_cystack_records_stop_the_source_naming_the_method_and_path(scans, message):
+    source = offline(CYSTACK, emit_existing=True)
+    source.client = FakeCyStack(scans)
+    with pytest.raises(SourceError) as caught:
+        source.poll()
+    assert str(caught.value).startswith('secops.vulnmgmt.cystack_scans: malformed answer to GET /scans: %s' % message)

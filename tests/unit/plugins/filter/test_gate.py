@@ -10,7 +10,9 @@ import json
 import pytest
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.secops.vulnmgmt.plugins.filter.gate import FilterModule, gate_evaluate, gate_report
+from ansible_collections.secops.vulnmgmt.plugins.filter.gate import (
+    FilterModule, cyberwatch_server_match, gate_evaluate, gate_report,
+)
 
 TODAY = '2030-06-15'
 
@@ -144,7 +146,7 @@ def test_cyberwatch_levels_exploitability_and_reboot():
              {'subject': 'db-01', 'server': server('db-01.prod', ['CVE-2019-0002', 'cve-2000-0404'], reboot=True)},
              {'subject': 'new-01', 'server': None}]
     summary = gate_evaluate(hosts, {'critical': 0, 'exploitable': 1, 'reboot_required': False}, kind='cyberwatch',
-                            catalogue=CATALOGUE, today=TODAY)
+                            catalogue=CATALOGUE, today=TODAY, fail_unknown=False)
     web, db = summary['subjects']['web-01'], summary['subjects']['db-01']
     assert web['counts']['critical'] == 1 and web['counts']['high'] == 1 and web['counts']['exploitable'] == 1
     assert web['violations'] == ['1 critical (at most 0 allowed)']
@@ -152,7 +154,7 @@ def test_cyberwatch_levels_exploitability_and_reboot():
     assert db['violations'] == ['a reboot is pending']
     assert summary['failed_subjects'] == ['db-01', 'web-01']
     assert summary['subjects']['new-01']['passed'] is True
-    assert summary['notes'] == ['new-01: no matching Cyberwatch server']
+    assert summary['notes'] == ['new-01: no Cyberwatch server matches new-01 (not failed: fail_unknown is false)']
     assert summary['reboot_required'] == ['db-01']
 
 
@@ -210,11 +212,76 @@ def test_report_rejects_other_input():
 
 
 def test_cyberwatch_server_match_by_hostname_then_address():
-    from ansible_collections.secops.vulnmgmt.plugins.filter.gate import cyberwatch_server_match
-    servers = [{'id': 9, 'hostname': 'WEB-01.prod.example.com', 'addresses': ['10.0.0.9']},
+    servers = [{'id': 9, 'hostname': 'WEB-09.prod.example.com', 'addresses': ['10.0.0.9']},
                {'id': 3, 'hostname': 'web-01.prod.example.com', 'addresses': ['10.0.0.3']},
                {'id': 4, 'hostname': 'db-01', 'addresses': ['10.0.0.4', '192.168.1.4']}]
-    assert cyberwatch_server_match(servers, ['web-01.prod.example.com'])['id'] == 3   # lowest id among duplicates
-    assert cyberwatch_server_match(servers, ['unknown', '192.168.1.4'])['id'] == 4
-    assert cyberwatch_server_match(servers, '10.0.0.9')['id'] == 9
-    assert cyberwatch_server_match(servers, ['nope', None]) is None
+    assert cyberwatch_server_match(servers, ['web-01.prod.example.com', 'WEB-01.prod.example.com'])['server']['id'] == 3
+    assert cyberwatch_server_match(servers, ['unknown', '192.168.1.4'])['server']['id'] == 4
+    assert cyberwatch_server_match(servers, '10.0.0.9') == {'server': servers[0], 'server_ids': ['9'], 'problem': None}
+    assert cyberwatch_server_match(servers, ['nope', None]) == {'server': None, 'server_ids': [], 'problem': None}
+
+
+SHARED = [{'id': 7, 'hostname': 'old-web.example.com', 'addresses': ['10.0.0.5']},
+          {'id': 12, 'hostname': 'web.example.com', 'addresses': ['10.0.0.5']},
+          {'id': 2, 'hostname': 'web.example.com', 'addresses': ['10.0.0.6']}]
+
+
+def test_an_address_shared_by_several_servers_is_ambiguous_and_names_the_ids():
+    match = cyberwatch_server_match(SHARED, ['app-1', '10.0.0.5'])
+    assert match['server'] is None and match['server_ids'] == ['12', '7']
+    assert match['problem'] == 'ambiguous: 2 Cyberwatch servers have the address 10.0.0.5 (ids 12, 7)'
+
+
+def test_an_exact_hostname_decides_over_a_shared_address_and_never_the_lowest_id():
+    assert cyberwatch_server_match(SHARED, ['old-web.example.com', '10.0.0.5'])['server']['id'] == 7
+    # The hostname given second (ansible_host) still wins over an address matched by the first name.
+    assert cyberwatch_server_match(SHARED, ['10.0.0.5', 'old-web.example.com'])['server']['id'] == 7
+    duplicate = cyberwatch_server_match(SHARED, ['web.example.com'])
+    assert duplicate['server'] is None and 'hostname web.example.com (ids 12, 2)' in duplicate['problem']
+
+
+def test_gate_fails_ambiguous_unknown_and_no_cve_data_hosts_naming_the_reason():
+    hosts = [{'subject': 'app-1', 'server': None, 'problem': cyberwatch_server_match(SHARED, ['10.0.0.5'])['problem']},
+             {'subject': 'new-1', 'server': None, 'names': ['new-1', '10.9.9.9']},
+             {'subject': 'bare-1', 'server': {'id': 41, 'hostname': 'bare-1'}},
+             {'subject': 'odd-1', 'server': {'id': 42, 'hostname': 'odd-1', 'cve_announcements': {'CVE-1': {}}}},
+             {'subject': 'junk-1', 'server': {'id': 43, 'hostname': 'junk-1', 'cve_announcements': ['CVE-1']}},
+             {'subject': 'web-01', 'server': server('web-01', [])}]
+    for scope in ('subject', 'total'):
+        summary = gate_evaluate(hosts, {'critical': None}, kind='cyberwatch', scope=scope, today=TODAY)
+        assert summary['passed'] is False
+        assert summary['failed_subjects'] == ['app-1', 'bare-1', 'junk-1', 'new-1', 'odd-1']
+        subjects = summary['subjects']
+        assert subjects['app-1']['violations'] == ['ambiguous: 2 Cyberwatch servers have the address 10.0.0.5 (ids 12, 7)']
+        assert subjects['new-1']['violations'] == ['no Cyberwatch server matches new-1 or 10.9.9.9']
+        assert subjects['bare-1']['problems'] == ['server 41 has no CVE data (its detail has no cve_announcements list)']
+        assert subjects['odd-1']['problems'] == ['server 42 has no CVE data (its detail has a malformed '
+                                                 'cve_announcements list)']
+        assert 'server 43 has malformed CVE data' in subjects['junk-1']['problems'][0]
+        assert subjects['web-01']['passed'] is True
+    # fail_unknown=false reports an unknown host without failing it; no evidence still fails.
+    summary = gate_evaluate(hosts, {}, kind='cyberwatch', today=TODAY, fail_unknown=False)
+    assert summary['failed_subjects'] == ['app-1', 'bare-1', 'junk-1', 'odd-1']
+    assert summary['notes'] == ['new-1: no Cyberwatch server matches new-1 or 10.9.9.9 (not failed: fail_unknown is '
+                                'false)']
+
+
+def test_cystack_skipped_target_is_unknown_and_fails_by_default():
+    skipped = {'skipped': True, 'item': 'https://gone.example.com', 'changed': False}
+    summary = gate_evaluate([SHOP, skipped], {'High': None}, kind='cystack', today=TODAY)
+    assert summary['failed_subjects'] == ['https://gone.example.com']
+    assert summary['subjects']['https://gone.example.com']['violations'] == [
+        'no CyStack target matches https://gone.example.com']
+    assert gate_evaluate([SHOP, skipped], {'High': None}, kind='cystack', today=TODAY, fail_unknown=False)['passed']
+
+
+@pytest.mark.parametrize('kind, data, message', [
+    ('cyberwatch', ['web-01'], 'expects server details'),
+    ('cyberwatch', [{'subject': 'a', 'server': 'None'}], 'the server of a is not a server detail'),
+    ('cystack', [{'scan': {'target': 'x'}, 'vulnerabilities': []}], 'is not a scan record'),
+    ('cystack', [{'scan': {}, 'item': 'x', 'vulnerabilities': {'a': 1}}], 'the vulnerabilities of x are not a list'),
+    ('generic', ['x'], 'expects a list of findings'),
+])
+def test_malformed_input_fails_clearly(kind, data, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        gate_evaluate(data, {}, kind=kind, today=TODAY)
