@@ -110,7 +110,12 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     SEVERITIES, normalize_scan, normalize_target,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, sanitize
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
+    ApiInventory, MalformedAnswer, Record, json_type, sanitize,
+)
+
+# The request each part of the payload comes from, for the messages (paths as the client names them).
+TARGETS, SCANS, VULNERABILITIES = 'GET /targets', 'GET /scans', 'GET /vulnerabilities'
 
 
 def address_key(address):
@@ -119,7 +124,7 @@ def address_key(address):
 
 
 def url_host(address):
-    """Host part of a target URL; a bare name or IP is returned as it is."""
+    """Host part of a target URL; a bare name or IP is returned as it is. ValueError when it is no URL."""
     text = str(address or '').strip()
     parsed = urlparse(text if '://' in text else '//' + text)
     return parsed.hostname or None
@@ -151,39 +156,59 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
 
     # -- build (new objects only: the payload may be the cached one) -------------------------------------
     def build_hosts(self, payload):
-        last_scans = last_scan_by_target(payload['scans']) if 'scans' in payload else None
-        counts = severity_counts(payload['vulnerabilities']) if 'vulnerabilities' in payload else None
+        last_scans = last_scan_by_target(listing(payload, 'scans', SCANS)) if 'scans' in payload else None
+        counts = severity_counts(listing(payload, 'vulnerabilities', VULNERABILITIES)) if 'vulnerabilities' in payload else None
         prefix = self.get_option('group_prefix')
         hosts = []
-        for raw in payload['targets']:
+        for index, raw in enumerate(listing(payload, 'targets', TARGETS)):
+            record = Record(TARGETS, raw, 'record %d' % index)
             target = normalize_target(raw)
-            host = url_host(target.get('address'))
+            target_id = record.identify(target.get('id'))
+            record.check('verification', target.get('verification'), 'a number')
+            try:
+                host = url_host(record.check('address', target.get('address'), 'a string'))
+            except ValueError as exc:
+                raise record.error('address is not a URL (%s)' % exc)
             hostvars = {
-                'cystack_id': target.get('id'),
+                'cystack_id': target_id,
                 'cystack_address': target.get('address'),
                 'cystack_host': host,
                 'cystack_verified': bool(target.get('verified')),
                 'cystack_verification': target.get('verification'),
             }
-            if host:
-                hostvars['ansible_host'] = host
+            address = self.checked_address(target_id, host)
+            if address:
+                hostvars['ansible_host'] = address
             groups = [prefix + ('verified' if hostvars['cystack_verified'] else 'unverified')]
             if last_scans is not None:
-                hostvars['cystack_last_scan'] = last_scans.get(target.get('id'))
+                hostvars['cystack_last_scan'] = last_scans.get(target_id)
             if counts is not None:
                 found = dict(counts.get(address_key(target.get('address'))) or dict((sanitize(s), 0) for s in SEVERITIES))
                 hostvars['cystack_vulnerability_counts'] = found
                 hostvars['cystack_vulnerabilities_count'] = sum(found.values())
                 groups.extend('%svuln_%s' % (prefix, severity) for severity, count in found.items() if count)
-            fields = {'host': host, 'address': target.get('address'), 'id': target.get('id')}
-            hosts.append((target.get('id'), hostvars, groups, fields))
+            fields = {'host': host, 'address': target.get('address'), 'id': target_id}
+            hosts.append((target_id, hostvars, groups, fields))
         return hosts
+
+
+def listing(payload, key, request):
+    """payload[key], the records of one listing, when it is a list; else MalformedAnswer."""
+    records = payload.get(key)
+    if not isinstance(records, list):
+        raise MalformedAnswer(request, 'the %s are %s, expected a list' % (key, json_type(records)))
+    return records
 
 
 def last_scan_by_target(scans):
     """{target id: summary of its latest scan by start time} from one pass over the scan list."""
     latest = {}
-    for raw in scans:
+    for index, raw in enumerate(scans):
+        record = Record(SCANS, raw, 'record %d' % index)
+        for field in ('vuln_href', 'noti_href'):
+            record.get(field, 'a list')
+        target = record.get('target', 'an object') or {}
+        record.check('target.id', target.get('id'), ('a string', 'a number'))
         scan = normalize_scan(raw)
         target_id = (scan.get('target') or {}).get('id')
         key = (scan.get('start_time_epoch') or 0, str(scan.get('id')))
@@ -198,10 +223,12 @@ def last_scan_by_target(scans):
 def severity_counts(vulnerabilities):
     """{address key: {high, medium, low, information}} from one pass, false positives left out."""
     counts = {}
-    for vuln in vulnerabilities:
+    for index, vuln in enumerate(vulnerabilities):
+        record = Record(VULNERABILITIES, vuln, 'record %d' % index)
+        record.get('severity', 'a string')
+        target = record.get('target', ('an object', 'a string'))
         if vuln.get('false_positive') in (True, 'true', 'True'):
             continue
-        target = vuln.get('target')
         address = target.get('address') if isinstance(target, dict) else target
         per_target = counts.setdefault(address_key(address), dict((sanitize(s), 0) for s in SEVERITIES))
         severity = sanitize(vuln.get('severity') or 'unknown')
