@@ -34,6 +34,17 @@ description:
     server message. ansible-core then reports the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
     (AWX does) to make that fatal instead of a warning.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
+  - B(Scanner data is untrusted.) Every hostvar taken from the API is marked unsafe, so Ansible never templates it
+    (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on): a hostname holding C({{ ... }}) is
+    printed as it is, never run. A listing, a detail or a compliance listing whose records have the wrong types (a
+    record that is not an object, a missing id, C(groups) or C(addresses) not a list, C(os) or C(environment) not an
+    object, counts that are not numbers) fails the source with the request and the record; no record is dropped.
+  - C(ansible_host) is set to the server's first address (C(addresses[0])) only when it is an IP address or a DNS
+    name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a warning
+    naming the server id and the value.
+  - With O(cache=true), a cache directory (O(cache_connection)) that exists and is writable by group or others, or
+    owned by another user, gets a warning: another user could plant a payload there. Keep it private, for example
+    C(~/.cache/secops.vulnmgmt/inventory).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
@@ -52,7 +63,15 @@ options:
       - V(hostname) is the Cyberwatch hostname, V(address) the first address, V(id) the server id.
       - Any other entry is a Jinja expression evaluated with the server's hostvars
         (for example V(cyberwatch_hostname.split('.'\)[0])).
-      - When no entry gives a value, the server id is used, so every server gets a stable name.
+      - A value (of a field or of an expression) becomes the host name only if it is a plain host name (letters,
+        digits, C(_), C(.) and C(-), at most 253 characters, not starting with C(-) or C(.)) that is neither
+        C(localhost), a loopback address, C(all), C(ungrouped), nor the name of a group (a group of the inventory
+        sources read before, a group this source makes or a group of O(groups); the names O(keyed_groups) makes are
+        not known yet). A refused value gives a warning naming the server id, the value and the reason, and the next
+        entry is tried.
+      - When no entry gives a value, the server id is used, so every server gets a stable name. The name depends
+        only on the server's data, this option and the inventory read before this source, never on the order of the
+        answers.
     type: list
     elements: str
     default: [hostname, address, id]
@@ -66,6 +85,20 @@ options:
     type: str
     choices: [suffix, skip, error]
     default: suffix
+  existing_hosts:
+    description:
+      - What to do with a server whose host name is a host that an inventory source read before this one already
+        defined. O(duplicate_hostnames) applies first, among the servers of this source; this option then applies
+        to the names it gave.
+      - V(rename) adds the server as C(<name>_<id>), with a warning; the source fails if that name is taken too.
+      - V(skip) leaves the server out, with a warning.
+      - V(merge) sets the server's variables and groups on the existing host (the behaviour before 0.3.0). Only for
+        sources you trust, since a server could otherwise replace the connection variables (C(ansible_host)) of
+        another source's host.
+    type: str
+    choices: [rename, skip, merge]
+    default: rename
+    version_added: 0.3.0
   page_size:
     description: Servers per page (C(per_page)). The server may cap it.
     type: int
@@ -178,7 +211,7 @@ compose:
   cyberwatch_reachable: "cyberwatch_status != 'server_update_comm_fail'"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
-cache_connection: /var/tmp/cyberwatch_inventory
+cache_connection: ~/.cache/secops.vulnmgmt/inventory  # private: not /tmp or /var/tmp
 cache_timeout: 3600
 '''
 

@@ -20,6 +20,16 @@ description:
     no host is added, and the error names the method, the path and the server message. ansible-core then reports
     the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX does) to make that fatal.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
+  - B(API data is untrusted.) Every hostvar taken from the API is marked unsafe, so Ansible never templates it
+    (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on). A listing whose records have the wrong
+    types (a record that is not an object, a missing id, an address that is not a URL, a scan C(target) that is not an
+    object) fails the source with the request and the record; no record is dropped.
+  - C(ansible_host) is set to the host part of the target URL (C(cystack_host)) only when it is an IP address or a
+    DNS name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a
+    warning naming the target id and the value.
+  - With O(cache=true), a cache directory (O(cache_connection)) that exists and is writable by group or others, or
+    owned by another user, gets a warning: another user could plant a payload there. Keep it private, for example
+    C(~/.cache/secops.vulnmgmt/inventory).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
@@ -38,7 +48,14 @@ options:
       - V(host) is the host part of the target URL (C(https://shop.example.com:8443/app) gives C(shop.example.com)),
         V(address) the whole URL, V(id) the target id.
       - Any other entry is a Jinja expression evaluated with the target's hostvars.
-      - When no entry gives a value, the target id is used.
+      - A value (of a field or of an expression) becomes the host name only if it is a plain host name (letters,
+        digits, C(_), C(.) and C(-), at most 253 characters, not starting with C(-) or C(.); an IPv6 address is
+        not one) that is neither C(localhost), a loopback address, C(all), C(ungrouped), nor the name of a group (a
+        group of the inventory sources read before, a group this source makes or a group of O(groups); the names
+        O(keyed_groups) makes are not known yet). A refused value gives a warning naming the target id, the value
+        and the reason, and the next entry is tried.
+      - When no entry gives a value, the target id is used. The name depends only on the target's data, this option
+        and the inventory read before this source, never on the order of the answers.
     type: list
     elements: str
     default: [host, id]
@@ -50,6 +67,20 @@ options:
     type: str
     choices: [suffix, skip, error]
     default: suffix
+  existing_hosts:
+    description:
+      - What to do with a target whose host name is a host that an inventory source read before this one already
+        defined. O(duplicate_hostnames) applies first, among the targets of this source; this option then applies
+        to the names it gave.
+      - V(rename) adds the target as C(<name>_<id>), with a warning; the source fails if that name is taken too.
+      - V(skip) leaves the target out, with a warning.
+      - V(merge) sets the target's variables and groups on the existing host (the behaviour before 0.3.0). Only for
+        sources you trust, since a target could otherwise replace the connection variables (C(ansible_host)) of
+        another source's host.
+    type: str
+    choices: [rename, skip, merge]
+    default: rename
+    version_added: 0.3.0
   group_prefix:
     description:
       - Prefix of the groups this plugin makes, C(<prefix>verified) and C(<prefix>unverified) (target ownership),
@@ -165,8 +196,9 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             target = normalize_target(raw)
             target_id = record.identify(target.get('id'))
             record.check('verification', target.get('verification'), 'a number')
+            address = record.check('address', target.get('address'), 'a string')
             try:
-                host = url_host(record.check('address', target.get('address'), 'a string'))
+                host = url_host(address)
             except ValueError as exc:
                 raise record.error('address is not a URL (%s)' % exc)
             hostvars = {
@@ -176,9 +208,8 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
                 'cystack_verified': bool(target.get('verified')),
                 'cystack_verification': target.get('verification'),
             }
-            address = self.checked_address(target_id, host)
-            if address:
-                hostvars['ansible_host'] = address
+            if self.checked_address(target_id, host):
+                hostvars['ansible_host'] = host
             groups = [prefix + ('verified' if hostvars['cystack_verified'] else 'unverified')]
             if last_scans is not None:
                 hostvars['cystack_last_scan'] = last_scans.get(target_id)
