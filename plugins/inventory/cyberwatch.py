@@ -35,7 +35,7 @@ description:
     (AWX does) to make that fatal instead of a warning.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
   - B(Scanner data is untrusted.) Every hostvar taken from the API is marked unsafe, so Ansible never templates it
-    (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on): a hostname holding C({{ ... }}) is
+    (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on), so a hostname holding C({{ ... }}) is
     printed as it is, never run. A listing, a detail or a compliance listing whose records have the wrong types (a
     record that is not an object, a missing id, C(groups) or C(addresses) not a list, C(os) or C(environment) not an
     object, counts that are not numbers) fails the source with the request and the record; no record is dropped.
@@ -43,7 +43,7 @@ description:
     name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a warning
     naming the server id and the value.
   - With O(cache=true), a cache directory (O(cache_connection)) that exists and is writable by group or others, or
-    owned by another user, gets a warning: another user could plant a payload there. Keep it private, for example
+    owned by another user, gets a warning (another user could plant a payload there). Keep it private, for example
     C(~/.cache/secops.vulnmgmt/inventory).
 author:
   - secops.vulnmgmt maintainers (@secops)

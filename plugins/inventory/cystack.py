@@ -28,7 +28,7 @@ description:
     DNS name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a
     warning naming the target id and the value.
   - With O(cache=true), a cache directory (O(cache_connection)) that exists and is writable by group or others, or
-    owned by another user, gets a warning: another user could plant a payload there. Keep it private, for example
+    owned by another user, gets a warning (another user could plant a payload there). Keep it private, for example
     C(~/.cache/secops.vulnmgmt/inventory).
 author:
   - secops.vulnmgmt maintainers (@secops)
