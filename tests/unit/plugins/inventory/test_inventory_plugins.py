@@ -6,7 +6,6 @@ import pytest
 
 # module_utils first: importing ansible.plugins installs the collection finder, which only knows the configured paths
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import resolve_duplicates
 from ansible_collections.secops.vulnmgmt.plugins.inventory import cyberwatch, cystack  # noqa: I100
 
 from ansible.inventory.data import InventoryData  # noqa: I100  pylint: disable=wrong-import-order

@@ -5,6 +5,7 @@ import copy
 import os
 
 import pytest
+import yaml
 
 # module_utils first: importing ansible.plugins installs the collection finder, which only knows the configured paths
 from ansible_collections.secops.vulnmgmt.plugins.module_utils import inventory as inventory_utils
@@ -102,47 +103,28 @@ def existing_inventory():
     return inventory
 
 
-def two_servers_named_like_an_existing_host(policy):
+@pytest.mark.parametrize('policy, added, warning, existing_id', [
+    ('rename', ['web-1.example.com_3', 'web-1.example.com_7'], "added as 'web-1.example.com_3' (existing_hosts=rename)", None),
+    ('skip', ['web-1.example.com_7'], 'left out (existing_hosts=skip)', None),
+    ('merge', ['web-1.example.com_7'], None, 3),  # the behaviour before 0.3.0: the lowest id merges into the host
+])
+def test_a_host_of_another_source(policy, added, warning, existing_id):
+    """duplicate_hostnames first (3 keeps the name, 7 becomes <name>_7), then existing_hosts on the names it gave."""
     plugin = make(cyberwatch, CBW_DEFAULTS, inventory=existing_inventory(), existing_hosts=policy)
     build(plugin, {'servers': [server(7, 'web-1.example.com'), server(3, 'web-1.example.com'), server(1, 'db')]})
-    return plugin
-
-
-def test_existing_host_rename_is_the_default():
-    assert CBW_DEFAULTS['existing_hosts'] == CYS_DEFAULTS['existing_hosts'] == 'rename'
-    plugin = two_servers_named_like_an_existing_host('rename')
     hosts = plugin.inventory.hosts
-    assert sorted(hosts) == ['db', 'web-1.example.com', 'web-1.example.com_3', 'web-1.example.com_7']
-    assert hosts['web-1.example.com'].vars['ansible_host'] == '192.0.2.10'  # untouched
-    assert 'cyberwatch_id' not in hosts['web-1.example.com'].vars
-    assert hosts['web-1.example.com_3'].vars['ansible_host'] == '10.0.0.3'
+    assert sorted(hosts) == sorted(['db', 'web-1.example.com'] + added)
+    assert hosts['web-1.example.com'].vars.get('cyberwatch_id') == existing_id
+    assert hosts['web-1.example.com'].vars['ansible_host'] == ('10.0.0.3' if existing_id else '192.0.2.10')
     assert hosts['web-1.example.com_7'].vars['cyberwatch_id'] == 7
-    assert plugin.display.warnings == [
+    assert plugin.display.warnings == ([
         "secops.vulnmgmt.cyberwatch: record id 3: host 'web-1.example.com' is defined by another inventory source: "
-        "added as 'web-1.example.com_3' (existing_hosts=rename)"]
+        + warning] if warning else [])
 
 
-def test_existing_host_skip():
-    plugin = two_servers_named_like_an_existing_host('skip')
-    hosts = plugin.inventory.hosts
-    assert sorted(hosts) == ['db', 'web-1.example.com', 'web-1.example.com_7']
-    assert hosts['web-1.example.com'].vars['ansible_host'] == '192.0.2.10'
-    assert 'cyberwatch_id' not in hosts['web-1.example.com'].vars
-    assert plugin.display.warnings == [
-        "secops.vulnmgmt.cyberwatch: record id 3: host 'web-1.example.com' is defined by another inventory source: "
-        "left out (existing_hosts=skip)"]
-
-
-def test_existing_host_merge_is_the_old_behaviour():
-    plugin = two_servers_named_like_an_existing_host('merge')
-    hosts = plugin.inventory.hosts
-    assert sorted(hosts) == ['db', 'web-1.example.com', 'web-1.example.com_7']
-    assert hosts['web-1.example.com'].vars['ansible_host'] == '10.0.0.3'
-    assert hosts['web-1.example.com'].vars['cyberwatch_id'] == 3
-    assert plugin.display.warnings == []
-
-
-def test_existing_host_rename_fails_when_the_new_name_is_taken_too():
+def test_rename_is_the_default_and_fails_when_the_new_name_is_taken_too():
+    for module in (cyberwatch, cystack):
+        assert yaml.safe_load(module.DOCUMENTATION)['options']['existing_hosts']['default'] == 'rename'
     inventory = existing_inventory()
     inventory.add_host('web-1.example.com_3')
     plugin = make(cyberwatch, CBW_DEFAULTS, inventory=inventory)
