@@ -34,6 +34,17 @@ description:
     server message. ansible-core then reports the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
     (AWX does) to make that fatal instead of a warning.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
+  - B(Scanner data is untrusted.) Every hostvar taken from the API is marked unsafe, so Ansible never templates it
+    (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on), so a hostname holding C({{ ... }}) is
+    printed as it is, never run. A listing, a detail or a compliance listing whose records have the wrong types (a
+    record that is not an object, a missing id, C(groups) or C(addresses) not a list, C(os) or C(environment) not an
+    object, counts that are not numbers) fails the source with the request and the record; no record is dropped.
+  - C(ansible_host) is set to the server's first address (C(addresses[0])) only when it is an IP address or a DNS
+    name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a warning
+    naming the server id and the value.
+  - With O(cache=true), a cache directory (O(cache_connection)) that exists and is writable by group or others, or
+    owned by another user, gets a warning (another user could plant a payload there). Keep it private, for example
+    C(~/.cache/secops.vulnmgmt/inventory).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
@@ -52,7 +63,15 @@ options:
       - V(hostname) is the Cyberwatch hostname, V(address) the first address, V(id) the server id.
       - Any other entry is a Jinja expression evaluated with the server's hostvars
         (for example V(cyberwatch_hostname.split('.'\)[0])).
-      - When no entry gives a value, the server id is used, so every server gets a stable name.
+      - A value (of a field or of an expression) becomes the host name only if it is a plain host name (letters,
+        digits, C(_), C(.) and C(-), at most 253 characters, not starting with C(-) or C(.)) that is neither
+        C(localhost), a loopback address, C(all), C(ungrouped), nor the name of a group (a group of the inventory
+        sources read before, a group this source makes or a group of O(groups); the names O(keyed_groups) makes are
+        not known yet). A refused value gives a warning naming the server id, the value and the reason, and the next
+        entry is tried.
+      - When no entry gives a value, the server id is used, so every server gets a stable name. The name depends
+        only on the server's data, this option and the inventory read before this source, never on the order of the
+        answers.
     type: list
     elements: str
     default: [hostname, address, id]
@@ -66,6 +85,20 @@ options:
     type: str
     choices: [suffix, skip, error]
     default: suffix
+  existing_hosts:
+    description:
+      - What to do with a server whose host name is a host that an inventory source read before this one already
+        defined. O(duplicate_hostnames) applies first, among the servers of this source; this option then applies
+        to the names it gave.
+      - V(rename) adds the server as C(<name>_<id>), with a warning; the source fails if that name is taken too.
+      - V(skip) leaves the server out, with a warning.
+      - V(merge) sets the server's variables and groups on the existing host (the behaviour before 0.3.0). Only for
+        sources you trust, since a server could otherwise replace the connection variables (C(ansible_host)) of
+        another source's host.
+    type: str
+    choices: [rename, skip, merge]
+    default: rename
+    version_added: 0.3.0
   page_size:
     description: Servers per page (C(per_page)). The server may cap it.
     type: int
@@ -178,7 +211,7 @@ compose:
   cyberwatch_reachable: "cyberwatch_status != 'server_update_comm_fail'"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
-cache_connection: /var/tmp/cyberwatch_inventory
+cache_connection: ~/.cache/secops.vulnmgmt/inventory  # private: not /tmp or /var/tmp
 cache_timeout: 3600
 '''
 
@@ -186,9 +219,11 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cyberwatch_client
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, ROUTES
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS, analysis_key, changed_details
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, sanitize
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
+    ApiInventory, MalformedAnswer, Record, json_type, sanitize, shorten,
+)
 
 SERVER_FILTERS = RESOURCES['server'].filters
 # Client-side check of each server-side filter on a listed server.
@@ -218,28 +253,31 @@ def server_summary(server):
     return summary
 
 
-def detail_summary(detail):
+def detail_summary(detail, request):
     """What the hostvars use from a server detail (what the cache keeps of it): the codes of its active CVEs (neither
-    ignored nor fixed) and its pending updates (not ignored)."""
-    detail = detail if isinstance(detail, dict) else {}
+    ignored nor fixed) and its pending updates (not ignored). request names the detail's GET in a MalformedAnswer."""
+    record = Record(request, detail, 'the server detail')
+    cves = record.get('cve_announcements', 'a list', 'an object') or ()
+    for position, cve in enumerate(cves):
+        record.check('cve_announcements[%d].cve_code' % position, cve.get('cve_code'), 'a string')
+    updates = record.get('updates', 'a list', 'an object') or ()
+    for position, update in enumerate(updates):
+        for field in ('target', 'current'):
+            record.check('updates[%d].%s' % (position, field), update.get(field), 'an object')
+        record.check('updates[%d].cve_announcements' % position, update.get('cve_announcements'), 'a list', 'a string')
     return {
-        'active_cves': [c.get('cve_code') for c in detail.get('cve_announcements') or ()
-                        if not c.get('ignored') and not c.get('fixed_at')],
+        'active_cves': [c.get('cve_code') for c in cves if not c.get('ignored') and not c.get('fixed_at')],
         'updates': [{'product': (u.get('target') or u.get('current') or {}).get('product'),
                      'current_version': (u.get('current') or {}).get('version'),
                      'target_version': (u.get('target') or {}).get('version'),
                      'patchable': u.get('patchable'),
                      'cve_announcements': list(u.get('cve_announcements') or ())}
-                    for u in detail.get('updates') or () if not u.get('ignored')],
+                    for u in updates if not u.get('ignored')],
     }
 
 
 def _bool(value):
     return value if isinstance(value, bool) else str(value).strip().lower() in ('1', 'true', 'yes', 'on')
-
-
-def _first(values):
-    return values[0] if values else None
 
 
 class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheable):
@@ -270,19 +308,31 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         client = cyberwatch_client(options)
         per_page = self.get_option('page_size')
         workers = self.get_option('max_workers')
-        servers = [server_summary(server)
-                   for server in client.list('server', self.get_option('filters'), per_page, max_workers=workers)]
+        servers = [server_summary(self.check_server(index, server)) for index, server in enumerate(
+            client.list('server', self.get_option('filters'), per_page, max_workers=workers))]
         payload = {'servers': servers}
         if self.get_option('details'):
             # Detail lists carry CVE codes, not levels: one listing of the active CVEs maps them.
             cves = client.list('cve_announcement', {'active': True}, per_page, max_workers=workers)
-            payload['cve_levels'] = dict((c.get('cve_code'), c.get('level')) for c in cves)
+            payload['cve_levels'] = {}
+            for index, cve in enumerate(cves):
+                record = Record(self.request('cve_announcements'), cve, 'record %d' % index)
+                payload['cve_levels'][record.get('cve_code', 'a string')] = record.get('level', 'a string')
             payload['details'] = self.fetch_details(client, servers, previous, workers)
         if self.get_option('compliance'):
             # [id, failed count, rules count] per server: all the hostvars and the group need of that listing.
-            payload['compliance'] = [[c['id'], c.get('compliance_rules_failed_count'), c.get('compliance_rules_count')]
-                                     for c in client.list('compliance_server', None, per_page, max_workers=workers)]
+            payload['compliance'] = []
+            for index, item in enumerate(client.list('compliance_server', None, per_page, max_workers=workers)):
+                record = Record(self.request('compliance_servers'), item, 'record %d' % index)
+                payload['compliance'].append([record.identify(item.get('id')),
+                                              record.get('compliance_rules_failed_count', 'a number'),
+                                              record.get('compliance_rules_count', 'a number')])
         return payload
+
+    def request(self, collection, record_id=None):
+        """'GET <path>' of a collection (or of one of its records) on the configured route set, for messages."""
+        path = (ROUTES.get(self.get_option('api_routes')) or ROUTES['current'])[collection]
+        return 'GET %s' % (path if record_id is None else '%s/%s' % (path, record_id))
 
     def fetch_details(self, client, servers, previous, workers):
         """The detail summary of each server, in listing order: taken from a stale cached payload
@@ -292,7 +342,8 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             known = dict((server.get('id'), (analysis_key(server), detail))
                          for server, detail in zip(previous['servers'], previous['details']))
         details, fetched = changed_details(
-            servers, known, lambda server: detail_summary(client.request('GET', client.path('servers', server['id']))),
+            servers, known, lambda server: detail_summary(client.request('GET', client.path('servers', server['id'])),
+                                                          self.request('servers', server['id'])),
             workers)
         self.display.vvv('%s: %d server details fetched, %d reused from the cache' % (  # pylint: disable=no-member
             self.NAME, fetched, len(servers) - fetched))
@@ -303,11 +354,19 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         filters = self.get_option('filters') or {}
         include = set(self.get_option('include_groups') or ())
         exclude = set(self.get_option('exclude_groups') or ())
+        servers = payload.get('servers')
+        if not isinstance(servers, list):
+            raise MalformedAnswer(self.request('servers'), 'the servers are %s, expected a list' % json_type(servers))
         details = payload.get('details')
+        if details is not None and (not isinstance(details, list) or len(details) != len(servers)):
+            raise MalformedAnswer(self.request('servers'), 'the server details do not match the listing')
         cve_levels = payload.get('cve_levels') or {}
-        compliance = dict((row[0], row[1:]) for row in payload['compliance']) if 'compliance' in payload else None
+        if not isinstance(cve_levels, dict):
+            raise MalformedAnswer(self.request('cve_announcements'), 'the CVE levels are %s' % json_type(cve_levels))
+        compliance = self.compliance_counts(payload['compliance']) if 'compliance' in payload else None
         hosts = []
-        for index, server in enumerate(payload['servers']):
+        for index, server in enumerate(servers):
+            self.check_server(index, server)
             names = [g.get('name') for g in server.get('groups') or () if g.get('name')]
             if exclude.intersection(names) or (include and not include.intersection(names)):
                 continue
@@ -317,12 +376,54 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             hostvars = self.server_vars(server, names)
             groups = self.server_groups(server, names)
             if details is not None:
-                self.add_details(hostvars, groups, details[index], cve_levels)
+                self.add_details(hostvars, groups, self.check_detail(server['id'], details[index]), cve_levels)
             if compliance is not None:
                 self.add_compliance(hostvars, groups, compliance.get(server['id']) or (None, None))
-            fields = {'hostname': server.get('hostname'), 'address': hostvars.get('ansible_host'), 'id': server['id']}
+            addresses = server.get('addresses')
+            fields = {'hostname': server.get('hostname'), 'address': addresses[0] if addresses else None,
+                      'id': server['id']}
             hosts.append((server['id'], hostvars, groups, fields))
         return hosts
+
+    def check_server(self, index, server):
+        """server (the index-th of the listing), when the fields the hostvars, groups and filters read are of their
+        documented types; else MalformedAnswer."""
+        record = Record(self.request('servers'), server, 'record %d' % index)
+        record.identify(server.get('id'))
+        for field in ('hostname', 'category', 'status'):
+            record.get(field, 'a string')
+        for field in COUNT_FIELDS:
+            record.get(field, 'a number')
+        record.get('addresses', 'a list', 'a string')
+        os_info = record.get('os', 'an object') or {}
+        for field in ('key', 'type'):
+            record.check('os.' + field, os_info.get(field), 'a string')
+        environment = record.get('environment', 'an object') or {}
+        record.check('environment.name', environment.get('name'), 'a string')
+        for position, group in enumerate(record.get('groups', 'a list', 'an object') or ()):
+            record.check('groups[%d].name' % position, group.get('name'), 'a string')
+        return server
+
+    def check_detail(self, server_id, summary):
+        """The detail summary of a server (detail_summary, as cached), when it has the shape add_details reads."""
+        record = Record(self.request('servers', server_id), summary, 'the server detail')
+        record.get('active_cves', 'a list', ('a string', 'null'))
+        for position, update in enumerate(record.get('updates', 'a list', 'an object') or ()):
+            record.check('updates[%d].cve_announcements' % position, update.get('cve_announcements'), 'a list')
+        return summary
+
+    def compliance_counts(self, rows):
+        """{server id: (failed count, rules count)} from the cached [id, failed, rules] rows."""
+        if not isinstance(rows, list):
+            raise MalformedAnswer(self.request('compliance_servers'), 'the compliance rows are %s' % json_type(rows))
+        counts = {}
+        for index, row in enumerate(rows):
+            if not (isinstance(row, list) and len(row) == 3 and json_type(row[0]) in ('a number', 'a string')
+                    and all(json_type(count) in ('a number', 'null') for count in row[1:])):
+                raise MalformedAnswer(self.request('compliance_servers'), 'row %d is %s, expected [id, failed count, '
+                                      'rules count]' % (index, shorten(row)))
+            counts[row[0]] = row[1:]
+        return counts
 
     def server_vars(self, server, group_names):
         env = server.get('environment') or {}
@@ -333,7 +434,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             'cyberwatch_os': dict(server['os']) if isinstance(server.get('os'), dict) else None,
             'cyberwatch_category': server.get('category'),
             'cyberwatch_status': server.get('status'),
-            'cyberwatch_environment': env.get('name') if isinstance(env, dict) else env,
+            'cyberwatch_environment': env.get('name'),
             'cyberwatch_groups': group_names,
             'cyberwatch_cve_announcements_count': server.get('cve_announcements_count'),
             'cyberwatch_prioritized_cve_announcements_count': server.get('prioritized_cve_announcements_count'),
@@ -341,7 +442,8 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             'cyberwatch_reboot_required': bool(server.get('reboot_required')),
             'cyberwatch_last_communication': server.get('last_communication'),
         }
-        address = _first(server.get('addresses'))
+        address = self.checked_address(server['id'], hostvars['cyberwatch_addresses'][0]
+                                       if hostvars['cyberwatch_addresses'] else None)
         if address:
             hostvars['ansible_host'] = address
         return hostvars
@@ -354,8 +456,8 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             groups.append(builtin + 'reboot_required')
         if (server.get('prioritized_cve_announcements_count') or 0) > 0:
             groups.append(builtin + 'vulnerable')
-        os_info = server.get('os') if isinstance(server.get('os'), dict) else {}
-        env = server.get('environment') if isinstance(server.get('environment'), dict) else {}
+        os_info = server.get('os') or {}
+        env = server.get('environment') or {}
         values = {
             'os': os_info.get('key'),
             'os_type': str(os_info.get('type') or '').replace('Os::', '') or None,

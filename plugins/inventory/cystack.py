@@ -20,6 +20,16 @@ description:
     no host is added, and the error names the method, the path and the server message. ansible-core then reports
     the source as unparsed; set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX does) to make that fatal.
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
+  - B(API data is untrusted.) Every hostvar taken from the API is marked unsafe, so Ansible never templates it
+    (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on). A listing whose records have the wrong
+    types (a record that is not an object, a missing id, an address that is not a URL, a scan C(target) that is not an
+    object) fails the source with the request and the record; no record is dropped.
+  - C(ansible_host) is set to the host part of the target URL (C(cystack_host)) only when it is an IP address or a
+    DNS name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a
+    warning naming the target id and the value.
+  - With O(cache=true), a cache directory (O(cache_connection)) that exists and is writable by group or others, or
+    owned by another user, gets a warning (another user could plant a payload there). Keep it private, for example
+    C(~/.cache/secops.vulnmgmt/inventory).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:
@@ -38,7 +48,14 @@ options:
       - V(host) is the host part of the target URL (C(https://shop.example.com:8443/app) gives C(shop.example.com)),
         V(address) the whole URL, V(id) the target id.
       - Any other entry is a Jinja expression evaluated with the target's hostvars.
-      - When no entry gives a value, the target id is used.
+      - A value (of a field or of an expression) becomes the host name only if it is a plain host name (letters,
+        digits, C(_), C(.) and C(-), at most 253 characters, not starting with C(-) or C(.); an IPv6 address is
+        not one) that is neither C(localhost), a loopback address, C(all), C(ungrouped), nor the name of a group (a
+        group of the inventory sources read before, a group this source makes or a group of O(groups); the names
+        O(keyed_groups) makes are not known yet). A refused value gives a warning naming the target id, the value
+        and the reason, and the next entry is tried.
+      - When no entry gives a value, the target id is used. The name depends only on the target's data, this option
+        and the inventory read before this source, never on the order of the answers.
     type: list
     elements: str
     default: [host, id]
@@ -50,6 +67,20 @@ options:
     type: str
     choices: [suffix, skip, error]
     default: suffix
+  existing_hosts:
+    description:
+      - What to do with a target whose host name is a host that an inventory source read before this one already
+        defined. O(duplicate_hostnames) applies first, among the targets of this source; this option then applies
+        to the names it gave.
+      - V(rename) adds the target as C(<name>_<id>), with a warning; the source fails if that name is taken too.
+      - V(skip) leaves the target out, with a warning.
+      - V(merge) sets the target's variables and groups on the existing host (the behaviour before 0.3.0). Only for
+        sources you trust, since a target could otherwise replace the connection variables (C(ansible_host)) of
+        another source's host.
+    type: str
+    choices: [rename, skip, merge]
+    default: rename
+    version_added: 0.3.0
   group_prefix:
     description:
       - Prefix of the groups this plugin makes, C(<prefix>verified) and C(<prefix>unverified) (target ownership),
@@ -110,7 +141,12 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     SEVERITIES, normalize_scan, normalize_target,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import ApiInventory, sanitize
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
+    ApiInventory, MalformedAnswer, Record, json_type, sanitize,
+)
+
+# The request each part of the payload comes from, for the messages (paths as the client names them).
+TARGETS, SCANS, VULNERABILITIES = 'GET /targets', 'GET /scans', 'GET /vulnerabilities'
 
 
 def address_key(address):
@@ -119,7 +155,7 @@ def address_key(address):
 
 
 def url_host(address):
-    """Host part of a target URL; a bare name or IP is returned as it is."""
+    """Host part of a target URL; a bare name or IP is returned as it is. ValueError when it is no URL."""
     text = str(address or '').strip()
     parsed = urlparse(text if '://' in text else '//' + text)
     return parsed.hostname or None
@@ -151,39 +187,59 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
 
     # -- build (new objects only: the payload may be the cached one) -------------------------------------
     def build_hosts(self, payload):
-        last_scans = last_scan_by_target(payload['scans']) if 'scans' in payload else None
-        counts = severity_counts(payload['vulnerabilities']) if 'vulnerabilities' in payload else None
+        last_scans = last_scan_by_target(listing(payload, 'scans', SCANS)) if 'scans' in payload else None
+        counts = severity_counts(listing(payload, 'vulnerabilities', VULNERABILITIES)) if 'vulnerabilities' in payload else None
         prefix = self.get_option('group_prefix')
         hosts = []
-        for raw in payload['targets']:
+        for index, raw in enumerate(listing(payload, 'targets', TARGETS)):
+            record = Record(TARGETS, raw, 'record %d' % index)
             target = normalize_target(raw)
-            host = url_host(target.get('address'))
+            target_id = record.identify(target.get('id'))
+            record.check('verification', target.get('verification'), 'a number')
+            address = record.check('address', target.get('address'), 'a string')
+            try:
+                host = url_host(address)
+            except ValueError as exc:
+                raise record.error('address is not a URL (%s)' % exc)
             hostvars = {
-                'cystack_id': target.get('id'),
+                'cystack_id': target_id,
                 'cystack_address': target.get('address'),
                 'cystack_host': host,
                 'cystack_verified': bool(target.get('verified')),
                 'cystack_verification': target.get('verification'),
             }
-            if host:
+            if self.checked_address(target_id, host):
                 hostvars['ansible_host'] = host
             groups = [prefix + ('verified' if hostvars['cystack_verified'] else 'unverified')]
             if last_scans is not None:
-                hostvars['cystack_last_scan'] = last_scans.get(target.get('id'))
+                hostvars['cystack_last_scan'] = last_scans.get(target_id)
             if counts is not None:
                 found = dict(counts.get(address_key(target.get('address'))) or dict((sanitize(s), 0) for s in SEVERITIES))
                 hostvars['cystack_vulnerability_counts'] = found
                 hostvars['cystack_vulnerabilities_count'] = sum(found.values())
                 groups.extend('%svuln_%s' % (prefix, severity) for severity, count in found.items() if count)
-            fields = {'host': host, 'address': target.get('address'), 'id': target.get('id')}
-            hosts.append((target.get('id'), hostvars, groups, fields))
+            fields = {'host': host, 'address': target.get('address'), 'id': target_id}
+            hosts.append((target_id, hostvars, groups, fields))
         return hosts
+
+
+def listing(payload, key, request):
+    """payload[key], the records of one listing, when it is a list; else MalformedAnswer."""
+    records = payload.get(key)
+    if not isinstance(records, list):
+        raise MalformedAnswer(request, 'the %s are %s, expected a list' % (key, json_type(records)))
+    return records
 
 
 def last_scan_by_target(scans):
     """{target id: summary of its latest scan by start time} from one pass over the scan list."""
     latest = {}
-    for raw in scans:
+    for index, raw in enumerate(scans):
+        record = Record(SCANS, raw, 'record %d' % index)
+        for field in ('vuln_href', 'noti_href'):
+            record.get(field, 'a list')
+        target = record.get('target', 'an object') or {}
+        record.check('target.id', target.get('id'), ('a string', 'a number'))
         scan = normalize_scan(raw)
         target_id = (scan.get('target') or {}).get('id')
         key = (scan.get('start_time_epoch') or 0, str(scan.get('id')))
@@ -198,10 +254,12 @@ def last_scan_by_target(scans):
 def severity_counts(vulnerabilities):
     """{address key: {high, medium, low, information}} from one pass, false positives left out."""
     counts = {}
-    for vuln in vulnerabilities:
+    for index, vuln in enumerate(vulnerabilities):
+        record = Record(VULNERABILITIES, vuln, 'record %d' % index)
+        record.get('severity', 'a string')
+        target = record.get('target', ('an object', 'a string'))
         if vuln.get('false_positive') in (True, 'true', 'True'):
             continue
-        target = vuln.get('target')
         address = target.get('address') if isinstance(target, dict) else target
         per_target = counts.setdefault(address_key(address), dict((sanitize(s), 0) for s in SEVERITIES))
         severity = sanitize(vuln.get('severity') or 'unknown')

@@ -4,9 +4,13 @@
 """Logic shared by the secops.vulnmgmt inventory plugins (controller side only).
 
 Hostname preference and duplicate handling, group-name sanitising, templated options, the cache of the raw API
-payload (kept past cache_timeout, so that a refresh can reuse what did not change), bounded-concurrency fetching
-and the population of the inventory. No Ansible plugin imports here: the
+payload (kept past cache_timeout, so that a refresh can reuse what did not change), bounded-concurrency fetching,
+type checks of the API records (Record) and the population of the inventory. No Ansible plugin imports here: the
 plugins mix ApiInventory into BaseInventoryPlugin, Constructable and Cacheable and set error_class.
+
+API values are hostile (plugin_utils/trust.py): every hostvar is marked untrusted, a host name is used only if it is a
+plain one that names no group, and a host another inventory source defined is never overwritten unless
+existing_hosts=merge.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,13 +20,16 @@ __metaclass__ = type
 import base64
 import hashlib
 import json
+import os
 import re
+import stat
 import time
 import zlib
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
+EXISTING_HOST_POLICIES = ('rename', 'skip', 'merge')
 FETCHED_AT = 'fetched_at'  # cache entry: when the payload was fetched (epoch seconds)
 PAYLOAD = 'payload'  # cache entry: the payload, as compressed JSON (pack)
 _UNSAFE = re.compile(r'[^A-Za-z0-9_]+')
@@ -31,6 +38,72 @@ _UNSAFE = re.compile(r'[^A-Za-z0-9_]+')
 def sanitize(name):
     """A valid, stable group-name fragment: lower case, runs of other characters than [a-z0-9_] become one '_'."""
     return _UNSAFE.sub('_', str(name)).strip('_').lower()
+
+
+def trust():
+    """plugin_utils/trust.py (the trust rules of API values), imported when first used: at import time module_utils
+    may import only module_utils (ansible-test import sanity)."""
+    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust as rules  # pylint: disable=import-outside-toplevel
+    return rules
+
+
+def shorten(value, limit=80):
+    """repr of an API value for a message: control characters escaped, cut to about limit characters."""
+    text = repr(str(value) if isinstance(value, str) else value)
+    return text if len(text) <= limit else text[:limit - 3] + '...'
+
+
+def json_type(value):
+    """The JSON name of a decoded value's type, with its article ('an object', 'a list', ...)."""
+    for kinds, name in ((bool, 'a boolean'), ((int, float), 'a number'), (str, 'a string'), (list, 'a list'),
+                        (dict, 'an object'), (type(None), 'null')):
+        if isinstance(value, kinds):
+            return name
+    return 'a %s' % type(value).__name__
+
+
+class MalformedAnswer(ValueError):
+    """An API answer (or its cached copy) that does not have the documented shape: names the request and the fault."""
+
+    def __init__(self, request, problem):
+        super(MalformedAnswer, self).__init__('malformed answer to %s: %s' % (request, problem))
+
+
+class Record:
+    """One record of an API answer, read with type checks: a wrong type is a MalformedAnswer naming the request, the
+    record (where: its position, then its id) and the field. Null is accepted wherever a field is read."""
+
+    def __init__(self, request, record, where):
+        self.request = request
+        self.where = where
+        if not isinstance(record, dict):
+            raise self.error('it is %s, expected an object' % json_type(record))
+        self.record = record
+
+    def error(self, problem):
+        return MalformedAnswer(self.request, '%s: %s' % (self.where, problem))
+
+    def identify(self, record_id, field='id'):
+        """record_id (the value read from the record), when it is an integer or a non-empty string."""
+        if isinstance(record_id, bool) or not isinstance(record_id, (int, str)) or record_id == '':
+            raise self.error('%s is %s, expected a number or a non-empty string' % (
+                field, 'missing' if field not in self.record else json_type(record_id)))
+        self.where = '%s (id %s)' % (self.where, shorten(record_id))
+        return record_id
+
+    def get(self, field, kinds, items=None):
+        """record[field] when it is null or of kinds (json_type names); items: the kinds of each element of a list."""
+        return self.check(field, self.record.get(field), kinds, items)
+
+    def check(self, name, value, kinds, items=None):
+        kinds = (kinds,) if isinstance(kinds, str) else kinds
+        if value is not None and json_type(value) not in kinds:
+            raise self.error('%s is %s, expected %s or null' % (name, json_type(value), ' or '.join(kinds)))
+        items = (items,) if isinstance(items, str) else items
+        for position, item in enumerate(value if items and value is not None else ()):
+            if json_type(item) not in items:
+                raise self.error('%s[%d] is %s, expected %s' % (name, position, json_type(item), ' or '.join(items)))
+        return value
 
 
 def has_template(value):
@@ -122,19 +195,15 @@ class ApiInventory:
         self.check_options(options)
         try:
             payload = self.load_payload(path, cache, options)
-        except ApiError as exc:
+            hosts = self.build_hosts(payload)
+        except (ApiError, MalformedAnswer) as exc:
             self.fail(api_error_message(self.NAME, exc))
         except ValueError as exc:  # a bad option value found while building the client or the query
             self.fail('%s: %s' % (self.NAME, exc))
         try:
-            hosts = self.build_hosts(payload)
-            named = resolve_duplicates([(self.hostname(fields, hostvars), record_id, (hostvars, groups))
-                                        for record_id, hostvars, groups, fields in hosts],
-                                       self.get_option('duplicate_hostnames'),  # pylint: disable=no-member
-                                       self.display.warning)  # pylint: disable=no-member
+            self.add_hosts(hosts)
         except ValueError as exc:
             self.fail('%s: %s' % (self.NAME, exc))
-        self.populate(named)
 
     def check_options(self, options):
         """Connection options that cannot work fail here, before any request."""
@@ -169,6 +238,30 @@ class ApiInventory:
             ('_uri', 'cache_connection'), ('_prefix', 'cache_prefix')) if self.get_option(name) is not None)  # pylint: disable=no-member
         self._cache = type(self._cache)(self.get_option('cache_plugin'), _timeout=0, **options)  # pylint: disable=no-member,access-member-before-definition
 
+    def check_cache_directory(self):
+        """Warn when the cache directory (cache_connection, of a cache plugin that stores files) exists and another
+        user could write in it: a payload planted there would be read as this source's API answer."""
+        directory = self.get_option('cache_connection')  # pylint: disable=no-member
+        if not directory:
+            return
+        directory = os.path.expanduser(os.path.expandvars(str(directory)))
+        try:
+            info = os.stat(directory)
+        except OSError:  # not there (yet: the cache plugin creates it under the user's umask), or not a path
+            return
+        if not stat.S_ISDIR(info.st_mode):
+            return
+        reasons = []
+        if info.st_mode & 0o022:
+            reasons.append('writable by group or others (mode %04o)' % stat.S_IMODE(info.st_mode))
+        if info.st_uid != os.geteuid():
+            reasons.append('owned by another user (uid %d)' % info.st_uid)
+        if reasons:
+            self.display.warning(  # pylint: disable=no-member
+                '%s: the inventory cache directory %s is %s: another user could plant a payload that this source '
+                'would read as the API answer. Use a private directory (for example '
+                '~/.cache/secops.vulnmgmt/inventory).' % (self.NAME, directory, ' and '.join(reasons)))
+
     def fresh(self, entry):
         """Whether a cache entry is younger than cache_timeout (0: never stale)."""
         timeout = float(self.get_option('cache_timeout') or 0)  # pylint: disable=no-member
@@ -183,6 +276,7 @@ class ApiInventory:
         use_cache = bool(self.get_option('cache'))  # pylint: disable=no-member
         previous = None
         if use_cache:
+            self.check_cache_directory()
             self.open_cache()
             key = self.cache_key(path, options)
             if cache:
@@ -196,16 +290,43 @@ class ApiInventory:
         return payload
 
     # -- hosts ---------------------------------------------------------------------------------------------
-    def hostname(self, fields, hostvars):
-        """First non-empty of the `hostnames` preferences: a field name of fields, else a Jinja expression."""
+    def add_hosts(self, hosts):
+        """Name the hosts build_hosts made (hostnames, then duplicate_hostnames, then existing_hosts) and add them,
+        with their hostvars marked untrusted."""
+        inventory = self.inventory  # pylint: disable=no-member
+        existing = set(inventory.hosts)
+        groups_taken = set(inventory.groups).union(self.get_option('groups') or (),  # pylint: disable=no-member
+                                                   (group for host in hosts for group in host[2]))
+        candidates = []
+        for record_id, hostvars, groups, fields in hosts:
+            hostvars = trust().untrusted(hostvars)
+            candidates.append((self.hostname(record_id, fields, hostvars, groups_taken), record_id,
+                               (record_id, hostvars, groups)))
+        named = resolve_duplicates(candidates, self.get_option('duplicate_hostnames'),  # pylint: disable=no-member
+                                   self.display.warning)  # pylint: disable=no-member
+        self.populate(self.place_existing(named, existing, groups_taken))
+
+    def hostname(self, record_id, fields, hostvars, groups_taken):
+        """The first `hostnames` preference (a field name of fields, else a Jinja expression) that gives a plain host
+        name naming no group, else the record id; each refused value is a warning."""
         for preference in self.get_option('hostnames') or ():  # pylint: disable=no-member
             if preference in fields:
                 value = fields[preference]
             else:
                 value = self.expression(preference, hostvars)
-            if value not in (None, '') and str(value).strip():
-                return str(value).strip()
-        return str(fields['id'])
+            if value in (None, '') or not str(value).strip():
+                continue
+            name = str(value).strip()
+            problem = trust().host_name_problem(name, groups_taken)
+            if problem is None:
+                return name
+            self.display.warning('%s: record id %s: host name %s refused (%s); trying the next hostnames preference' % (  # pylint: disable=no-member
+                self.NAME, shorten(record_id), shorten(name), problem))
+        name = str(record_id)
+        problem = trust().host_name_problem(name, groups_taken)
+        if problem is not None:
+            raise ValueError('record id %s cannot be a host name either (%s)' % (shorten(record_id), problem))
+        return name
 
     def expression(self, template, hostvars):
         try:
@@ -215,6 +336,37 @@ class ApiInventory:
                 raise ValueError('hostnames expression %r failed: %s' % (template, exc))
             return None
 
+    def place_existing(self, named, existing, groups_taken):
+        """[(name, item)] where no name is a host another inventory source defined (existing), by existing_hosts:
+        rename to <name>_<id>, skip (both with a warning) or merge (set the variables on that host)."""
+        policy = self.get_option('existing_hosts')  # pylint: disable=no-member
+        if policy not in EXISTING_HOST_POLICIES:
+            raise ValueError('existing_hosts must be one of %s, got %r' % (', '.join(EXISTING_HOST_POLICIES), policy))
+        if policy == 'merge' or not existing.intersection(name for name, dummy in named):
+            return named
+        names = set(name for name, dummy in named)
+        placed = []
+        for name, item in named:
+            if name not in existing:
+                placed.append((name, item))
+                continue
+            record_id = item[0]
+            if policy == 'skip':
+                self.display.warning('%s: record id %s: host %r is defined by another inventory source: left out '  # pylint: disable=no-member
+                                     '(existing_hosts=skip)' % (self.NAME, shorten(record_id), name))
+                continue
+            unique = '%s_%s' % (name, record_id)
+            problem = trust().host_name_problem(unique, groups_taken) or (
+                'it is taken too' if unique in existing or unique in names else None)
+            if problem:
+                raise ValueError('record id %s: host %r is defined by another inventory source and cannot be renamed to '
+                                 '%r: %s (existing_hosts=rename)' % (shorten(record_id), name, unique, problem))
+            self.display.warning('%s: record id %s: host %r is defined by another inventory source: added as %r '  # pylint: disable=no-member
+                                 '(existing_hosts=rename)' % (self.NAME, shorten(record_id), name, unique))
+            names.add(unique)
+            placed.append((unique, item))
+        return placed
+
     def populate(self, named):
         """Add every host with its hostvars and built-in groups, then compose, groups and keyed_groups."""
         inventory = self.inventory  # pylint: disable=no-member
@@ -223,7 +375,7 @@ class ApiInventory:
         conditionals = self.get_option('groups')  # pylint: disable=no-member
         keyed = self.get_option('keyed_groups')  # pylint: disable=no-member
         known_groups = set()
-        for name, (hostvars, groups) in named:
+        for name, (dummy, hostvars, groups) in named:
             inventory.add_host(name)
             for key, value in hostvars.items():
                 inventory.set_variable(name, key, value)
@@ -238,6 +390,17 @@ class ApiInventory:
                 self._add_host_to_composed_groups(conditionals, hostvars, name, strict=strict)  # pylint: disable=no-member
             if keyed:
                 self._add_host_to_keyed_groups(keyed, hostvars, name, strict=strict)  # pylint: disable=no-member
+
+    def checked_address(self, record_id, address):
+        """address, when it can be an ansible_host; else None, with a warning naming the record and the value."""
+        if address in (None, ''):
+            return None
+        problem = trust().address_problem(address)
+        if problem is None:
+            return address
+        self.display.warning('%s: record id %s: ansible_host %s refused (%s); the host has no ansible_host' % (  # pylint: disable=no-member
+            self.NAME, shorten(record_id), shorten(address), problem))
+        return None
 
 
 def pack(payload):

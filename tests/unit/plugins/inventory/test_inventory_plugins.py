@@ -6,7 +6,6 @@ import pytest
 
 # module_utils first: importing ansible.plugins installs the collection finder, which only knows the configured paths
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import resolve_duplicates
 from ansible_collections.secops.vulnmgmt.plugins.inventory import cyberwatch, cystack  # noqa: I100
 
 from ansible.inventory.data import InventoryData  # noqa: I100  pylint: disable=wrong-import-order
@@ -19,11 +18,13 @@ except ImportError:  # ansible-core < 2.19
     def trust_as_template(value):
         return value
 
-CBW_DEFAULTS = dict(hostnames=['hostname', 'address', 'id'], duplicate_hostnames='suffix', page_size=100, filters={},
+CBW_DEFAULTS = dict(hostnames=['hostname', 'address', 'id'], duplicate_hostnames='suffix', existing_hosts='rename',
+                    page_size=100, filters={}, api_routes='current',
                     include_groups=[], exclude_groups=[], group_prefix='cyberwatch_group_',
                     builtin_group_prefix='cyberwatch_', group_by=[], details=False, max_workers=8, strict=True,
                     compose={}, groups={}, keyed_groups=[], leading_separator=True, use_extra_vars=False)
-CYS_DEFAULTS = dict(hostnames=['host', 'id'], duplicate_hostnames='suffix', group_prefix='cystack_', last_scan=False,
+CYS_DEFAULTS = dict(hostnames=['host', 'id'], duplicate_hostnames='suffix', existing_hosts='rename', group_prefix='cystack_',
+                    last_scan=False,
                     vulnerability_counts=False, strict=True, compose={}, groups={}, keyed_groups=[],
                     leading_separator=True, use_extra_vars=False)
 
@@ -77,12 +78,26 @@ class FakeCyberwatch:
         return copy.deepcopy(DETAILS[sid])
 
 
-def make(module, defaults, **options):
+class Display:
+    """Records the warnings of a plugin."""
+
+    def __init__(self):
+        self.warnings = []
+
+    def warning(self, msg):
+        self.warnings.append(msg)
+
+    def vvv(self, msg):
+        del msg
+
+
+def make(module, defaults, inventory=None, **options):
     plugin = module.InventoryModule()
     values = dict(defaults, **options)
     plugin.get_option = values.get
     plugin.loader = DataLoader()
-    plugin.inventory = InventoryData()
+    plugin.inventory = inventory or InventoryData()
+    plugin.display = Display()
     if not hasattr(plugin, 'templar'):  # ansible-core < 2.19 creates it in parse()
         plugin.templar = Templar(loader=plugin.loader)
     plugin._vars = {}
@@ -90,10 +105,7 @@ def make(module, defaults, **options):
 
 
 def build(plugin, payload):
-    hosts = plugin.build_hosts(payload)
-    named = resolve_duplicates([(plugin.hostname(f, hv), rid, (hv, g)) for rid, hv, g, f in hosts],
-                               plugin.get_option('duplicate_hostnames'), lambda msg: None)
-    plugin.populate(named)
+    plugin.add_hosts(plugin.build_hosts(payload))
     return plugin.inventory
 
 
