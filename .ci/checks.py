@@ -99,10 +99,11 @@ INTEGRATION_WORKERS = os.environ.get('VULNMGMT_IT_WORKERS', '4')
 
 
 def integration(core):
-    """The newest core runs everything under coverage (modules and ansible-playbook are measured as subprocesses)."""
+    """The newest core runs everything under coverage (modules and ansible-playbook are measured as subprocesses); the
+    older ones run what depends on ansible-core (tests/integration/conftest.py EVERY_CORE), on the default connection."""
     if core.newest:
         return measured(core, '-n', INTEGRATION_WORKERS, '--durations=15', 'tests/integration', label='integration')
-    return pytest(core, '-n', INTEGRATION_WORKERS, '--durations=15', '-m', 'not fleet', 'tests/integration',
+    return pytest(core, '-n', INTEGRATION_WORKERS, '--durations=15', '-m', 'every_core and not fleet', 'tests/integration',
                   VULNMGMT_CONNECTION_MATRIX='default')
 
 

@@ -28,8 +28,29 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize('routes,auth', CONNECTION_MATRIX if full else CONNECTION_MATRIX[:1])
 
 
+# The files whose behaviour depends on ansible-core (templating and unsafe data, inventory plugins and their cache,
+# roles, argument specs and no_log, action groups): the older-core CI legs run these only (marker every_core). The
+# other files exercise the collection's own client and engine code, which no core changes: the newest core runs them.
+EVERY_CORE = {
+    'test_inventory_cyberwatch.py', 'test_inventory_cystack.py', 'test_inventory_incremental.py',
+    'test_inventory_hostile.py',                                    # inventory plugins, cache, unsafe hostvars
+    'test_gate_outputs.py', 'test_cyberwatch_airgap.py', 'test_runner_roles.py', 'test_hostile_fleet.py',  # roles
+    'test_eda_rulebook.py',                                         # event sources through ansible-rulebook
+    'test_ping.py',                                                 # module_defaults action groups, env credentials
+    'test_cyberwatch_group.py',                                     # one full life cycle: check mode, diff
+    'test_cyberwatch_remote_access.py',                             # no_log secrets at -vvvv
+}
+
+
 def pytest_configure(config):
     config.addinivalue_line('markers', 'fleet: fleet-scale request budgets; run on the newest ansible-core only')
+    config.addinivalue_line('markers', 'every_core: behaviour that depends on ansible-core; run on every core')
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in EVERY_CORE:
+            item.add_marker(pytest.mark.every_core)
 
 
 @pytest.fixture(scope='session')
