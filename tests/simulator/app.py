@@ -50,7 +50,7 @@ class App:
     def __init__(self, options, credentials: Credentials, store=None):
         self.options = options
         self.credentials = credentials
-        self.store = store or fleet.generate(options.seed, options.servers, options.targets)
+        self.store = store or fleet.generate(options.seed, options.servers, options.targets, options.hostile)
         self.cyberwatch = CyberwatchApi(self.store, options.max_per_page, options.test_deploy_delay)
         self.cystack = CyStackApi(self.store, options.scan_seconds, options.cystack_next_host)
         self.faults = Faults(options.seed)
@@ -61,7 +61,7 @@ class App:
 
     def reset(self):
         """Seeded state again, empty log, no faults."""
-        fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets)
+        fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets, self.options.hostile)
         with self.store.lock:
             self.store.tables = fresh.tables
             self.store.next_ids = fresh.next_ids

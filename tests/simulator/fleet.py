@@ -2,6 +2,7 @@
 
 import base64
 import random
+import re
 import uuid
 
 import compliance_catalogue
@@ -281,11 +282,120 @@ def _cystack(rng, store, seed, targets):
                                 "stop_time": None, "created_mono": store.now(), "finished": False}
 
 
-def generate(seed=1, servers=20, targets=12):
-    """Build a fresh Store."""
+# The hostile fleet (--hostile): every free-text string the APIs serve is one of these payloads. Each kind that runs
+# something would create the file <markers>/<field>.<kind> (field: where the string was served, e.g.
+# server-3-hostname), so a test that finds the marker directory empty knows that no payload ran.
+HOSTILE_KINDS = ("jinja_lookup", "jinja_statement", "jinja_query", "shell_subst", "shell_backtick", "shell_semicolon",
+                 "traversal", "localhost", "loopback", "all", "ungrouped", "group", "cystack_group", "comma", "glob",
+                 "negation", "dash", "control", "markup", "huge")
+HOSTILE_SIZE = 100 * 1024
+DEFAULT_MARKERS = "/tmp/vulnmgmt-hostile-markers"
+SAFE_MARKERS = re.compile(r"/[A-Za-z0-9_./-]+\Z")  # inserted unquoted into shell payloads
+
+
+def hostile_string(kind, field, markers=DEFAULT_MARKERS):
+    """The payload of a kind, served in field; a payload that ran would create <markers>/<field>.<kind>."""
+    touch = "touch %s/%s.%s" % (markers, field, kind)
+    payloads = {
+        "jinja_lookup": "{{ lookup('ansible.builtin.pipe', '%s') }}" % touch,
+        "jinja_statement": "{%% set x = lookup('pipe', '%s') %%}{{ x }}" % touch,
+        "jinja_query": "x{{ query('pipe', '%s') | join }}.example.com" % touch,
+        "shell_subst": "$(%s)" % touch,
+        "shell_backtick": "`%s`" % touch,
+        "shell_semicolon": "a;%s;#" % touch.replace(" ", "${IFS}"),
+        "traversal": "../../../../etc/passwd",
+        "localhost": "localhost",
+        "loopback": "127.0.0.1",
+        "all": "all",
+        "ungrouped": "ungrouped",
+        "group": "cyberwatch_vulnerable",  # a group the Cyberwatch inventory plugin makes
+        "cystack_group": "cystack_unverified",  # one the CyStack inventory plugin makes
+        "comma": "web-01,db-01",
+        "glob": "web*",
+        "negation": "!db-01",
+        "dash": "-oProxyCommand=%s" % touch.replace(" ", "${IFS}"),
+        "control": "ctl\x00\x07\x08\x1b[31mred\x1b[0m\x1b]0;title\x07\r\nfatal: [injected]\x7f\u2028\u202eevil",
+        "markup": "<b>&amp;</b>]]></failure><!-- | *x* | [l](javascript:alert(1)) <script>alert(1)</script>",
+    }
+    if kind == "huge":
+        head = payloads["jinja_lookup"].replace(".jinja_lookup", ".huge")
+        return head + "A" * (HOSTILE_SIZE - len(head))
+    return payloads[kind]
+
+
+def _make_hostile(store, markers):
+    """Replace every free-text string of the store with a payload, deterministically: record i of a table gets kind
+    (i + field offset) % len(HOSTILE_KINDS), so each field holds every kind over len(HOSTILE_KINDS) records.
+    Ids, levels, statuses, types, timestamps and CVE codes stay valid."""
+    offsets = {}
+
+    def payload(table, index, field):
+        offset = offsets.setdefault(field, len(offsets) * 7)
+        kind = HOSTILE_KINDS[(index + offset) % len(HOSTILE_KINDS)]
+        return hostile_string(kind, "%s-%s-%s" % (table, index, field.replace("_", "")), markers)
+
+    def replace(table, fields):
+        for index, record in enumerate(store.tables[table].values()):
+            for field in fields:
+                if record.get(field) is not None:
+                    record[field] = payload(table, index, field)
+
+    replace("groups", ("name", "description"))
+    replace("environments", ("name",))
+    replace("nodes", ("name",))
+    replace("users", ("login", "email", "name", "firstname", "description"))
+    replace("remote_accesses", ("address", "last_error"))
+    replace("hosts", ("target", "hostname"))
+    replace("agents", ("remote_ip",))
+    replace("docker_images", ("image_name", "image_tag"))
+    replace("applicative_scans", ("target",))
+    replace("discoveries", ("name", "target"))
+    replace("stored_credentials", ("name", "user"))
+    replace("security_issues", ("title", "description"))
+    replace("os", ("key", "name", "short_name", "arch"))
+    for index, cve in enumerate(store.cves.values()):
+        cve["content"] = payload("cve", index, "content")
+        for tech in cve["technologies"]:
+            tech["vendor"], tech["product"] = payload("cve", index, "vendor"), payload("cve", index, "product")
+    for index, server in enumerate(store.servers.values()):
+        server["hostname"] = payload("server", index, "hostname")
+        server["description"] = payload("server", index, "description")
+        server["addresses"] = [payload("server", index, "address%d" % num) for num in range(len(server["addresses"]))]
+        for field in ("key", "name", "short_name", "arch"):
+            server["os"][field] = payload("server", index, "os_" + field)
+        for state in server["cves"].values():
+            if state["comment"] is not None:
+                state["comment"] = payload("server", index, "comment")
+        for update in server["updates"]:
+            for side in ("current", "target"):
+                update[side]["product"] = payload("server", index, "product")
+                update[side]["version"] = payload("server", index, "version")
+        for package in server["packages"]:
+            package["product"], package["version"] = payload("server", index, "product"), payload("server", index, "version")
+    for index, target in enumerate(store.targets.values()):
+        address = payload("target", index, "address")
+        target["address"] = address if index % 2 else "https://" + address
+        target["ip"], target["os"] = payload("target", index, "ip"), payload("target", index, "os")
+    for index, scan in enumerate(store.scans.values()):
+        scan["description"] = payload("scan", index, "description")
+    for index, vuln in enumerate(store.vulnerabilities.values()):
+        vuln["name"] = payload("vulnerability", index, "name")
+        vuln["plugin_name"] = payload("vulnerability", index, "plugin_name")
+        vuln["var"] = payload("vulnerability", index, "var")
+        vuln["target"] = store.targets[store.scans[vuln["scan_id"]]["target_id"]]["address"]
+        vuln["urls"] = [payload("vulnerability", index, "url")]
+
+
+def generate(seed=1, servers=20, targets=12, hostile=None):
+    """Build a fresh Store. hostile: a marker directory (see HOSTILE_KINDS) for the hostile fleet, None for a
+    plain one."""
     store = Store(seed)
     rng = random.Random(seed)
     _cyberwatch(rng, store, servers)
     _cystack(random.Random("cystack-%s" % seed), store, seed, targets)
+    if hostile is not None:
+        if not SAFE_MARKERS.match(hostile):
+            raise ValueError("hostile marker directory %r: an absolute path of [A-Za-z0-9_./-] only" % hostile)
+        _make_hostile(store, hostile)
     store.reindex()
     return store

@@ -37,10 +37,13 @@ class Simulator:
     """A simulator subprocess and its readiness record."""
 
     def __init__(self, *, seed=1, servers=20, targets=12, scan_seconds=3, tls=False, faults=None, extra_args=(),
-                 keep_alive=False):
+                 keep_alive=False, hostile=None):
+        """hostile: the hostile fleet, True (markers in fleet.DEFAULT_MARKERS) or the marker directory."""
         self.args = ["--seed", str(seed), "--servers", str(servers), "--targets", str(targets),
                      "--scan-seconds", str(scan_seconds)] + (["--tls"] if tls else []) + (
                          ["--keep-alive"] if keep_alive else []) + list(extra_args)
+        if hostile:
+            self.args += ["--hostile"] + ([] if hostile is True else [str(hostile)])
         if faults:
             self.args += ["--faults", jsonlib.dumps(faults)]
         self.process = None

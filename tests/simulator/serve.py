@@ -37,9 +37,14 @@ def parse_args(argv=None):
     parser.add_argument("--test-deploy-delay", type=float, default=0.5, help="seconds before test_deploy resolves")
     parser.add_argument("--cystack-next-host", default=None, help="host put in DRF next/previous links")
     parser.add_argument("--verbose", action="store_true", help="one line per request on stderr (no keys, no bodies)")
+    parser.add_argument("--hostile", nargs="?", const=fleet.DEFAULT_MARKERS, default=None, metavar="MARKER_DIR",
+                        help="hostile fleet: every free-text string is an injection payload; a payload that ran "
+                             "creates a file in MARKER_DIR (default %s)" % fleet.DEFAULT_MARKERS)
     options = parser.parse_args(argv)
     if options.keep_alive and options.tls:
         parser.error("--keep-alive serves plain HTTP only; --tls needs the default werkzeug front end")
+    if options.hostile is not None and not fleet.SAFE_MARKERS.match(options.hostile):
+        parser.error("--hostile: the marker directory must be an absolute path of [A-Za-z0-9_./-] only")
     return options
 
 
