@@ -14,7 +14,9 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import 
     AUTH_METHODS, ROUTE_SETS, CyberwatchClient,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import DEFAULT_API_URL, CyStackClient
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, connection_warnings, url_credentials,
+)
 
 
 def _env(*names):
@@ -88,11 +90,13 @@ class ApiModule(AnsibleModule):
         spec.update(argument_spec or {})
         kwargs.setdefault('supports_check_mode', True)
         super(ApiModule, self).__init__(argument_spec=spec, **kwargs)
+        # A password written inside api_url is a secret like api_key: masked in every result, warning and message.
+        self.no_log_values.update(s for s in url_credentials(self.params['api_url'])[1:] if s)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         check_transport_options(self.params, lambda msg: self.fail_json(msg=msg))
-        if self.params['api_url'].lower().startswith('http://'):
-            self.warn('api_url %s uses plain HTTP: API traffic is not encrypted' % self.params['api_url'])
+        for warning in connection_warnings(self.params):
+            self.warn(warning)
         self._client = None
 
     @property
