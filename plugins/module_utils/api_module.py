@@ -112,12 +112,17 @@ class ApiModule(AnsibleModule):
 
     def run(self, action):
         """Call action() -> result dict and exit; ApiError and bad values become a clean failure."""
+        # The failure is reported outside the except clause: ansible-core 2.19+ adds the traceback of the exception
+        # being handled to fail_json, and a clean API error is not a crash.
+        failure = None
         try:
             result = action()
-        except ApiError as exc:
-            self.fail_api(exc)
-        except ValueError as exc:
-            self.fail_json(msg=str(exc))
+        except (ApiError, ValueError) as exc:
+            failure = exc
+        if isinstance(failure, ApiError):
+            self.fail_api(failure)
+        if failure is not None:
+            self.fail_json(msg=str(failure))
         # The engine's note about a create it recovered from (lost race or lost answer) is worth a warning.
         recovered = result.pop('recovered', None) or []
         for note in [recovered] if isinstance(recovered, str) else recovered:

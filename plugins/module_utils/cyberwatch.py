@@ -252,7 +252,7 @@ class CyberwatchClient:
             if exc.status == 404:
                 return None
             raise
-        return checked_object(body, 'GET', path, resource.shape, status=status)
+        return checked_object(body, 'GET', path, resource.shape, resource.id_field, status)
 
     def create(self, resource, body):
         resource = RESOURCES[resource] if isinstance(resource, str) else resource

@@ -30,6 +30,18 @@ def pytest_generate_tests(metafunc):
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'fleet: fleet-scale request budgets; run on the newest ansible-core only')
+    config.addinivalue_line('markers', 'newest_only: client behaviour that does not depend on ansible-core; skipped '
+                                       'by the older-core legs (VULNMGMT_CONNECTION_MATRIX=default)')
+
+
+def pytest_collection_modifyitems(config, items):
+    del config
+    if os.environ.get('VULNMGMT_CONNECTION_MATRIX', 'full') == 'full':
+        return
+    skip = pytest.mark.skip(reason='newest_only: runs on the newest ansible-core leg only')
+    for item in items:
+        if 'newest_only' in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope='session')
