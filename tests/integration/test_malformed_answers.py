@@ -161,6 +161,14 @@ def test_modules_fail_cleanly_on_every_malformed_answer(sim, ansible, refs):
     assert {variant for variant, dummy in results} == set(VARIANTS)
 
 
+def hosts_listed(stdout):
+    """The hosts of an `ansible-inventory --list` output (a failed source lists none)."""
+    try:
+        return json.loads(stdout).get('_meta', {}).get('hostvars', {})
+    except ValueError:
+        return {}
+
+
 @pytest.mark.parametrize('variant', VARIANTS)
 @pytest.mark.parametrize('plugin', ['cyberwatch', 'cystack'])
 def test_inventory_plugins_fail_cleanly(sim, ansible, plugin, variant):
@@ -169,8 +177,7 @@ def test_inventory_plugins_fail_cleanly(sim, ansible, plugin, variant):
     output = proc.stdout + proc.stderr
     text = ' '.join(output.split())
     problems = failure_problems('%s inventory / %s' % (plugin, variant), text[text.find('no host was added'):],
-                               '_meta' in proc.stdout and '"hostvars": {}' not in proc.stdout.replace(' ', ''),
-                               {r['path'] for r in sim.requests()})
+                                bool(hosts_listed(proc.stdout)), {r['path'] for r in sim.requests()})
     assert 'no host was added' in text, output[-3000:]
     assert not problems, '\n'.join(problems)
 

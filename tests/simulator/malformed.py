@@ -8,7 +8,8 @@ login page or a buggy server gives (VARIANTS). Reads only matter: the request is
 - redirect_302: 302 to a single sign-on page (Location), no body.
 - object_for_list: a list (the body, or a CyStack page's `results`) becomes an object keyed by position.
 - list_for_object: the body is wrapped in a list (an object becomes [object], a list's items become lists).
-- missing_ids: the records (list items, `results` items, or the body object) lose `id` and `href`.
+- missing_ids: the records (list items, `results` items, or the body object) lose what identifies them: `id`,
+  `href`, and `cve_code` / `key` (CVEs and OSes have no id).
 - wrong_types: in the records, strings become lists of one string and numbers become objects.
 - deep_nesting: valid JSON nested 100,000 levels deep.
 """
@@ -42,8 +43,11 @@ def _records(body, change):
     return change(body) if isinstance(body, dict) else body
 
 
+ID_FIELDS = ("id", "href", "cve_code", "key")
+
+
 def _without_ids(record):
-    return dict((k, v) for k, v in record.items() if k not in ("id", "href"))
+    return dict((k, v) for k, v in record.items() if k not in ID_FIELDS)
 
 
 def _wrong_types(record):
