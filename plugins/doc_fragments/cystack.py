@@ -78,7 +78,7 @@ options:
       - name: CYSTACK_API_KEY
   validate_certs:
     description:
-      - Verify the server TLS certificate.
+      - Verify the server TLS certificate. C(false) warns on every run.
     type: bool
     default: true
     env:

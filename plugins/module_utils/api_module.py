@@ -14,7 +14,9 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import 
     AUTH_METHODS, ROUTE_SETS, CyberwatchClient,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import DEFAULT_API_URL, CyStackClient
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, connection_warnings, url_credentials,
+)
 
 
 def _env(*names):
@@ -88,11 +90,13 @@ class ApiModule(AnsibleModule):
         spec.update(argument_spec or {})
         kwargs.setdefault('supports_check_mode', True)
         super(ApiModule, self).__init__(argument_spec=spec, **kwargs)
+        # A password written inside api_url is a secret like api_key: masked in every result, warning and message.
+        self.no_log_values.update(s for s in url_credentials(self.params['api_url'])[1:] if s)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         check_transport_options(self.params, lambda msg: self.fail_json(msg=msg))
-        if self.params['api_url'].lower().startswith('http://'):
-            self.warn('api_url %s uses plain HTTP: API traffic is not encrypted' % self.params['api_url'])
+        for warning in connection_warnings(self.params):
+            self.warn(warning)
         self._client = None
 
     @property
@@ -108,12 +112,17 @@ class ApiModule(AnsibleModule):
 
     def run(self, action):
         """Call action() -> result dict and exit; ApiError and bad values become a clean failure."""
+        # The failure is reported outside the except clause: ansible-core 2.19+ adds the traceback of the exception
+        # being handled to fail_json, and a clean API error is not a crash.
+        failure = None
         try:
             result = action()
-        except ApiError as exc:
-            self.fail_api(exc)
-        except ValueError as exc:
-            self.fail_json(msg=str(exc))
+        except (ApiError, ValueError) as exc:
+            failure = exc
+        if isinstance(failure, ApiError):
+            self.fail_api(failure)
+        if failure is not None:
+            self.fail_json(msg=str(failure))
         # The engine's note about a create it recovered from (lost race or lost answer) is worth a warning.
         recovered = result.pop('recovered', None) or []
         for note in [recovered] if isinstance(recovered, str) else recovered:

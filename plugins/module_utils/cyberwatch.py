@@ -13,7 +13,9 @@ import hmac
 from email.utils import formatdate
 from urllib.parse import parse_qs, quote, urlparse
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import Page, last_page, read_consistently, read_pages
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
+    SCALAR, Page, checked_object, checked_records, last_page, read_consistently, read_pages,
+)
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -61,7 +63,7 @@ class Resource:
     """What the API offers for one kind of object: where it lives and how it is identified and written."""
 
     def __init__(self, name, collection, key, update_method='PATCH', write_only=(), filters=(),
-                 key_casefold=False, read_by_id=True):
+                 key_casefold=False, read_by_id=True, id_field='id'):
         self.name = name                    # singular, as modules return it: 'remote_access'
         self.collection = collection        # route table key: 'remote_accesses'
         self.key = key                      # natural key field: unique on the server
@@ -70,6 +72,12 @@ class Resource:
         self.filters = tuple(filters)       # server-side list filters the API honours
         self.key_casefold = key_casefold    # DNS names and addresses compare case-insensitively
         self.read_by_id = read_by_id        # False: no GET by id, the object is read from the list
+        self.id_field = id_field            # what identifies a listed object (CVEs have a code, no id)
+
+    @property
+    def shape(self):
+        """The field types every listed or read object must have: its natural key is a scalar."""
+        return {self.key: SCALAR}
 
 
 RESOURCES = dict((r.name, r) for r in (
@@ -81,14 +89,14 @@ RESOURCES = dict((r.name, r) for r in (
              filters=('hostname', 'group_id', 'reboot_required', 'communication_failed', 'active')),
     Resource('node', 'nodes', key='name'),
     Resource('user', 'users', key='login', filters=('auth_provider',)),
-    Resource('cve_announcement', 'cve_announcements', key='cve_code', update_method='PUT',
+    Resource('cve_announcement', 'cve_announcements', key='cve_code', update_method='PUT', id_field='cve_code',
              filters=('level', 'exploitable', 'active', 'technology_product')),
     Resource('security_issue', 'security_issues', key='sid', update_method='PUT', filters=('sid',)),
     Resource('agent', 'agents', key='id'),
     Resource('asset', 'assets', key='hostname', key_casefold=True, filters=('service_name', 'service_status')),
     Resource('stored_credential', 'stored_credentials', key='name',
              write_only=('password', 'key', 'client_key', 'auth_password', 'priv_password')),
-    Resource('os', 'os', key='key'),
+    Resource('os', 'os', key='key', id_field='key'),
     Resource('compliance_rule', 'compliance_rules', key='code', update_method='PUT'),
     Resource('compliance_server', 'compliance_servers', key='hostname', key_casefold=True,
              filters=('hostname', 'group_id', 'environment_id')),
@@ -174,22 +182,25 @@ class CyberwatchClient:
         return self.http.request(method, path, params=params, json_body=json_body)[1]
 
     def ping(self):
-        return self.request('GET', self.routes['ping'])
+        """The ping answer: an object with the uuid of the request."""
+        path = self.routes['ping']
+        status, body = self.http.request('GET', path)[:2]
+        return checked_object(body, 'GET', path, {'uuid': str}, id_field='uuid', status=status)
 
-    def iter_pages(self, path, params=None, per_page=DEFAULT_PER_PAGE, max_workers=1):
+    def iter_pages(self, path, params=None, per_page=DEFAULT_PER_PAGE, max_workers=1, resource=None):
         """Yield (page, X-Total or None) for each page of a list, in page order (listing.read_pages): the pages after
         the first concurrently when it tells the total (X-Total, or Link rel="last"), else following Link rel="next"
-        (page taken, host not trusted) and stopping on a short page."""
+        (page taken, host not trusted) and stopping on a short page. Each page is a list of objects with an id and
+        the field types of the resource (listing.checked_records)."""
         query = dict(params or {})
         query['per_page'] = per_page
-        return read_pages(lambda number: self._page(path, dict(query, page=number), per_page), max_workers)
+        return read_pages(lambda number: self._page(path, dict(query, page=number), per_page, resource), max_workers)
 
-    def _page(self, path, query, per_page):
+    def _page(self, path, query, per_page, resource=None):
         number = query['page']
         dummy, body, headers, response = self.http.request('GET', path, params=query)
-        if not isinstance(body, list):
-            raise ApiError('GET %s page %d: expected a JSON list, got %s' % (path, number, type(body).__name__),
-                           status=response.status_code, method='GET', path=path)
+        checked_records(body, 'GET', path, resource.shape if resource else None, resource.id_field if resource else 'id',
+                        where='page %d' % number, status=response.status_code)
         total = _int(headers.get('X-Total'), None)
         page_size = _int(headers.get('X-Per-Page'), per_page)
         last = _link_page(response, 'last', None) or last_page(total, page_size)
@@ -213,7 +224,7 @@ class CyberwatchClient:
                     resource.collection, name, ', '.join(resource.filters) or 'none'))
             params[name] = _query_value(value)
         path = self.path(resource)
-        return read_consistently(lambda: self.iter_pages(path, params, per_page, max_workers), path)
+        return read_consistently(lambda: self.iter_pages(path, params, per_page, max_workers, resource), path)
 
     def find(self, resource, value, filters=None, per_page=DEFAULT_PER_PAGE):
         """Objects whose natural key equals value (among those the other filters select): the key filtered on the
@@ -234,12 +245,14 @@ class CyberwatchClient:
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
         if not resource.read_by_id:
             return next((item for item in self.list(resource) if same_key(item.get('id'), object_id)), None)
+        path = self.path(resource, object_id)
         try:
-            return self.request('GET', self.path(resource, object_id))
+            status, body = self.http.request('GET', path)[:2]
         except ApiError as exc:
             if exc.status == 404:
                 return None
             raise
+        return checked_object(body, 'GET', path, resource.shape, resource.id_field, status)
 
     def create(self, resource, body):
         resource = RESOURCES[resource] if isinstance(resource, str) else resource

@@ -10,7 +10,9 @@ __metaclass__ = type
 import datetime
 from urllib.parse import parse_qs, quote, urlparse
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import Page, last_page, read_consistently, read_pages
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
+    SCALAR, Page, checked_object, checked_records, kind, last_page, malformed, read_consistently, read_pages,
+)
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -25,6 +27,14 @@ SEVERITIES = ('High', 'Medium', 'Low', 'Information')
 LIST_TIME_FORMAT = '%H:%M:%S %d/%m/%Y'
 LIST_TIME_ZONE = datetime.timezone(datetime.timedelta(hours=7))
 MAX_PAGES = 100000
+# The field types the collection reads from each kind of record (listing.checked_records): checked on every page and
+# detail before anything is used. Null is accepted; absent fields too.
+SHAPES = {
+    'targets': {'id': SCALAR, 'href': str, 'address': str},
+    'scans': {'id': SCALAR, 'href': str, 'status': str, 'target': dict, 'vuln_href': list, 'noti_href': list},
+    'vulnerabilities': {'id': SCALAR, 'href': str, 'severity': str},
+    'monitor_result': {'start_time': (int, float), 'response_time': (int, float)},
+}
 
 
 class BearerAuth(AuthBase):
@@ -129,10 +139,15 @@ class CyStackClient:
         return read_pages(lambda number: self._page(path, query, number), max_workers)
 
     def _page(self, path, query, number):
-        body = self.request('GET', path, params=dict(query, page=number) if number > 1 else query)[1]
-        if not isinstance(body, dict) or not isinstance(body.get('results'), list):
-            raise ApiError('GET %s page %d: expected a paginated object with "results"' % (path, number),
-                           method='GET', path=path, body=body)
+        status, body = self.request('GET', path, params=dict(query, page=number) if number > 1 else query)[:2]
+        if not isinstance(body, dict):
+            raise malformed('GET', path, 'page %d is %s where an object with a list under "results" was expected' % (
+                number, kind(body)), status)
+        records = checked_records(body.get('results'), 'GET', path, SHAPES.get(path.strip('/')), id_field=None,
+                                  where='"results" of page %d' % number, status=status)
+        for index, record in enumerate(records):
+            if record.get('id') in (None, '') and not id_from_href(record.get('href')):
+                raise malformed('GET', path, 'item %d of page %d has neither an id nor an href' % (index, number), status)
         count = body.get('count') if isinstance(body.get('count'), int) else None
         next_url = body.get('next')
         if not next_url:
@@ -148,14 +163,16 @@ class CyStackClient:
         """Every record of a DRF listing; max_workers: pages read at the same time once the first tells the count."""
         return read_consistently(lambda: self.iter_pages(path, params, max_workers), path)
 
-    def get(self, path, missing_ok=True):
-        """One object, or None on 404 (missing_ok=False lets the 404 ApiError through)."""
+    def get(self, path, missing_ok=True, shape=None):
+        """One object (an object with the field types of shape), or None on 404 (missing_ok=False lets the 404
+        ApiError through)."""
         try:
-            return self.request('GET', path)[1]
+            status, body = self.request('GET', path)[:2]
         except ApiError as exc:
             if exc.status == 404 and missing_ok:
                 return None
             raise
+        return checked_object(body, 'GET', path, shape, status=status)
 
     # -- targets -----------------------------------------------------------------------------------------
     def targets(self, q=None, ordering=None):
@@ -176,7 +193,7 @@ class CyStackClient:
         return [normalize_scan(s) for s in self.list('/scans', dict(q=q, ordering=ordering, status=status))]
 
     def scan(self, scan_id, missing_ok=True):
-        body = self.get('/scans/%s' % quote(str(scan_id), safe=''), missing_ok)
+        body = self.get('/scans/%s' % quote(str(scan_id), safe=''), missing_ok, SHAPES['scans'])
         return None if body is None else normalize_scan(body, scan_id)
 
     def create_scan(self, body):
@@ -210,7 +227,7 @@ class CyStackClient:
         return [normalize_vulnerability(v) for v in self.list('/vulnerabilities', params)]
 
     def vulnerability(self, vuln_id, missing_ok=True):
-        body = self.get('/vulnerabilities/%s' % quote(str(vuln_id), safe=''), missing_ok)
+        body = self.get('/vulnerabilities/%s' % quote(str(vuln_id), safe=''), missing_ok, SHAPES['vulnerabilities'])
         return None if body is None else normalize_vulnerability(body)
 
     def set_false_positive(self, vuln_id, value):
@@ -226,4 +243,6 @@ class CyStackClient:
         return self.request('PUT', path, json_body=settings)[1]
 
     def monitor_results(self, target_id):
-        return self.request('GET', '/targets/%s/monitor_result' % quote(str(target_id), safe=''))[1] or []
+        path = '/targets/%s/monitor_result' % quote(str(target_id), safe='')
+        status, body = self.request('GET', path)[:2]
+        return checked_records(body, 'GET', path, SHAPES['monitor_result'], id_field=None, status=status)

@@ -10,6 +10,10 @@ it is read again, a bounded number of times, and then fails: a partial listing i
 
 Once the first page tells how many pages there are (a total), the other pages are read concurrently, at most
 max_workers in flight, and kept in page order; without a total the next links are followed one by one.
+
+It is also the one place where the shape of an answer is checked (checked_records, checked_object): a page that is
+not a list of objects, a record without a usable id, a field the code reads with the wrong type is an ApiError
+naming the method, the path and what was wrong, before any of it is used.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,6 +23,10 @@ __metaclass__ = type
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, concurrent_map
 
 LISTING_ATTEMPTS = 3
+# JSON types a field may have: an id or a natural key is a scalar (null allowed only where said).
+SCALAR = (str, int, float)
+JSON_KINDS = ((bool, 'true/false'), (str, 'a string'), ((int, float), 'a number'), (dict, 'an object'),
+              (list, 'a list'), (type(None), 'null'))
 # A larger announced page count is not believed: the pages are then read one by one, following the next links.
 MAX_CONCURRENT_PAGES = 100000
 
@@ -34,6 +42,65 @@ class Page:
         self.total = total
         self.last = last
         self.next = next_page
+
+
+def kind(value):
+    """The JSON kind of a value, for messages: 'a list', 'an object', 'a string', ..."""
+    return next((name for types, name in JSON_KINDS if isinstance(value, types)), type(value).__name__)
+
+
+def expected(types):
+    """'a string or a number' for a field's accepted types."""
+    names = []
+    for value in (types if isinstance(types, tuple) else (types,)):
+        name = next(n for t, n in JSON_KINDS if value is t or (isinstance(t, tuple) and value in t))
+        if name not in names:
+            names.append(name)
+    return ' or '.join(names)
+
+
+def malformed(method, path, what, status=None):
+    """The ApiError of an answer whose shape cannot be used."""
+    return ApiError('%s %s: malformed answer: %s; nothing was used from it' % (method, path, what),
+                    status=status, method=method, path=path)
+
+
+def record_problem(record, fields=None, id_field='id'):
+    """Why one API object cannot be used, or None: it is not an object, its id_field (None: no id needed) is missing
+    or not a scalar, or a field of fields ({name: type or tuple of types}) has another type (null is accepted)."""
+    if not isinstance(record, dict):
+        return 'it is %s, not an object' % kind(record)
+    if id_field is not None:
+        value = record.get(id_field)
+        if value is None or value == '':
+            return 'it has no %s' % id_field
+        if isinstance(value, bool) or not isinstance(value, SCALAR):
+            return 'its %s is %s, not a string or a number' % (id_field, kind(value))
+    for name, types in sorted((fields or {}).items()):
+        value = record.get(name)
+        types = types if isinstance(types, tuple) else (types,)
+        if value is not None and (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)):
+            return 'its %s is %s, not %s' % (name, kind(value), expected(types))
+    return None
+
+
+def checked_records(records, method, path, fields=None, id_field='id', where='the answer', status=None):
+    """records when they are a list of objects with an id and fields of the declared types; else malformed()."""
+    if not isinstance(records, list):
+        raise malformed(method, path, '%s is %s where a list of objects was expected' % (where, kind(records)), status)
+    for index, record in enumerate(records):
+        problem = record_problem(record, fields, id_field)
+        if problem:
+            raise malformed(method, path, 'item %d of %s: %s' % (index, where, problem), status)
+    return records
+
+
+def checked_object(body, method, path, fields=None, id_field=None, status=None):
+    """body when it is an object with id_field and fields of the declared types; else malformed()."""
+    problem = record_problem(body, fields, id_field)
+    if problem:
+        raise malformed(method, path, 'the answer: %s' % problem, status)
+    return body
 
 
 def last_page(total, page_size):

@@ -16,6 +16,7 @@ import json
 import time
 import warnings
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from urllib.parse import urlsplit, urlunsplit
 
 try:
     import requests
@@ -40,6 +41,8 @@ WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
 UNSURE_WRITE_HINT = ('the server may have applied this %s before the failure: run the task again, it looks the object '
                      'up before writing, so it converges without a duplicate')
 MAX_RETRY_AFTER = 120.0
+# How much of an answer body an ApiError keeps (message and body): a 3 MB HTML error page is not a result.
+MAX_ERROR_BODY = 2048
 
 STATUS_HINTS = {
     401: 'authentication failed: check the API credentials',
@@ -49,6 +52,54 @@ STATUS_HINTS = {
     422: 'rejected by the server validation',
     429: 'rate limited by the server (retries exhausted)',
 }
+
+
+def url_credentials(url):
+    """The user name and password written inside a URL (https://user:pass@host/), each None when absent."""
+    try:
+        parts = urlsplit(str(url or ''))
+        return parts.username, parts.password
+    except ValueError:  # an unparsable port: no credentials are read from it
+        return None, None
+
+
+def mask_url(url):
+    """url with the credentials written inside it (user:pass@) replaced by the mask, for messages and warnings."""
+    text = str(url or '')
+    parts = urlsplit(text)
+    if '@' not in parts.netloc:
+        return text
+    return urlunsplit(parts._replace(netloc='%s@%s' % (REDACTED, parts.netloc.rpartition('@')[2])))
+
+
+def strip_url_credentials(url):
+    """url without the user:pass@ part: the clients authenticate with their own credentials, never these."""
+    parts = urlsplit(str(url or ''))
+    if '@' not in parts.netloc:
+        return str(url or '')
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition('@')[2]))
+
+
+def connection_warnings(options):
+    """The warnings a connection's options deserve (plain HTTP, validate_certs false), credentials in api_url masked.
+
+    Modules, inventory plugins and event sources emit these; a run shows each identical warning once.
+    """
+    url = str(options.get('api_url') or '')
+    found = []
+    if url.lower().startswith('http://'):
+        found.append('api_url %s uses plain HTTP: API traffic is not encrypted' % mask_url(url))
+    elif options.get('validate_certs') is False and url.lower().startswith('https://'):
+        found.append('api_url %s: validate_certs is false, so the server certificate is not verified and API traffic '
+                     'can be intercepted' % mask_url(url))
+    return found
+
+
+def cut(text, limit=MAX_ERROR_BODY):
+    """text cut to limit characters, saying how much was left out."""
+    if text is None or len(text) <= limit:
+        return text
+    return '%s... [%d more characters cut]' % (text[:limit], len(text) - limit)
 
 
 def redact(text, secrets):
@@ -97,7 +148,12 @@ class ApiError(Exception):
 
 
 def server_message(body):
-    """Best human-readable message from an error body of either platform (Cyberwatch envelope or DRF)."""
+    """Best human-readable message from an error body of either platform (Cyberwatch envelope or DRF), at most 500
+    characters."""
+    return cut(_server_message(body), 500)
+
+
+def _server_message(body):
     if isinstance(body, dict):
         error = body.get('error')
         if isinstance(error, dict) and error.get('message'):
@@ -155,10 +211,11 @@ class HttpClient:
                  max_retries=3, secrets=(), backoff_factor=0.5, headers=None):
         if not HAS_REQUESTS:
             raise ApiError('the Python library "requests" is required: %s' % REQUESTS_IMPORT_ERROR)
-        self.base_url = base_url.rstrip('/')
+        # Credentials written inside the URL are never sent (each client has its own auth) and never shown.
+        self.base_url = strip_url_credentials(base_url).rstrip('/')
         self.timeout = float(request_timeout)
         self.max_retries = int(max_retries)
-        self._secrets = tuple(s for s in secrets if s)
+        self._secrets = tuple(s for s in tuple(secrets) + url_credentials(base_url)[1:] if s)
         self.session = requests.Session()
         # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE in requests.
         self.verify = (ca_path or True) if validate_certs else False
@@ -238,20 +295,29 @@ class HttpClient:
 
     def _handle(self, method, path, response, expect_json):
         request_id = response.headers.get('X-Request-Id')
+        status = response.status_code
         text = response.text
         body = None
         if text.strip():
             try:
                 body = json.loads(text)
-            except ValueError:
-                if response.status_code < 400 and expect_json:
-                    raise ApiError(redact('%s %s: HTTP %s but the body is not valid JSON (%d bytes): %r' % (
-                        method, path, response.status_code, len(text), text[:200]), self._secrets),
-                        status=response.status_code, method=method, path=path,
-                        body=redact(text[:2000], self._secrets), request_id=request_id)
-                body = text
-        if response.status_code >= 400:
-            status = response.status_code
+            except (ValueError, RecursionError) as exc:
+                if status < 300 and expect_json:
+                    what = ('JSON nested too deeply to be read' if isinstance(exc, RecursionError)
+                            else 'a body that is not valid JSON')
+                    self._malformed(method, path, response, '%s (%d bytes, %s): %r' % (
+                        what, len(text), response.headers.get('Content-Type') or 'no Content-Type', text[:200]), text)
+                body = cut(text)
+        elif status < 300 and expect_json and method == 'GET':
+            self._malformed(method, path, response, 'an empty body where JSON was expected', text)
+        if 300 <= status < 400:
+            location = response.headers.get('Location')
+            raise ApiError(redact('%s %s: HTTP %d redirect to %s: redirects are not followed (check api_url, and any '
+                                  'proxy or single sign-on page in front of the API)' % (
+                                      method, path, status, location or 'no Location'), self._secrets),
+                           status=status, method=method, path=path, body=self._error_body(body, text),
+                           request_id=request_id)
+        if status >= 400:
             hint = STATUS_HINTS.get(status) or ('server error' if status >= 500 else 'request rejected')
             if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS:
                 hint += ' after %d retries' % self.max_retries
@@ -261,8 +327,21 @@ class HttpClient:
             msg = '%s %s failed with HTTP %d %s (%s): %s' % (
                 method, path, status, response.reason or '', hint, server_message(body))
             raise ApiError(redact(msg, self._secrets), status=status, method=method, path=path,
-                           body=_redact_body(body, self._secrets), request_id=request_id, unsure=unsure)
-        return response.status_code, body, response.headers, response
+                           body=self._error_body(body, text), request_id=request_id, unsure=unsure)
+        return status, body, response.headers, response
+
+    def _malformed(self, method, path, response, what, text):
+        """Raise the ApiError of a 2xx answer that cannot be used."""
+        raise ApiError(redact('%s %s: HTTP %s but %s' % (method, path, response.status_code, what), self._secrets),
+                       status=response.status_code, method=method, path=path,
+                       body=redact(cut(text), self._secrets) if text else None,
+                       request_id=response.headers.get('X-Request-Id'))
+
+    def _error_body(self, body, text):
+        """The body an ApiError keeps: the parsed JSON when the answer is small, else its text cut; secrets masked."""
+        if isinstance(body, (dict, list)) and len(text) > MAX_ERROR_BODY:
+            body = cut(text)
+        return _redact_body(body, self._secrets)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,8 @@ from auth import Credentials
 from control import Control
 from cyberwatch_api import CyberwatchApi, error_response
 from cystack_api import CyStackApi
-from faults import AFTER_COMMIT, HTML_502, Faults
+import malformed
+from faults import AFTER_COMMIT, AFTER_HANDLING, HTML_502, Faults
 from mutations import Mutator
 from scan_lifecycle import Lifecycle
 from views_common import json_response
@@ -96,7 +97,7 @@ class App:
                                            method=request.method, path=path, query=query))
             fault = None
         after_commit = fault is not None and fault.kind in AFTER_COMMIT
-        if fault is not None and fault.kind != "truncate" and not after_commit:
+        if fault is not None and fault.kind != "truncate" and fault.kind not in AFTER_HANDLING:
             response = self._fault_response(api, fault)
         elif message is not None:
             response = self._unauthorized(api, message)
@@ -108,6 +109,8 @@ class App:
             return self._drop(environ, start_response)
         if after_commit:
             response = self._fault_response(api, fault)
+        if fault is not None and fault.kind == "malformed" and response.status_code < 400:
+            response = malformed.answer(fault, response)
         response.headers["X-Request-Id"] = request_id
         if api == "cyberwatch" and response.status_code < 400:
             response.headers.update(CBW_HEADERS)

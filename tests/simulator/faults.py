@@ -12,15 +12,22 @@
 - mutate_listing: on a listing GET (Cyberwatch servers/assets lists, CyStack targets and scans lists), before the
   page is served, deletes `delete` records already served and inserts `insert` new ones at the head of the listing
   (mutations.py); each firing is recorded in the rule's `mutations`. Other requests never count for this rule.
+- malformed: handled normally, then the answer is replaced by the malformed shape `variant` names (malformed.py:
+  html, huge_html, truncated_json, empty_2xx, redirect_302, object_for_list, list_for_object, missing_ids,
+  wrong_types, deep_nesting). Only answers below 400 are replaced.
 """
 
 import random
 import re
 import threading
 
+import malformed
+
 KINDS = ("status", "retry_after", "latency", "truncate", "non_json", "drop", "status_after_commit",
-         "drop_after_commit", "mutate_listing")
+         "drop_after_commit", "mutate_listing", "malformed")
 AFTER_COMMIT = ("status_after_commit", "drop_after_commit")
+# Kinds that let the request be handled, then change its answer.
+AFTER_HANDLING = AFTER_COMMIT + ("malformed",)
 DEFAULT_STATUS = {"status": 503, "retry_after": 429, "non_json": 200, "status_after_commit": 502}
 HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>"
             b"\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
@@ -51,6 +58,7 @@ class Rule:
         self.after = int(spec.get("after") or 0)
         self.delete = _count(spec, "delete") if self.kind == "mutate_listing" else 0
         self.insert = _count(spec, "insert") if self.kind == "mutate_listing" else 0
+        self.variant = malformed.check(spec) if self.kind == "malformed" else None
         self.mutations = []
         self.seen = 0
         self.fired = 0

@@ -201,3 +201,64 @@ def test_status_specific_messages(server, status, body, expected):
     with pytest.raises(ApiError) as info:
         client(server.url).request('GET', '/x')
     assert expected in info.value.message
+
+
+# -- malformed answers (issue 19) ------------------------------------------------------------------------------------
+def test_a_redirect_is_an_error_naming_the_status_and_location(server):
+    server.script(Reply(302, None, headers={'Location': 'https://sso.example/login'}))
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('GET', '/api/v3/ping')
+    assert info.value.status == 302 and info.value.path == '/api/v3/ping'
+    assert 'GET /api/v3/ping: HTTP 302 redirect to https://sso.example/login' in info.value.message
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize('raw,what', [
+    (b'', 'an empty body where JSON was expected'),
+    (b'<html><body>Sign in</body></html>', 'not valid JSON'),
+    (b'{"uuid": "48e1', 'not valid JSON'),
+    (b'[' * 100000 + b']' * 100000, 'nested too deeply'),
+])
+def test_an_unusable_2xx_body_is_an_error_naming_method_and_path(server, raw, what):
+    server.script(Reply(200, raw=raw))
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('GET', '/api/v3/ping')
+    assert info.value.message.startswith('GET /api/v3/ping: HTTP 200 but ')
+    assert what in info.value.message
+    assert info.value.body is None or len(info.value.body) < 2200
+
+
+def test_an_empty_answer_to_a_write_is_accepted(server):
+    server.script(Reply(204, raw=b''))
+    assert client(server.url).request('DELETE', '/scans/1')[:2] == (204, None)
+
+
+def test_a_huge_error_body_is_cut_in_the_message_and_the_body(server):
+    server.script(Reply(500, raw=b'<html>' + b'x' * (3 * 1024 * 1024) + b'</html>'))
+    with pytest.raises(ApiError) as info:
+        client(server.url, max_retries=0).request('GET', '/thing')
+    assert len(info.value.message) < 1000 and len(info.value.body) < 2200
+    assert 'characters cut' in info.value.body
+
+
+def test_credentials_inside_the_url_are_never_sent_or_shown(server):
+    server.script(Reply(200, {'ok': True}))
+    url = server.url.replace('://', '://admin:hunter2-pass@')
+    http = client(url)
+    assert 'hunter2' not in repr(http) and 'hunter2' not in http.base_url
+    http.request('GET', '/thing')
+    assert 'Authorization' not in server.received[0]['headers']
+    dead = client('http://admin:hunter2-pass@127.0.0.1:1', max_retries=0)
+    with pytest.raises(ApiError) as info:
+        dead.request('GET', '/thing')
+    assert 'hunter2' not in str(info.value) and 'hunter2' not in repr(info.value)
+
+
+def test_connection_warnings():
+    from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import connection_warnings, mask_url
+    assert connection_warnings({'api_url': 'https://cbw.example', 'validate_certs': True}) == []
+    insecure = connection_warnings({'api_url': 'https://u:p4ssw0rd@cbw.example', 'validate_certs': False})
+    assert len(insecure) == 1 and 'validate_certs is false' in insecure[0] and 'p4ssw0rd' not in insecure[0]
+    assert connection_warnings({'api_url': 'http://cbw.example', 'validate_certs': False}) == [
+        'api_url http://cbw.example uses plain HTTP: API traffic is not encrypted']
+    assert mask_url('https://u:p@h:8443/x') == 'https://********@h:8443/x'
