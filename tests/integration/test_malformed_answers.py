@@ -3,7 +3,8 @@ applied to every API read, through every info module and cyberwatch_ping (one an
 inventory plugins (one ansible-inventory run per variant and plugin) and both event sources (their poll, in this
 process). Each case must fail cleanly: no traceback, no success, a message naming the method and the path it read.
 
-Client code only: it does not depend on ansible-core, so the older-core CI legs skip it (it is not in EVERY_CORE, tests/integration/conftest.py).
+Client code only: it does not depend on ansible-core, so the older-core CI legs skip it (it is not in EVERY_CORE,
+tests/integration/conftest.py).
 
 Cost: a module run costs about a second here. The variants that the transport rejects before any route-specific code
 (TRANSPORT_VARIANTS: HttpClient._handle) run on one module per kind of first read and platform (SAMPLE); the shape
