@@ -189,7 +189,7 @@ class Poller:
         self.state_file = StateFile(self.options['state_file'], self.name) if self.options['state_file'] else None
         self.state = self.state_file.load() if self.state_file else None
         self.pending = None
-        self.is_template = None
+        self._is_template = None
 
     @property
     def baseline(self):
@@ -206,10 +206,19 @@ class Poller:
         problem = self.host_name_problem(name)
         if problem is None:
             return name
-        logging.getLogger(self.name).warning(
-            '%s: %s %s: its events have no limit field: %r cannot be a job limit: %s', self.name, record, record_id,
-            name if not isinstance(name, str) or len(name) <= 100 else name[:100] + '...', problem)
+        if isinstance(name, str) and self.is_template(name):
+            shown = 'a possible template (withheld)'
+        else:
+            shown = repr(name if not isinstance(name, str) or len(name) <= 100 else name[:100] + '...')
+        logging.getLogger(self.name).warning('%s: %s %s: its events have no limit field: %s cannot be a job limit: %s',
+                                             self.name, record, record_id, shown, problem)
         return None
+
+    def is_template(self, text):
+        """True when Ansible could template the string text (Templar.is_possibly_template, built once per source)."""
+        if self._is_template is None:
+            self._is_template = possibly_template()
+        return self._is_template(text)
 
     def withhold(self, event):
         """event ({namespace: payload}) as it may be queued: every string that may be a template (ansible-core's
@@ -217,8 +226,6 @@ class Poller:
         and its dotted path listed in payload['withheld'], with one warning naming the records and the paths, never
         the values. No marking survives the way to a playbook (JSON in ansible-rulebook, YAML in the extra vars of
         run_playbook), so a value that could run as Jinja never leaves the source."""
-        if self.is_template is None:
-            self.is_template = possibly_template()
         (namespace, payload), = event.items()
         withheld = []
         clean = withheld_copy(payload, '', self.is_template, withheld)

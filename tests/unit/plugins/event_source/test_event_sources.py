@@ -412,6 +412,8 @@ def test_hostile_hostnames_give_events_without_limit_and_a_warning(sim, caplog):
         assert 'server %s: its events have no limit field' % server['id'] in caplog.text
     hostile = added[names.index("{{ lookup('pipe', 'id') }}")]
     assert "server.id %r, cve.code 'CVE-2031-0777': withheld server.hostname" % hostile['id'] in caplog.text
+    assert 'server %s: its events have no limit field: a possible template (withheld)' % hostile['id'] in caplog.text
+    assert 'lookup' not in caplog.text                                      # never the value
 
 
 class FakeCyberwatch:
