@@ -14,8 +14,10 @@ variables. No secret is ever logged: the transport redacts its messages, and opt
 Scanner data is hostile. A record field a source reads with the wrong type stops the source with a SourceError naming
 the method and the path (check_record), never a traceback. A host name becomes the `limit` field of an event only
 when it is a plain host name (Poller.limit); the sources pass plugin_utils.trust.host_name_problem (controller-only
-code, which module_utils cannot import). Event values cannot be marked unsafe here: ansible-rulebook carries events
-through its rule engine as JSON, which keeps no Python type, so what protects a playbook is said in the sources' docs.
+code, which module_utils cannot import). No marking survives the way to a playbook (ansible-rulebook carries events
+as JSON, and run_playbook writes them into the extra vars of ansible-runner as YAML), so before an event is queued
+(withhold) every string that ansible-core's own Templar.is_possibly_template calls a template, key or value, is
+replaced by null (a key: left out with its value) and its path is listed in the event's `withheld` field.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,6 +45,44 @@ POLLING_SPEC = dict(
     state_file=dict(type='path'),
     max_backoff=dict(type='float', default=900.0),
 )
+
+
+def possibly_template():
+    """ansible-core's own test of a string that Ansible would template (Templar.is_possibly_template), the same on
+    every supported core. Imported when first used: at import time module_utils may import only module_utils
+    (ansible-test import sanity); the event sources run on the controller, where ansible-core is."""
+    from ansible.parsing.dataloader import DataLoader  # pylint: disable=import-outside-toplevel
+    from ansible.template import Templar  # pylint: disable=import-outside-toplevel
+    return Templar(loader=DataLoader()).is_possibly_template
+
+
+def withheld_copy(value, path, is_template, withheld):
+    """value with every string that is_template calls a template replaced by None (a dict entry whose key is one: left
+    out), appending the dotted path of each (a key: the path of its object then `*`) to withheld."""
+    if isinstance(value, str):
+        if is_template(value):
+            withheld.append(path)
+            return None
+        return value
+    if isinstance(value, dict):
+        clean = {}
+        for key, item in value.items():
+            if isinstance(key, str) and is_template(key):
+                withheld.append('%s.*' % path if path else '*')
+                continue
+            clean[key] = withheld_copy(item, '%s.%s' % (path, key) if path else str(key), is_template, withheld)
+        return clean
+    if isinstance(value, (list, tuple)):
+        return [withheld_copy(item, '%s.%d' % (path, index) if path else str(index), is_template, withheld)
+                for index, item in enumerate(value)]
+    return value
+
+
+def field(payload, path):
+    """The value at a dotted path of an event payload, or None."""
+    for key in path.split('.'):
+        payload = payload.get(key) if isinstance(payload, dict) else None
+    return payload
 
 
 class SourceError(Exception):
@@ -141,12 +181,15 @@ class Poller:
     spec = {}
     # Why a string cannot be a job limit, or None (the sources set it to plugin_utils.trust.host_name_problem).
     host_name_problem = None
+    # Dotted paths, in an event payload, of the ids of its records, which the warning of withhold names.
+    record_ids = ()
 
     def __init__(self, args):
         self.options = validate_options(self.name, args, self.spec)
         self.state_file = StateFile(self.options['state_file'], self.name) if self.options['state_file'] else None
         self.state = self.state_file.load() if self.state_file else None
         self.pending = None
+        self._is_template = None
 
     @property
     def baseline(self):
@@ -163,10 +206,36 @@ class Poller:
         problem = self.host_name_problem(name)
         if problem is None:
             return name
-        logging.getLogger(self.name).warning(
-            '%s: %s %s: its events have no limit field: %r cannot be a job limit: %s', self.name, record, record_id,
-            name if not isinstance(name, str) or len(name) <= 100 else name[:100] + '...', problem)
+        if isinstance(name, str) and self.is_template(name):
+            shown = 'a possible template (withheld)'
+        else:
+            shown = repr(name if not isinstance(name, str) or len(name) <= 100 else name[:100] + '...')
+        logging.getLogger(self.name).warning('%s: %s %s: its events have no limit field: %s cannot be a job limit: %s',
+                                             self.name, record, record_id, shown, problem)
         return None
+
+    def is_template(self, text):
+        """True when Ansible could template the string text (Templar.is_possibly_template, built once per source)."""
+        if self._is_template is None:
+            self._is_template = possibly_template()
+        return self._is_template(text)
+
+    def withhold(self, event):
+        """event ({namespace: payload}) as it may be queued: every string that may be a template (ansible-core's
+        Templar.is_possibly_template), key or value, at any depth, is withheld (None; a key: left out with its value)
+        and its dotted path listed in payload['withheld'], with one warning naming the records and the paths, never
+        the values. No marking survives the way to a playbook (JSON in ansible-rulebook, YAML in the extra vars of
+        run_playbook), so a value that could run as Jinja never leaves the source."""
+        (namespace, payload), = event.items()
+        withheld = []
+        clean = withheld_copy(payload, '', self.is_template, withheld)
+        if not withheld:
+            return event
+        clean['withheld'] = withheld
+        logging.getLogger(self.name).warning(
+            '%s: %s: withheld %s (null in the event): they may be templates, which a playbook would run', self.name,
+            ', '.join('%s %r' % (path, field(clean, path)) for path in self.record_ids), ', '.join(withheld))
+        return {namespace: clean}
 
     def commit(self):
         """The events of the last poll are on the queue: their state becomes the state (saved to state_file)."""
@@ -210,6 +279,6 @@ async def run(queue, poller, logger=None):
             logger.info('%s: the API answers again after %d failure(s)', poller.name, failures)
         failures = 0
         for event in events:
-            await queue.put(event)
+            await queue.put(poller.withhold(event))
         await asyncio.to_thread(poller.commit)
         await asyncio.sleep(interval)

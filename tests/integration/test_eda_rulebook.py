@@ -3,10 +3,13 @@ drools) against the simulator. Its run_job_template action becomes a debug actio
 the source, its options and the condition are the example's, the interval shorter and the state file in tmp.
 
 A critical CVE added on a production server after start-up fires the rule once; a restart with the same state_file
-does not fire it again. Each phase is bounded in time; the process is always stopped.
+does not fire it again. A server whose hostname is a Jinja lookup reaches a run_playbook action whose playbook prints
+ansible_eda.event: the lookup never runs (the source withheld the hostname). Each phase is bounded in time; the
+process is always stopped.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -121,3 +124,45 @@ def test_rulebook_fires_once_for_a_new_cve_and_not_again_after_a_restart(sim, an
     assert 'FIRED' not in second.output()
     for secret in (sim.cyberwatch['api_key'], sim.cyberwatch['secret_key']):
         assert secret not in first.output() + second.output()
+
+
+HOSTILE_PLAYBOOK = """\
+- name: Print the event
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Print the server of the event
+      ansible.builtin.debug:
+        msg: "HOSTNAME {{ ansible_eda.event.cyberwatch.server.hostname }} WITHHELD {{ ansible_eda.event.cyberwatch.withheld | default('none') }}"
+"""
+
+
+def test_a_hostname_that_is_a_template_never_runs_in_a_run_playbook_action(sim, ansible, tmp_path):
+    # ansible-rulebook writes the event into ansible-runner's extra vars (YAML): no marking survives, and a playbook
+    # that reads ansible_eda templates it (on 2.16 every reference renders the whole event).
+    marker = tmp_path / 'MARKER'
+    state_file = tmp_path / 'state.json'
+    playbook = tmp_path / 'print_event.yml'
+    playbook.write_text(HOSTILE_PLAYBOOK)
+    path = tmp_path / 'hostile.yml'
+    path.write_text(yaml.safe_dump([{
+        'name': 'Hostile hostname', 'hosts': 'all',
+        'sources': [{'secops.vulnmgmt.cyberwatch_vulnerabilities': {
+            'interval': 1, 'min_level': 'critical', 'state_file': str(state_file)}}],
+        'rules': [{'name': 'Print the event', 'condition': 'event.cyberwatch.cve.code == "CVE-2031-4343"',
+                   'action': {'run_playbook': {'name': str(playbook)}}}]}]))
+    inventory = tmp_path / 'inventory.yml'
+    inventory.write_text('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n')
+
+    process = Rulebook(ansible, path, inventory, tmp_path / 'hostile.log')
+    try:
+        process.wait(state_file.exists, STARTUP_TIMEOUT, 'the baseline poll')
+        server = sim.control('POST', 'cyberwatch/servers', {'hostname': "{{ lookup('pipe', 'touch %s') }}" % marker})
+        sim.control('POST', 'cyberwatch/servers/%s/cves' % server['id'], {'cve_code': 'CVE-2031-4343'})
+        process.wait(lambda: 'PLAY RECAP' in process.output(), FIRE_TIMEOUT, 'the playbook to run')
+    finally:
+        process.stop()
+    output = process.output()
+    assert not marker.exists(), 'the lookup in the hostname ran'
+    assert re.search(r"HOSTNAME (None)? WITHHELD \['server.hostname'\]", output), output[-4000:]   # null: '' on 2.19+
+    assert 'withheld server.hostname' in output and 'server.id %s' % server['id'] in output

@@ -25,7 +25,7 @@ description:
     with a backoff that starts at O(interval) and doubles up to O(max_backoff). HTTP 401 and 403 stop the source
     with a message that says which call failed. Secrets are never logged.
   - 'The event is C({"cyberwatch": {"server": {"id", "hostname", "groups", "limit"}, "cve": {"code", "level",
-    "score", "exploitable"}, "detected_at"}}), C(groups) being the names of the server groups and C(level) one of
+    "score", "exploitable"}, "detected_at", "withheld"}}), C(groups) being the names of the server groups and C(level) one of
     V(critical), V(high), V(medium), V(low) or V(unknown).'
   - C(server.limit) (new in 0.3.0) is the server hostname when it is a plain inventory host name (letters, digits,
     C(_), C(.), C(-); not C(localhost), a loopback address, C(all) or C(ungrouped); no pattern character such as
@@ -33,15 +33,21 @@ description:
     logs a warning naming the server id. Use C(server.limit), never C(server.hostname), as a job C(limit), under a
     condition that it is defined (C(event.cyberwatch.server.limit is defined)), so that a hostname such as C(all)
     or C(a,b) never widens a job.
-  - Every other string of the event (C(hostname), C(groups), C(detected_at)) comes from the scanned host or the
-    scanner and may hold Jinja. The source cannot mark it unsafe (ansible-rulebook carries events through its rule
-    engine as JSON). With C(run_job_template) (AWX, AAP), the controller marks the extra vars of the launch, among
-    them C(ansible_eda.event), unsafe as long as its setting "Allow Jinja in extra vars" stays at V(template) (its
-    default; never V(always)). With C(run_playbook) or C(run_module), ansible-rulebook writes the event into the
-    extra vars file of ansible-runner, which ansible-playbook templates on every core, so a template that reads such
-    a string runs the Jinja in it; there, read only C(server.id), C(server.limit) and the C(cve) fields.
+  - Every string of the event comes from the scanned hosts or the scanner, and no marking survives the way to a
+    playbook (ansible-rulebook carries events as JSON; with C(run_playbook) or C(run_module) it writes them into the
+    extra vars of ansible-runner, which ansible-playbook templates on every core). So before an event is emitted,
+    every string in it (keys included, at any depth) that ansible-core's own test (C(Templar.is_possibly_template))
+    calls a possible template (it holds C({{), C({%) or C({#)) is withheld. A value becomes V(null); a key is left
+    out with its value. Strings are never escaped or altered.
+  - 'C(withheld) (new in 0.3.0) lists the dotted paths of what was withheld, for example
+    C(["server.hostname", "server.groups.1", "cve.code"]) (a key: the path of its object followed by C(.*)); it is
+    absent when nothing was. The source then logs one warning naming C(server.id), C(cve.code) and the paths, never
+    the values. The event is still emitted, so rules can fire on the ids, the level and the score; a rule that needs
+    a withheld field can test C(event.cyberwatch.withheld is defined).'
+  - With C(run_job_template) (AWX, AAP), the controller also marks the extra vars of the launch unsafe, as long as
+    its setting "Allow Jinja in extra vars" stays at V(template) (its default; never V(always)).
   - A record with a field of the wrong type (a server without an id, C(cve_announcements) that is not a list of
-    objects, ...) stops the source with an error naming the method and the path.'
+    objects, ...) stops the source with an error naming the method and the path.
 options:
   api_url:
     description: Base URL of the Cyberwatch server. Environment variables E(CYBERWATCH_API_URL), E(CBW_API_URL).
@@ -176,6 +182,7 @@ class CyberwatchVulnerabilities(event_source.Poller):
 
     name = NAME
     host_name_problem = staticmethod(host_name_problem)
+    record_ids = ('server.id', 'cve.code')
     spec = dict(cyberwatch_argument_spec(), min_level=dict(type='str', default='high', choices=list(LEVELS)),
                 group=dict(type='list', elements='str', default=[]))
 

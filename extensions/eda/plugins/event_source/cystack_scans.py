@@ -21,7 +21,7 @@ description:
     with a backoff that starts at O(interval) and doubles up to O(max_backoff). HTTP 401 and 403 stop the source
     with a message that says which call failed. Secrets are never logged.
   - 'The event is C({"cystack": {"scan": {"id", "status", "profile", "description", "start_time", "stop_time"},
-    "target": {"id", "address"}, "counts", "counts_excluding_false_positives", "highest_severity"}}). The counts
+    "target": {"id", "address"}, "counts", "counts_excluding_false_positives", "highest_severity", "withheld"}}). The counts
     have C(High), C(Medium), C(Low), C(Information) and C(total); C(highest_severity) is the most severe of the
     findings that are not false positives, or V(null).'
   - C(target.limit) (new in 0.3.0) is the host name of the target address (V(shop.example.com) for
@@ -30,15 +30,21 @@ description:
     C(~) C([) or whitespace; not starting with C(-)). Otherwise it is absent and the source logs a warning naming
     the target id. Use C(target.limit), never C(target.address), as a job C(limit), under a condition that it is
     defined (C(event.cystack.target.limit is defined)).
-  - Every other string of the event (the address, the scan description, ...) comes from the account or the scanner
-    and may hold Jinja. The source cannot mark it unsafe (ansible-rulebook carries events through its rule engine as
-    JSON). With C(run_job_template) (AWX, AAP), the controller marks the extra vars of the launch, among them
-    C(ansible_eda.event), unsafe as long as its setting "Allow Jinja in extra vars" stays at V(template) (its
-    default; never V(always)). With C(run_playbook) or C(run_module), ansible-rulebook writes the event into the
-    extra vars file of ansible-runner, which ansible-playbook templates on every core, so a template that reads such
-    a string runs the Jinja in it; there, read only C(target.id), C(target.limit), C(scan.id) and the counts.
+  - Every string of the event comes from the account or the scanner, and no marking survives the way to a playbook
+    (ansible-rulebook carries events as JSON; with C(run_playbook) or C(run_module) it writes them into the extra
+    vars of ansible-runner, which ansible-playbook templates on every core). So before an event is emitted, every
+    string in it (keys included, at any depth) that ansible-core's own test (C(Templar.is_possibly_template)) calls a
+    possible template (it holds C({{), C({%) or C({#)) is withheld. A value becomes V(null); a key is left out with
+    its value. Strings are never escaped or altered.
+  - 'C(withheld) (new in 0.3.0) lists the dotted paths of what was withheld, for example
+    C(["scan.description", "target.address"]) (a key: the path of its object followed by C(.*)); it is absent when
+    nothing was. The source then logs one warning naming C(scan.id), C(target.id) and the paths, never the values.
+    The event is still emitted, so rules can fire on the ids and the counts; a rule that needs a withheld field can
+    test C(event.cystack.withheld is defined).'
+  - With C(run_job_template) (AWX, AAP), the controller also marks the extra vars of the launch unsafe, as long as
+    its setting "Allow Jinja in extra vars" stays at V(template) (its default; never V(always)).
   - A record with a field of the wrong type (a scan without an id, a target that is not an object, counts that are
-    not numbers, ...) stops the source with an error naming the method and the path.'
+    not numbers, ...) stops the source with an error naming the method and the path.
 options:
   api_url:
     description: Base URL of the CyStack API. Environment variable E(CYSTACK_API_URL).
@@ -152,6 +158,7 @@ class CyStackScans(event_source.Poller):
 
     name = NAME
     host_name_problem = staticmethod(host_name_problem)
+    record_ids = ('scan.id', 'target.id')
     spec = dict(cystack_argument_spec(), targets=dict(type='list', elements='str', default=[]))
 
     def __init__(self, args):

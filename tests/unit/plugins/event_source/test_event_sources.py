@@ -402,11 +402,18 @@ def test_hostile_hostnames_give_events_without_limit_and_a_warning(sim, caplog):
             events = [e for e in source.events(len(names)) if e['cyberwatch']['cve']['code'] == 'CVE-2031-0777']
     finally:
         source.stop()
-    limits = dict((e['cyberwatch']['server']['hostname'], e['cyberwatch']['server'].get('limit')) for e in events)
-    assert limits == dict((name, 'plain-01.example.com' if name == 'plain-01.example.com' else None) for name in names)
-    assert all('limit' not in e['cyberwatch']['server'] for e in events if e['cyberwatch']['server']['hostname'] != names[-1])
+    by_id = dict((e['cyberwatch']['server']['id'], e['cyberwatch']) for e in events)
+    hostnames = [by_id[server['id']]['server']['hostname'] for server in added]
+    assert hostnames == [None if name.startswith('{{') else name for name in names]     # a template is withheld
+    assert [by_id[server['id']].get('withheld') for server in added] == [
+        ['server.hostname'] if name.startswith('{{') else None for name in names]
+    assert [by_id[server['id']]['server'].get('limit') for server in added] == [None] * 5 + ['plain-01.example.com']
     for server in added[:-1]:
         assert 'server %s: its events have no limit field' % server['id'] in caplog.text
+    hostile = added[names.index("{{ lookup('pipe', 'id') }}")]
+    assert "server.id %r, cve.code 'CVE-2031-0777': withheld server.hostname" % hostile['id'] in caplog.text
+    assert 'server %s: its events have no limit field: a possible template (withheld)' % hostile['id'] in caplog.text
+    assert 'lookup' not in caplog.text                                      # never the value
 
 
 class FakeCyberwatch:
@@ -478,3 +485,74 @@ def test_malformed_cystack_records_stop_the_source_naming_the_method_and_path(sc
     with pytest.raises(SourceError) as caught:
         source.poll()
     assert str(caught.value).startswith('secops.vulnmgmt.cystack_scans: malformed answer to GET /scans: %s' % message)
+
+
+# --- strings that may be templates are withheld ---------------------------------------------------------------------
+
+TEMPLATES = ["{{ lookup('pipe', 'touch MARKER') }}", '{% if true %}x{% endif %}', '{# note #}', 'web-{{', 'a{%b',
+             'end {#']
+
+
+def cyberwatch_event(text, key='arch'):
+    return {'cyberwatch': {
+        'server': {'id': 7, 'hostname': text, 'groups': ['prod', text, {'nested': [text, 'ok']}], key: 'x86_64'},
+        'cve': {'code': 'CVE-2031-0001', 'level': 'critical', 'score': 9.8, 'exploitable': True},
+        'detected_at': '2031-01-01T00:00:00Z'}}
+
+
+@pytest.mark.parametrize('text', TEMPLATES)
+def test_strings_that_may_be_templates_are_withheld_with_their_paths_and_a_warning(text, caplog):
+    source = offline(CYBERWATCH)
+    with caplog.at_level(logging.WARNING):
+        event = source.withhold(cyberwatch_event(text, key=text))
+    assert event == {'cyberwatch': {
+        'server': {'id': 7, 'hostname': None, 'groups': ['prod', None, {'nested': [None, 'ok']}]},
+        'cve': {'code': 'CVE-2031-0001', 'level': 'critical', 'score': 9.8, 'exploitable': True},
+        'detected_at': '2031-01-01T00:00:00Z',
+        'withheld': ['server.hostname', 'server.groups.1', 'server.groups.2.nested.0', 'server.*']}}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["secops.vulnmgmt.cyberwatch_vulnerabilities: server.id 7, cve.code 'CVE-2031-0001': withheld "
+                        "server.hostname, server.groups.1, server.groups.2.nested.0, server.* (null in the event): "
+                        "they may be templates, which a playbook would run"]
+    assert all(text not in w for w in warnings)
+
+
+@pytest.mark.parametrize('text', ['web-01', '{ a }', 'x }}', '100%', '#1', "{'a': 1}", '$(id)', '', 'é{'])
+def test_other_strings_are_kept_unchanged_without_a_warning(text, caplog):
+    original = cyberwatch_event(text)
+    with caplog.at_level(logging.WARNING):
+        assert offline(CYBERWATCH).withhold(cyberwatch_event(text)) == original
+    assert caplog.records == []
+
+
+def test_a_withheld_record_id_is_named_null_in_the_warning(caplog):
+    event = {'cystack': {'scan': {'id': '{{ 7 }}', 'description': 'nightly'}, 'target': {'id': 'T-1', 'address': None},
+                         'counts': {'High': 1, '{{ k }}': 2}}}
+    with caplog.at_level(logging.WARNING):
+        clean = offline(CYSTACK).withhold(event)['cystack']
+    assert clean == {'scan': {'id': None, 'description': 'nightly'}, 'target': {'id': 'T-1', 'address': None},
+                     'counts': {'High': 1}, 'withheld': ['scan.id', 'counts.*']}
+    assert "secops.vulnmgmt.cystack_scans: scan.id None, target.id 'T-1': withheld scan.id, counts.*" in caplog.text
+    assert '{{' not in caplog.text
+
+
+def test_a_cystack_scan_with_a_template_description_is_emitted_without_it(sim, tmp_path, caplog):
+    state_file = tmp_path / 'cystack.json'
+    client = CyStackClient(sim.cystack['api_key'], api_url=sim.cystack['api_url'])
+    address = client.targets()[0]['address']
+    source = Running(CYSTACK, cystack_args(sim, state_file=str(state_file), targets=[address]))
+    try:
+        source.until(state_file.exists)
+        target = client.find_target(address)
+        scan_id = client.create_scan({'target': target['id'], 'profile': 1, 'notification': [],
+                                      'description': "{{ lookup('pipe', 'id') }}"})
+        sim.control('POST', 'cystack/scans/%s/advance' % scan_id, {'to': 'Stopped'})
+        with caplog.at_level(logging.WARNING):
+            events = source.events(1)
+    finally:
+        source.stop()
+    event = events[0]['cystack']
+    assert event['scan']['id'] == scan_id and event['scan']['description'] is None
+    assert event['withheld'] == ['scan.description'] and event['target']['address'] == address
+    assert "scan.id %r, target.id %r: withheld scan.description" % (scan_id, target['id']) in caplog.text
+    assert 'lookup' not in caplog.text
