@@ -146,7 +146,9 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
 )
 
 # The request each part of the payload comes from, for the messages (paths as the client names them).
-TARGETS, SCANS, VULNERABILITIES = 'GET /targets', 'GET /scans', 'GET /vulnerabilities'
+TARGETS = 'GET /targets'
+SCANS = 'GET /scans'
+VULNERABILITIES = 'GET /vulnerabilities'
 
 
 def address_key(address):

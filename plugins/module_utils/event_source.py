@@ -33,7 +33,7 @@ import tempfile
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import check_transport_options
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, transient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, transient
 
 STATE_VERSION = 1
 FATAL_STATUSES = {401: 'check the API credentials', 403: 'the API key lacks the rights to read this'}
@@ -89,18 +89,17 @@ class SourceError(Exception):
     """A failure that stops the source: its message says what to fix and holds no secret."""
 
 
+NULL = type(None)
 TEXT = (str,)
-OPTIONAL_TEXT = (str, type(None))
+OPTIONAL_TEXT = (str, NULL)
 ID = (int, str)
-NUMBER = (int, float, type(None))
-OPTIONAL_LIST = (list, type(None))
+NUMBER = (int, float, NULL)
+OPTIONAL_LIST = (list, NULL)
+TYPE_NAMES = {NULL: 'null', str: 'a string', int: 'an integer', float: 'a number', list: 'a list', dict: 'an object'}
 
 
 def _type_names(types):
-    return ' or '.join('null' if kind is type(None) else {'str': 'a string', 'int': 'an integer', 'float': 'a number',
-                                                          'list': 'a list', 'dict': 'an object'}.get(kind.__name__,
-                                                                                                     kind.__name__)
-                       for kind in types)
+    return ' or '.join(TYPE_NAMES.get(kind, kind.__name__) for kind in types)
 
 
 def check_record(source, method, path, record, fields, what='a record'):
@@ -257,9 +256,8 @@ def backoff(interval, failures, max_backoff):
 async def run(queue, poller, logger=None):
     """Poll forever: queue the events of each poll, then commit its state; stop only with a SourceError."""
     logger = logger or logging.getLogger(poller.name)
-    if poller.options['api_url'].lower().startswith('http://'):
-        logger.warning('%s: api_url %s uses plain HTTP: API traffic is not encrypted', poller.name,
-                       poller.options['api_url'])
+    for warning in connection_warnings(poller.options):
+        logger.warning('%s: %s', poller.name, warning)
     interval, max_backoff = poller.options['interval'], poller.options['max_backoff']
     failures = 0
     while True:

@@ -26,7 +26,7 @@ import stat
 import time
 import zlib
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, mask_url
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
 EXISTING_HOST_POLICIES = ('rename', 'skip', 'merge')
@@ -218,10 +218,9 @@ class ApiInventory:
             self.fail('%s: max_workers must be between 1 and 32, got %s' % (  # pylint: disable=no-member
                 self.NAME, self.get_option('max_workers')))  # pylint: disable=no-member
         if not str(options['api_url']).lower().startswith(('http://', 'https://')):
-            self.fail('%s: api_url must be an http:// or https:// URL, got %r' % (self.NAME, options['api_url']))
-        if str(options['api_url']).lower().startswith('http://'):
-            self.display.warning('%s: api_url %s uses plain HTTP: API traffic is not encrypted' % (  # pylint: disable=no-member
-                self.NAME, options['api_url']))
+            self.fail('%s: api_url must be an http:// or https:// URL, got %r' % (self.NAME, mask_url(str(options['api_url']))))
+        for warning in connection_warnings(options):
+            self.display.warning('%s: %s' % (self.NAME, warning))  # pylint: disable=no-member
 
     # -- cache ---------------------------------------------------------------------------------------------
     def cache_key(self, path, options):

@@ -54,12 +54,10 @@ def strings(value):
     if isinstance(value, dict):
         for key, item in value.items():
             yield key
-            for text in strings(item):
-                yield text
+            yield from strings(item)
     elif isinstance(value, list):
         for item in value:
-            for text in strings(item):
-                yield text
+            yield from strings(item)
     elif isinstance(value, str):
         yield value
 
