@@ -364,8 +364,9 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
 
 # Longest value a report carries (a title, a description, a host name): longer ones are cut, saying how much was cut.
 MAX_TEXT = 4096
-# What XML 1.0 cannot carry, and the other control characters (tab and newline stay).
-UNPRINTABLE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]')
+# What XML 1.0 cannot carry, the other control characters (tab and newline stay), the Unicode line separators and the
+# bidirectional overrides that make a report show other text than it holds.
+UNPRINTABLE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]')
 # Markdown punctuation that would open a link, an image, code, emphasis, a heading or a table cell.
 MARKDOWN_PUNCTUATION = re.compile(r'([\\`*_\[\]|~#])')
 

@@ -22,8 +22,9 @@ description:
   - Option values that contain Jinja (for example V({{ lookup('env', 'MY_KEY'\) }})) are templated.
   - B(API data is untrusted.) Every hostvar taken from the API is marked unsafe, so Ansible never templates it
     (ansible-core's unsafe marking before 2.19, data tagging from 2.19 on). A listing whose records have the wrong
-    types (a record that is not an object, a missing id, an address that is not a URL, a scan C(target) that is not an
-    object) fails the source with the request and the record; no record is dropped.
+    types (a record that is not an object, a missing id, an address that is not a string, a scan C(target) that is not
+    an object) fails the source with the request and the record; no record is dropped. A target address whose host
+    part cannot be read leaves C(cystack_host) and C(ansible_host) unset, with a warning naming the target id.
   - C(ansible_host) is set to the host part of the target URL (C(cystack_host)) only when it is an IP address or a
     DNS name (not C(localhost), nor a loopback, unspecified or multicast address); otherwise it is not set, with a
     warning naming the target id and the value.
@@ -142,7 +143,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     SEVERITIES, normalize_scan, normalize_target,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
-    ApiInventory, MalformedAnswer, Record, json_type, sanitize,
+    ApiInventory, MalformedAnswer, Record, json_type, sanitize, shorten,
 )
 
 # The request each part of the payload comes from, for the messages (paths as the client names them).
@@ -201,8 +202,10 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             address = record.check('address', target.get('address'), 'a string')
             try:
                 host = url_host(address)
-            except ValueError as exc:
-                raise record.error('address is not a URL (%s)' % exc)
+            except ValueError:  # the scanned site chose its address: one that no URL parser reads is data, not a fault
+                host = None
+                self.display.warning('%s: record id %s: address %s has no readable host; cystack_host and ansible_host '
+                                     'are not set' % (self.NAME, shorten(target_id), shorten(address)))
             hostvars = {
                 'cystack_id': target_id,
                 'cystack_address': target.get('address'),

@@ -106,6 +106,10 @@ def vulnerability_report(vulnerabilities):
                 counts_excluding_false_positives=severity_counts(vulnerabilities, exclude_false_positives=True))
 
 
+# The longest address sent as a server-side search (q): a scanned site's address can be anything, up to a URL no
+# server accepts (HTTP 414); a longer one lists every scan, and the match is checked here in every case.
+MAX_SEARCH = 255
+
 # How far the CyStack clock may lag the controller's when a lost launch answer is matched to the scan it started.
 LAUNCH_CLOCK_SKEW = 120
 
@@ -116,7 +120,8 @@ def scans_since(client, target, since, statuses=None):
     The list gives a local-time start string, so candidates are read newest first in detail (epoch times); the first
     one that is too old ends the search.
     """
-    listed = [s for s in client.scans(q=target.get('address'))
+    address = target.get('address')
+    listed = [s for s in client.scans(q=address if isinstance(address, str) and len(address) <= MAX_SEARCH else None)
               if (s.get('target') or {}).get('id') == target['id'] and (statuses is None or s.get('status') in statuses)]
     listed.sort(key=lambda s: s.get('start_time_epoch') or 0, reverse=True)
     for item in listed:

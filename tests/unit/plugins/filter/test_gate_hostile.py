@@ -36,9 +36,11 @@ PAYLOADS = {
     'code': '`rm -rf /` ```',
     'link': '[click](javascript:alert(1)) ![i](http://x/i.png)',
     'jinja': "{{ lookup('pipe', 'touch MARKER') }}{% raw %}",
+    'unicode': 'line\u2028sep\u2029para\u202egnp.exe\u2066x\u2069',
 }
-# Characters a report may not carry: XML 1.0 invalid ones and the control characters but tab and newline.
-UNPRINTABLE = re.compile('[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]')
+# Characters a report may not carry: XML 1.0 invalid ones, the control characters but tab and newline, the Unicode
+# line separators (a line break to some readers) and the bidirectional overrides (a report showing other text).
+UNPRINTABLE = re.compile('[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]')
 
 
 def hostile_summary(scope='subject'):

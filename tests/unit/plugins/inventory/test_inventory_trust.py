@@ -155,6 +155,16 @@ def test_cystack_refuses_the_same_names_and_addresses():
         "secops.vulnmgmt.cystack: record id 'b': host name '2001:db8::1' refused"]
 
 
+def test_a_cystack_address_without_a_readable_host_keeps_the_target_and_warns():
+    plugin = make(cystack, CYS_DEFAULTS)
+    build(plugin, {'targets': [{'id': 'a', 'address': 'http://[oops/', 'verification': 0}]})
+    assert sorted(plugin.inventory.hosts) == ['a']
+    hostvars = plugin.inventory.get_host('a').vars
+    assert hostvars['cystack_host'] is None and 'ansible_host' not in hostvars
+    assert plugin.display.warnings == ["secops.vulnmgmt.cystack: record id 'a': address 'http://[oops/' has no readable "
+                                       "host; cystack_host and ansible_host are not set"]
+
+
 def test_hostvars_are_never_templated(tmp_path):
     marker = tmp_path / 'MARKER'
     payload = "{{ lookup('pipe', 'touch %s') }}" % marker
@@ -291,7 +301,6 @@ TARGET = {'id': 'b', 'address': 'https://shop.example.com', 'verification': 0}
     ({'targets': [TARGET, {'address': 'https://a.example.com'}]}, 'GET /targets: record 1: id is missing'),
     ({'targets': [TARGET, dict(TARGET, id=['b'])]}, 'GET /targets: record 1: id is a list'),
     ({'targets': [TARGET, dict(TARGET, address=['x'])]}, "GET /targets: record 1 (id 'b'): address is a list"),
-    ({'targets': [TARGET, dict(TARGET, address='http://[oops/')]}, "GET /targets: record 1 (id 'b'): address is not a URL"),
     ({'targets': [dict(TARGET, verification='0')]}, "GET /targets: record 0 (id 'b'): verification is a string"),
     ({'targets': [TARGET], 'scans': [['s1']]}, 'GET /scans: record 0: it is a list'),
     ({'targets': [TARGET], 'scans': [{'target': 'b'}]}, 'GET /scans: record 0: target is a string, expected an object'),
