@@ -51,6 +51,7 @@ extends_documentation_fragment:
   - constructed
   - inventory_cache
   - secops.vulnmgmt.cyberwatch.PLUGINS
+  - secops.vulnmgmt.inventory
 options:
   plugin:
     description: Marks the file as a source for this plugin.
@@ -85,20 +86,6 @@ options:
     type: str
     choices: [suffix, skip, error]
     default: suffix
-  existing_hosts:
-    description:
-      - What to do with a server whose host name is a host that an inventory source read before this one already
-        defined. O(duplicate_hostnames) applies first, among the servers of this source; this option then applies
-        to the names it gave.
-      - V(rename) adds the server as C(<name>_<id>), with a warning; the source fails if that name is taken too.
-      - V(skip) leaves the server out, with a warning.
-      - V(merge) sets the server's variables and groups on the existing host (the behaviour before 0.3.0). Only for
-        sources you trust, since a server could otherwise replace the connection variables (C(ansible_host)) of
-        another source's host.
-    type: str
-    choices: [rename, skip, merge]
-    default: rename
-    version_added: 0.3.0
   page_size:
     description: Servers per page (C(per_page)). The server may cap it.
     type: int

@@ -37,6 +37,7 @@ extends_documentation_fragment:
   - constructed
   - inventory_cache
   - secops.vulnmgmt.cystack.PLUGINS
+  - secops.vulnmgmt.inventory
 options:
   plugin:
     description: Marks the file as a source for this plugin.
@@ -68,20 +69,6 @@ options:
     type: str
     choices: [suffix, skip, error]
     default: suffix
-  existing_hosts:
-    description:
-      - What to do with a target whose host name is a host that an inventory source read before this one already
-        defined. O(duplicate_hostnames) applies first, among the targets of this source; this option then applies
-        to the names it gave.
-      - V(rename) adds the target as C(<name>_<id>), with a warning; the source fails if that name is taken too.
-      - V(skip) leaves the target out, with a warning.
-      - V(merge) sets the target's variables and groups on the existing host (the behaviour before 0.3.0). Only for
-        sources you trust, since a target could otherwise replace the connection variables (C(ansible_host)) of
-        another source's host.
-    type: str
-    choices: [rename, skip, merge]
-    default: rename
-    version_added: 0.3.0
   group_prefix:
     description:
       - Prefix of the groups this plugin makes, C(<prefix>verified) and C(<prefix>unverified) (target ownership),
