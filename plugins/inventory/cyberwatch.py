@@ -208,8 +208,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cyberwatch_client
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, ROUTES
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS, analysis_key, changed_details
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
-    ApiInventory, MalformedAnswer, Record, json_type, sanitize, shorten,
+    ApiInventory, MalformedAnswer, Record, sanitize, shorten,
 )
 
 SERVER_FILTERS = RESOURCES['server'].filters
@@ -343,13 +344,13 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
         exclude = set(self.get_option('exclude_groups') or ())
         servers = payload.get('servers')
         if not isinstance(servers, list):
-            raise MalformedAnswer(self.request('servers'), 'the servers are %s, expected a list' % json_type(servers))
+            raise MalformedAnswer(self.request('servers'), 'the servers are %s, expected a list' % kind(servers))
         details = payload.get('details')
         if details is not None and (not isinstance(details, list) or len(details) != len(servers)):
             raise MalformedAnswer(self.request('servers'), 'the server details do not match the listing')
         cve_levels = payload.get('cve_levels') or {}
         if not isinstance(cve_levels, dict):
-            raise MalformedAnswer(self.request('cve_announcements'), 'the CVE levels are %s' % json_type(cve_levels))
+            raise MalformedAnswer(self.request('cve_announcements'), 'the CVE levels are %s' % kind(cve_levels))
         compliance = self.compliance_counts(payload['compliance']) if 'compliance' in payload else None
         hosts = []
         for index, server in enumerate(servers):
@@ -402,11 +403,11 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
     def compliance_counts(self, rows):
         """{server id: (failed count, rules count)} from the cached [id, failed, rules] rows."""
         if not isinstance(rows, list):
-            raise MalformedAnswer(self.request('compliance_servers'), 'the compliance rows are %s' % json_type(rows))
+            raise MalformedAnswer(self.request('compliance_servers'), 'the compliance rows are %s' % kind(rows))
         counts = {}
         for index, row in enumerate(rows):
-            if not (isinstance(row, list) and len(row) == 3 and json_type(row[0]) in ('a number', 'a string')
-                    and all(json_type(count) in ('a number', 'null') for count in row[1:])):
+            if not (isinstance(row, list) and len(row) == 3 and kind(row[0]) in ('a number', 'a string')
+                    and all(kind(count) in ('a number', 'null') for count in row[1:])):
                 raise MalformedAnswer(self.request('compliance_servers'), 'row %d is %s, expected [id, failed count, '
                                       'rules count]' % (index, shorten(row)))
             counts[row[0]] = row[1:]

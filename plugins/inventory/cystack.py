@@ -129,8 +129,9 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     SEVERITIES, normalize_scan, normalize_target,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
-    ApiInventory, MalformedAnswer, Record, json_type, sanitize, shorten,
+    ApiInventory, MalformedAnswer, Record, sanitize, shorten,
 )
 
 # The request each part of the payload comes from, for the messages (paths as the client names them).
@@ -219,7 +220,7 @@ def listing(payload, key, request):
     """payload[key], the records of one listing, when it is a list; else MalformedAnswer."""
     records = payload.get(key)
     if not isinstance(records, list):
-        raise MalformedAnswer(request, 'the %s are %s, expected a list' % (key, json_type(records)))
+        raise MalformedAnswer(request, 'the %s are %s, expected a list' % (key, kind(records)))
     return records
 
 

@@ -33,6 +33,7 @@ import tempfile
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import check_transport_options
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import expected, kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, transient
 
 STATE_VERSION = 1
@@ -95,11 +96,6 @@ OPTIONAL_TEXT = (str, NULL)
 ID = (int, str)
 NUMBER = (int, float, NULL)
 OPTIONAL_LIST = (list, NULL)
-TYPE_NAMES = {NULL: 'null', str: 'a string', int: 'an integer', float: 'a number', list: 'a list', dict: 'an object'}
-
-
-def _type_names(types):
-    return ' or '.join(TYPE_NAMES.get(kind, kind.__name__) for kind in types)
 
 
 def check_record(source, method, path, record, fields, what='a record'):
@@ -110,13 +106,12 @@ def check_record(source, method, path, record, fields, what='a record'):
         return SourceError('%s: malformed answer to %s %s: %s' % (source, method, path, problem))
 
     if not isinstance(record, dict):
-        raise malformed('%s is %s, not an object' % (what, 'null' if record is None else type(record).__name__))
+        raise malformed('%s is %s, not an object' % (what, kind(record)))
     for field, types in fields.items():
         value = record.get(field)
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise malformed('%s has %s %s (%s), expected %s' % (
-                what, field, 'missing' if field not in record else 'of type', 'null' if value is None
-                else type(value).__name__, _type_names(types)))
+            raise malformed('%s: %s is %s, expected %s' % (
+                what, field, 'missing' if field not in record else kind(value), expected(types)))
         if types is ID and value in ('', None):
             raise malformed('%s has an empty %s' % (what, field))
     return record

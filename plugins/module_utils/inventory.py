@@ -26,6 +26,7 @@ import stat
 import time
 import zlib
 
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, mask_url
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
@@ -53,15 +54,6 @@ def shorten(value, limit=80):
     return text if len(text) <= limit else text[:limit - 3] + '...'
 
 
-def json_type(value):
-    """The JSON name of a decoded value's type, with its article ('an object', 'a list', ...)."""
-    for kinds, name in ((bool, 'a boolean'), ((int, float), 'a number'), (str, 'a string'), (list, 'a list'),
-                        (dict, 'an object'), (type(None), 'null')):
-        if isinstance(value, kinds):
-            return name
-    return 'a %s' % type(value).__name__
-
-
 class MalformedAnswer(ValueError):
     """An API answer (or its cached copy) that does not have the documented shape: names the request and the fault."""
 
@@ -77,7 +69,7 @@ class Record:
         self.request = request
         self.where = where
         if not isinstance(record, dict):
-            raise self.error('it is %s, expected an object' % json_type(record))
+            raise self.error('it is %s, expected an object' % kind(record))
         self.record = record
 
     def error(self, problem):
@@ -87,22 +79,22 @@ class Record:
         """record_id (the value read from the record), when it is an integer or a non-empty string."""
         if isinstance(record_id, bool) or not isinstance(record_id, (int, str)) or record_id == '':
             raise self.error('%s is %s, expected a number or a non-empty string' % (
-                field, 'missing' if field not in self.record else json_type(record_id)))
+                field, 'missing' if field not in self.record else kind(record_id)))
         self.where = '%s (id %s)' % (self.where, shorten(record_id))
         return record_id
 
     def get(self, field, kinds, items=None):
-        """record[field] when it is null or of kinds (json_type names); items: the kinds of each element of a list."""
+        """record[field] when it is null or of kinds (listing.kind names); items: the kinds of each element of a list."""
         return self.check(field, self.record.get(field), kinds, items)
 
     def check(self, name, value, kinds, items=None):
         kinds = (kinds,) if isinstance(kinds, str) else kinds
-        if value is not None and json_type(value) not in kinds:
-            raise self.error('%s is %s, expected %s or null' % (name, json_type(value), ' or '.join(kinds)))
+        if value is not None and kind(value) not in kinds:
+            raise self.error('%s is %s, expected %s or null' % (name, kind(value), ' or '.join(kinds)))
         items = (items,) if isinstance(items, str) else items
         for position, item in enumerate(value if items and value is not None else ()):
-            if json_type(item) not in items:
-                raise self.error('%s[%d] is %s, expected %s' % (name, position, json_type(item), ' or '.join(items)))
+            if kind(item) not in items:
+                raise self.error('%s[%d] is %s, expected %s' % (name, position, kind(item), ' or '.join(items)))
         return value
 
 

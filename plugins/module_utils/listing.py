@@ -25,7 +25,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import A
 LISTING_ATTEMPTS = 3
 # JSON types a field may have: an id or a natural key is a scalar (null allowed only where said).
 SCALAR = (str, int, float)
-JSON_KINDS = ((bool, 'true/false'), (str, 'a string'), ((int, float), 'a number'), (dict, 'an object'),
+JSON_KINDS = ((bool, 'a boolean'), (str, 'a string'), ((int, float), 'a number'), (dict, 'an object'),
               (list, 'a list'), (type(None), 'null'))
 # A larger announced page count is not believed: the pages are then read one by one, following the next links.
 MAX_CONCURRENT_PAGES = 100000

@@ -435,21 +435,21 @@ SERVER = {'id': 5, 'hostname': 'web-05', 'groups': [{'name': 'prod'}], 'analyzed
 
 
 @pytest.mark.parametrize('servers, detail, cve, message', [
-    (['web-05'], None, None, 'GET /api/v3/vulnerabilities/servers: a server is str, not an object'),
-    ([dict(SERVER, id=None)], None, None, 'GET /api/v3/vulnerabilities/servers: a server has id of type (null)'),
-    ([dict(SERVER, id=True)], None, None, 'a server has id of type (bool), expected an integer or a string'),
-    ([dict(SERVER, hostname=['a'])], None, None, 'a server has hostname of type (list), expected a string or null'),
-    ([dict(SERVER, groups={'name': 'prod'})], None, None, 'a server has groups of type (dict)'),
-    ([dict(SERVER, groups=['prod'])], None, None, 'a group of server 5 is str, not an object'),
-    ([SERVER], {'hostname': 'web-05'}, None, 'GET /api/v3/vulnerabilities/servers/5: the server detail has '
-                                             'cve_announcements missing (null)'),
-    ([SERVER], {'cve_announcements': {'CVE-1': {}}}, None, 'the server detail has cve_announcements of type (dict)'),
-    ([SERVER], {'cve_announcements': ['CVE-1']}, None, 'an entry of cve_announcements is str, not an object'),
-    ([SERVER], {'cve_announcements': [{'cve_code': 7}]}, None, 'an entry of cve_announcements has cve_code of type (int)'),
+    (['web-05'], None, None, 'GET /api/v3/vulnerabilities/servers: a server is a string, not an object'),
+    ([dict(SERVER, id=None)], None, None, 'GET /api/v3/vulnerabilities/servers: a server: id is null'),
+    ([dict(SERVER, id=True)], None, None, 'a server: id is a boolean, expected a number or a string'),
+    ([dict(SERVER, hostname=['a'])], None, None, 'a server: hostname is a list, expected a string or null'),
+    ([dict(SERVER, groups={'name': 'prod'})], None, None, 'a server: groups is an object'),
+    ([dict(SERVER, groups=['prod'])], None, None, 'a group of server 5 is a string, not an object'),
+    ([SERVER], {'hostname': 'web-05'}, None, 'GET /api/v3/vulnerabilities/servers/5: the server detail: '
+                                             'cve_announcements is missing'),
+    ([SERVER], {'cve_announcements': {'CVE-1': {}}}, None, 'the server detail: cve_announcements is an object'),
+    ([SERVER], {'cve_announcements': ['CVE-1']}, None, 'an entry of cve_announcements is a string, not an object'),
+    ([SERVER], {'cve_announcements': [{'cve_code': 7}]}, None, 'an entry of cve_announcements: cve_code is a number'),
     ([SERVER], {'cve_announcements': [{'cve_code': 'CVE-1'}]}, ['x'],
-     'GET /api/v3/vulnerabilities/cve_announcements/CVE-1: the CVE announcement is list, not an object'),
+     'GET /api/v3/vulnerabilities/cve_announcements/CVE-1: the CVE announcement is a list, not an object'),
     ([SERVER], {'cve_announcements': [{'cve_code': 'CVE-1'}]}, {'level': 'level_high', 'score': 'high'},
-     'the CVE announcement has score of type (str), expected an integer or a number or null'),
+     'the CVE announcement: score is a string, expected a number or null'),
 ])
 def test_malformed_cyberwatch_records_stop_the_source_naming_the_method_and_path(servers, detail, cve, message):
     source = offline(CYBERWATCH, emit_existing=True, min_level='low')
@@ -473,11 +473,11 @@ SCAN = {'id': 'S-1', 'status': 'Stopped', 'target': {'id': 'T-1', 'address': 'ht
 
 @pytest.mark.parametrize('scans, message', [
     ([None], 'a scan is null, not an object'),
-    ([dict(SCAN, id=None)], 'a scan has id of type (null)'),
+    ([dict(SCAN, id=None)], 'a scan: id is null'),
     ([dict(SCAN, id='')], 'a scan has an empty id'),
-    ([dict(SCAN, status=3)], 'a scan has status of type (int)'),
-    ([dict(SCAN, target='https://shop.example.com')], 'a scan has target of type (str), expected an object or null'),
-    ([dict(SCAN, target={'id': 'T-1', 'address': ['x']})], 'the target of scan S-1 has address of type (list)'),
+    ([dict(SCAN, status=3)], 'a scan: status is a number'),
+    ([dict(SCAN, target='https://shop.example.com')], 'a scan: target is a string, expected an object or null'),
+    ([dict(SCAN, target={'id': 'T-1', 'address': ['x']})], 'the target of scan S-1: address is a list'),
 ])
 def test_malformed_cystack_records_stop_the_source_naming_the_method_and_path(scans, message):
     source = offline(CYSTACK, emit_existing=True)

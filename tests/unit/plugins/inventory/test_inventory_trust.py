@@ -123,8 +123,10 @@ def test_a_host_of_another_source(policy, added, warning, existing_id):
 
 
 def test_rename_is_the_default_and_fails_when_the_new_name_is_taken_too():
+    from ansible_collections.secops.vulnmgmt.plugins.doc_fragments.inventory import ModuleDocFragment
+    assert yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']['existing_hosts']['default'] == 'rename'
     for module in (cyberwatch, cystack):
-        assert yaml.safe_load(module.DOCUMENTATION)['options']['existing_hosts']['default'] == 'rename'
+        assert 'secops.vulnmgmt.inventory' in yaml.safe_load(module.DOCUMENTATION)['extends_documentation_fragment']
     inventory = existing_inventory()
     inventory.add_host('web-1.example.com_3')
     plugin = make(cyberwatch, CBW_DEFAULTS, inventory=inventory)
