@@ -26,7 +26,7 @@ options:
     required: true
   validate_certs:
     description:
-      - Verify the server TLS certificate.
+      - Verify the server TLS certificate. C(false) warns on every run.
       - If not set, the environment variable E(CYSTACK_VALIDATE_CERTS) is used.
     type: bool
     default: true

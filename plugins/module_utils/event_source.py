@@ -49,12 +49,11 @@ POLLING_SPEC = dict(
 
 
 def possibly_template():
-    """ansible-core's own test of a string that Ansible would template (Templar.is_possibly_template), the same on
-    every supported core. Imported when first used: at import time module_utils may import only module_utils
-    (ansible-test import sanity); the event sources run on the controller, where ansible-core is."""
-    from ansible.parsing.dataloader import DataLoader  # pylint: disable=import-outside-toplevel
-    from ansible.template import Templar  # pylint: disable=import-outside-toplevel
-    return Templar(loader=DataLoader()).is_possibly_template
+    """ansible-core's own test of a string that Ansible would template (plugin_utils/trust.py). Imported when first
+    used: at import time module_utils may import only module_utils (ansible-test import sanity); the event sources run
+    on the controller, where ansible-core is."""
+    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust  # pylint: disable=import-outside-toplevel
+    return trust.possibly_template
 
 
 def withheld_copy(value, path, is_template, withheld):

@@ -8,7 +8,9 @@ Strings from a scanner come, in the end, from the scanned hosts. Three rules, on
   data tagging already trusts no plugin value as a template from 2.19 on);
 - host_name_problem(): an API value becomes an inventory host name, or an event field a job `limit`, only if it is
   a plain host name;
-- address_problem(): `ansible_host` comes only from an IP address or a DNS name.
+- address_problem(): `ansible_host` comes only from an IP address or a DNS name;
+- possibly_template(): where no marking survives (an event on its way to a rulebook's job), a string that Ansible
+  would template is withheld, by ansible-core's own test.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,7 +20,9 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible.parsing.dataloader import DataLoader
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
+from ansible.template import Templar
 from ansible.utils.unsafe_proxy import wrap_var
 
 DATA_TAGGING = tuple(int(part) for part in ANSIBLE_CORE_VERSION.split('.')[:2]) >= (2, 19)
@@ -33,6 +37,17 @@ def untrusted(value):
     if DATA_TAGGING:
         return value  # plugin values carry no TrustedAsTemplate tag: they are never templated
     return wrap_var(value)
+
+
+_TEMPLAR = []
+
+
+def possibly_template(value):
+    """Whether Ansible would template value: ansible-core's own test (Templar.is_possibly_template), the same on every
+    supported core (a Jinja start string, or a Jinja overrides header)."""
+    if not _TEMPLAR:
+        _TEMPLAR.append(Templar(loader=DataLoader()))
+    return _TEMPLAR[0].is_possibly_template(value)
 
 
 def _loopback(name):

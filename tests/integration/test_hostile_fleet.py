@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import fleet
-from harness import CORE, Ansible
+from harness import Ansible
 from launcher import Simulator, collections_root
 from test_inventory_support import plain
 

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import (
-    DATA_TAGGING, address_problem, host_name_problem, untrusted)
+    DATA_TAGGING, address_problem, host_name_problem, possibly_template, untrusted)
 
 
 @pytest.mark.parametrize('name', ['web-01', 'web-01.example.com', 'db_2', '10.0.0.5', 'A1', 'x' * 253])
@@ -50,3 +50,11 @@ def test_untrusted_values_are_never_templated():
     if not DATA_TAGGING:
         from ansible.utils.unsafe_proxy import AnsibleUnsafe
         assert isinstance(untrusted(payload)['name'], AnsibleUnsafe)
+
+
+@pytest.mark.parametrize('value,template', [
+    ('{{ x }}', True), ('a{%b', True), ('end {#', True), ('#jinja2:variable_start_string:"<<"\n<< x >>', True),
+    ('{ a }', False), ('x }}', False), ('100%', False), ('$(id)', False), ('', False),
+])
+def test_possibly_template_is_ansible_cores_own_test(value, template):
+    assert possibly_template(value) is template
