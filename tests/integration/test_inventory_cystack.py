@@ -113,7 +113,7 @@ def test_cache_hit_makes_no_request_and_flush_refetches(sim, ansible, tmp_path):
     ({'kind': 'status', 'status': 503, 'match': 'targets.*page=2', 'times': 20}, 'GET /targets failed with HTTP 503'),
     ({'kind': 'status', 'status': 500, 'match': '/v1/vulnerabilities', 'times': 20},
      'GET /vulnerabilities failed with HTTP 500'),
-    ({'kind': 'non_json', 'match': '/v1/scans', 'times': 20}, 'GET /scans: HTTP 200 but the body is not valid JSON'),
+    ({'kind': 'non_json', 'match': '/v1/scans', 'times': 20}, 'GET /scans: HTTP 200 but a body that is not valid JSON'),
 ])
 def test_any_api_failure_fails_the_source(sim, ansible, fault, fragment):
     sim.set_faults([fault])
