@@ -90,7 +90,6 @@ def test_without_the_ca_bundle_tls_verification_fails_clearly(ansible, tls_sim, 
         assert secret not in proc.stdout + proc.stderr
 
 
-
 def test_without_the_ca_bundle_the_inventory_keeps_the_default_trust(ansible, tls_sim, cyberwatch_inputs, tmp_path):
     # The empty CYBERWATCH_CA_PATH is no CA path (ansible-core would make an empty `path` option the current
     # directory): requests' default trust applies, here REQUESTS_CA_BUNDLE standing in for a system store that
