@@ -1,10 +1,11 @@
-"""Stage meta/execution-environment.yml and run `ansible-builder create` on it (and `build` when an engine runs).
+"""Stage meta/execution-environment.yml and run `ansible-builder create` on it (and `build` when an engine runs); the
+same for meta/decision-environment.yml (EDA), `create` only.
 
     python .ci/ee_build.py [--collection DIR] [--stage DIR] [--build auto|always|never]
 
-The shipped file names its dependency files relative to the collection root (what `ansible-builder introspect`
-expects from a collection). The stage directory gets the file, requirements.txt, bindep.txt and a freshly built
-collection tarball, and `dependencies.galaxy` is pointed at that tarball, so the image contains this very checkout
+The shipped EE file names its dependency files relative to the collection root (what `ansible-builder introspect`
+expects from a collection). The stage directory gets both files, requirements.txt, bindep.txt and a freshly built
+collection tarball, and `dependencies.galaxy` is pointed at that tarball, so the images contain this very checkout
 instead of a Galaxy release. The script also checks that introspection of the collection finds its requirements.
 """
 
@@ -35,6 +36,7 @@ def engine():
 
 
 def stage(collection, target):
+    """Write the staged EE and DE definitions into target; returns their paths (EE, DE)."""
     if target.exists():
         shutil.rmtree(target)
     (target / 'collections').mkdir(parents=True)
@@ -42,14 +44,32 @@ def stage(collection, target):
           cwd=collection):
         raise SystemExit('collection build failed')
     tarball = next((target / 'collections').glob('secops-vulnmgmt-*.tar.gz'))
-    definition = yaml.safe_load((collection / 'meta' / 'execution-environment.yml').read_text())
-    deps = definition['dependencies']
-    for key in ('python', 'system'):
-        shutil.copy(collection / deps[key], target / deps[key])
-    deps['galaxy'] = {'collections': [{'name': 'collections/%s' % tarball.name, 'type': 'file'}]}
-    definition['additional_build_files'] = [{'src': 'collections/%s' % tarball.name, 'dest': 'collections'}]
-    (target / 'execution-environment.yml').write_text(yaml.safe_dump(definition, sort_keys=False))
-    return target / 'execution-environment.yml'
+    staged = []
+    for name in ('execution-environment.yml', 'decision-environment.yml'):
+        definition = yaml.safe_load((collection / 'meta' / name).read_text())
+        deps = definition['dependencies']
+        for key in ('python', 'system'):
+            if isinstance(deps.get(key), str):  # a file of the collection root; the DE lists its own packages
+                shutil.copy(collection / deps[key], target / deps[key])
+        deps['galaxy'] = {'collections': [{'name': 'collections/%s' % tarball.name, 'type': 'file'}]}
+        definition['additional_build_files'] = [{'src': 'collections/%s' % tarball.name, 'dest': 'collections'}]
+        (target / name).write_text(yaml.safe_dump(definition, sort_keys=False))
+        staged.append(target / name)
+    return staged
+
+
+def create(definition, context, needed):
+    """`ansible-builder create`; its Containerfile and _build files must mention each of needed."""
+    if sh(BIN / 'ansible-builder', 'create', '-f', definition, '-c', context, '-v', '1'):
+        return False
+    containerfile = next(context.glob('*file'))  # Containerfile (podman) or Dockerfile (docker)
+    text = '\n'.join(p.read_text() for p in [containerfile] + sorted((context / '_build').glob('*.*')) if p.is_file())
+    missing = [s for s in needed if s not in text]
+    if missing:
+        print('%s lacks %s' % (containerfile, missing))
+        return False
+    print('ansible-builder create: %s (%d lines)' % (containerfile, len(containerfile.read_text().splitlines())))
+    return True
 
 
 def introspect_finds_requirements(collection):
@@ -70,16 +90,12 @@ def main():
     parser.add_argument('--stage', type=Path, default=REPO / '.cache' / 'ee')
     parser.add_argument('--build', choices=['auto', 'always', 'never'], default='auto')
     args = parser.parse_args()
-    definition = stage(args.collection.resolve(), args.stage.resolve())
-    if sh(BIN / 'ansible-builder', 'create', '-f', definition, '-c', args.stage / 'context', '-v', '1'):
+    definition, decision = stage(args.collection.resolve(), args.stage.resolve())
+    image = ('docker.io/redhat/ubi9', 'requirements.yml', 'ansible-galaxy collection install', 'ansible-core>=2.21')
+    if not create(definition, args.stage / 'context', image):
         return 1
-    containerfile = next(args.stage.glob('context/*file'))  # Containerfile (podman) or Dockerfile (docker)
-    text = containerfile.read_text()
-    missing = [s for s in ('docker.io/redhat/ubi9', 'requirements.yml', 'ansible-galaxy collection install') if s not in text]
-    if missing:
-        print('Containerfile lacks %s' % missing)
+    if not create(decision, args.stage / 'de-context', image + ('ansible-rulebook', 'java-17-openjdk', 'JAVA_HOME')):
         return 1
-    print('ansible-builder create: %s (%d lines)' % (containerfile, len(text.splitlines())))
     if not introspect_finds_requirements(args.collection.resolve()):
         return 1
     runtime = engine()

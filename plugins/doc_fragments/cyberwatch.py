@@ -135,8 +135,8 @@ options:
       - name: CYBERWATCH_VALIDATE_CERTS
   ca_path:
     description:
-      - PEM file of the CA that signed the server certificate.
-    type: path
+      - PEM file of the CA that signed the server certificate. An empty value means none (the system trust store).
+    type: str
     env:
       - name: CYBERWATCH_CA_PATH
   request_timeout:

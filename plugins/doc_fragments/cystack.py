@@ -85,8 +85,8 @@ options:
       - name: CYSTACK_VALIDATE_CERTS
   ca_path:
     description:
-      - PEM file of the CA that signed the server certificate.
-    type: path
+      - PEM file of the CA that signed the server certificate. An empty value means none (the system trust store).
+    type: str
     env:
       - name: CYSTACK_CA_PATH
   request_timeout:

@@ -184,6 +184,9 @@ class ApiInventory:
         super(ApiInventory, self).parse(inventory, loader, path, cache)  # pylint: disable=no-member
         self._read_config_data(path)  # pylint: disable=no-member
         options = dict((name, self.option(name)) for name in self.CONNECTION_OPTIONS)
+        # ca_path is a str option: ansible-core turns an empty `path` into the current directory, and an empty
+        # CYBERWATCH_CA_PATH / CYSTACK_CA_PATH (an AWX credential without a CA bundle) means the system trust store.
+        options['ca_path'] = os.path.expanduser(options['ca_path']) if options.get('ca_path') else None
         self.check_options(options)
         try:
             payload = self.load_payload(path, cache, options)
