@@ -37,6 +37,7 @@ EVERY_CORE = {
     'test_gate_outputs.py', 'test_cyberwatch_airgap.py', 'test_runner_roles.py', 'test_hostile_fleet.py',  # roles
     'test_eda_rulebook.py',                                         # event sources through ansible-rulebook
     'test_ping.py',                                                 # module_defaults action groups, env credentials
+    'test_awx_credentials.py',                                      # AWX-injected env options (ca_path, booleans)
     'test_cyberwatch_group.py',                                     # one full life cycle: check mode, diff
     'test_cyberwatch_remote_access.py',                             # no_log secrets at -vvvv
 }
