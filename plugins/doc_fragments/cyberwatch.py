@@ -50,7 +50,7 @@ options:
     default: current
   validate_certs:
     description:
-      - Verify the server TLS certificate. Only disable it for a lab: C(false) warns on every run.
+      - Verify the server TLS certificate. Only disable it for a lab; C(false) warns on every run.
       - If not set, the environment variable E(CYBERWATCH_VALIDATE_CERTS) is used.
     type: bool
     default: true
