@@ -185,8 +185,8 @@ class CyberwatchVulnerabilities(event_source.Poller):
     name = NAME
     host_name_problem = staticmethod(host_name_problem)
     record_ids = ('server.id', 'cve.code')
-    spec = dict(cyberwatch_argument_spec(), min_level=dict(type='str', default='high',
-                                                              choices=list(LEVELS) + ['level_' + level for level in LEVELS]),
+    spec = dict(cyberwatch_argument_spec(),
+                min_level=dict(type='str', default='high', choices=list(LEVELS) + ['level_' + level for level in LEVELS]),
                 group=dict(type='list', elements='str', default=[]))
 
     def __init__(self, args):
