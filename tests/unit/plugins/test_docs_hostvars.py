@@ -7,6 +7,7 @@ documented as present "With ``option: true``" is absent without that option.
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -71,30 +72,20 @@ CYSTACK_PAYLOAD = {
 PAYLOADS = {cyberwatch: CYBERWATCH_PAYLOAD, cystack: CYSTACK_PAYLOAD}
 
 
-class Display:
-    def __init__(self):
-        self.warnings = []
-
-    def warning(self, msg):
-        self.warnings.append(msg)
-
-    def vvv(self, msg):
-        del msg
-
-
 def hostvars(module, **options):
     """{record id: its variables} of the hosts the plugin builds from its payload with these options."""
     plugin = module.InventoryModule()
     plugin.get_option = dict(CYBERWATCH if module is cyberwatch else CYSTACK, **options).get
     plugin.loader = DataLoader()
-    plugin.display = Display()
+    warnings = []
+    plugin.display = SimpleNamespace(warning=warnings.append, vvv=lambda msg: None)
     if not hasattr(plugin, 'templar'):  # ansible-core < 2.19 creates it in parse()
         plugin.templar = Templar(loader=plugin.loader)
     plugin._vars = {}
     payload = dict((key, value) for key, value in PAYLOADS[module].items()
                    if key in ('servers', 'targets') or options.get(OPTIONAL_PAYLOAD[key]))
     hosts = plugin.build_hosts(payload)
-    assert plugin.display.warnings == []
+    assert warnings == []
     return dict((record_id, variables) for record_id, variables, _, _ in hosts)
 
 
