@@ -29,9 +29,11 @@ options:
   level:
     description:
       - Only these levels. A single level is filtered on the server; several are filtered here.
+      - The API's names V(level_critical), V(level_high), V(level_medium) and V(level_low) are accepted as aliases
+        of V(critical), V(high), V(medium) and V(low).
     type: list
     elements: str
-    choices: [level_critical, level_high, level_medium, level_low]
+    choices: [critical, high, medium, low, level_critical, level_high, level_medium, level_low]
   exploitable:
     description:
       - Only the CVEs with (V(true)) or without (V(false)) a known exploit.
@@ -62,7 +64,7 @@ EXAMPLES = r'''
 
     - name: Exploitable critical CVEs present on the fleet
       secops.vulnmgmt.cyberwatch_cve_info:
-        level: [level_critical]
+        level: [critical]
         exploitable: true
         active: true
       register: urgent
@@ -83,19 +85,25 @@ cve_announcements:
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import query
 
+LEVELS = ['critical', 'high', 'medium', 'low']
+
+
+def api_level(level):
+    """'critical' or its API alias 'level_critical' -> 'level_critical', the name the API filters and answers with."""
+    return level if level.startswith('level_') else 'level_' + level
+
 
 def main():
     module = CyberwatchModule(argument_spec=dict(
         cve_code=dict(type='str'),
-        level=dict(type='list', elements='str',
-                   choices=['level_critical', 'level_high', 'level_medium', 'level_low']),
+        level=dict(type='list', elements='str', choices=LEVELS + [api_level(level) for level in LEVELS]),
         exploitable=dict(type='bool'),
         active=dict(type='bool'),
         technology_product=dict(type='str'),
     ), mutually_exclusive=[('cve_code', 'level'), ('cve_code', 'exploitable'), ('cve_code', 'active'),
                            ('cve_code', 'technology_product')])
     params = module.params
-    levels = params['level']
+    levels = sorted(set(api_level(level) for level in params['level'] or ()))
     product = params['technology_product']
 
     def check(cve):

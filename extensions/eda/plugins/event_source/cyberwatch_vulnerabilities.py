@@ -92,9 +92,11 @@ options:
     type: float
     default: 300
   min_level:
-    description: Lowest CVE level that emits an event. CVEs of unknown level count as V(low).
+    description:
+      - Lowest CVE level that emits an event. CVEs of unknown level count as V(low).
+      - The API's names V(level_low), V(level_medium), V(level_high) and V(level_critical) are accepted as aliases.
     type: str
-    choices: [low, medium, high, critical]
+    choices: [low, medium, high, critical, level_low, level_medium, level_high, level_critical]
     default: high
   group:
     description: Only the servers in at least one of these groups (names, case-insensitive); all servers if empty.
@@ -183,13 +185,14 @@ class CyberwatchVulnerabilities(event_source.Poller):
     name = NAME
     host_name_problem = staticmethod(host_name_problem)
     record_ids = ('server.id', 'cve.code')
-    spec = dict(cyberwatch_argument_spec(), min_level=dict(type='str', default='high', choices=list(LEVELS)),
+    spec = dict(cyberwatch_argument_spec(),
+                min_level=dict(type='str', default='high', choices=list(LEVELS) + ['level_' + level for level in LEVELS]),
                 group=dict(type='list', elements='str', default=[]))
 
     def __init__(self, args):
         super(CyberwatchVulnerabilities, self).__init__(args)
         self.client = cyberwatch_client(self.options)
-        self.min_rank = LEVELS.index(self.options['min_level'])
+        self.min_rank = LEVELS.index(level_of(self.options['min_level']))
         self.groups = set(g.lower() for g in self.options['group'])
         self.cves = {}
         self.analyses = {}

@@ -375,6 +375,12 @@ def offline(module, **extra):
     return module['CyStackScans'](dict(api_url='https://cystack.example.com/v1', api_key='k', **extra))
 
 
+@pytest.mark.parametrize('level', ['low', 'medium', 'high', 'critical'])
+def test_min_level_accepts_the_api_level_name_as_an_alias(level):
+    assert offline(CYBERWATCH, min_level='level_' + level).min_rank == offline(CYBERWATCH, min_level=level).min_rank \
+        == ['low', 'medium', 'high', 'critical'].index(level)
+
+
 @pytest.mark.parametrize('name', HOSTILE_NAMES)
 def test_a_name_that_is_not_a_plain_host_name_is_never_a_limit(name, caplog):
     source = offline(CYBERWATCH)

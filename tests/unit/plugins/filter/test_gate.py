@@ -158,6 +158,15 @@ def test_cyberwatch_levels_exploitability_and_reboot():
     assert summary['reboot_required'] == ['db-01']
 
 
+def test_cyberwatch_thresholds_accept_the_api_level_names_as_aliases():
+    hosts = [{'subject': 'web-01', 'server': server('web-01.prod', ['CVE-2021-44228', 'CVE-2020-0001'])}]
+    by_name = gate_evaluate(hosts, {'critical': 0, 'high': 5}, kind='cyberwatch', catalogue=CATALOGUE, today=TODAY)
+    by_alias = gate_evaluate(hosts, {'level_critical': 0, 'level_high': 5}, kind='cyberwatch', catalogue=CATALOGUE,
+                             today=TODAY)
+    assert by_alias['thresholds'] == by_name['thresholds'] == {'critical': 0, 'high': 5}
+    assert by_alias['failed_subjects'] == by_name['failed_subjects'] == ['web-01']
+
+
 def test_cyberwatch_allow_list_by_cve_and_host():
     hosts = [{'subject': 'web-01', 'server': server('web-01', ['CVE-2021-44228'])},
              {'subject': 'web-02', 'server': server('web-02', ['CVE-2021-44228'])}]
