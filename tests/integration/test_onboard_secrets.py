@@ -19,8 +19,12 @@ HOSTS = {
                          'cyberwatch_onboard_password': SCAN_PASSWORD},
     'by-scan-key-file': {'ansible_host': '198.51.100.83', 'cyberwatch_onboard_key_file': 'KEY_FILE'},
     'by-connection': {'ansible_host': '198.51.100.84', 'cyberwatch_onboard_use_connection_secret': True},
+    'by-connection-winrm': {'ansible_host': '198.51.100.86', 'ansible_connection': 'winrm',
+                            'cyberwatch_onboard_use_connection_secret': True},
     'without-secret': {'ansible_host': '198.51.100.85'},
+    'missing-key-file': {'ansible_host': '198.51.100.87', 'cyberwatch_onboard_key_file': '~/no-such-key'},
 }
+FAILING = ('without-secret', 'missing-key-file')
 
 
 def onboard(ansible, hosts, name, check=True):
@@ -62,21 +66,26 @@ def test_each_choice_of_secret_and_a_host_without_one(sim, ansible, cyberwatch_a
             'cyberwatch_onboard_credential (the name of a Cyberwatch stored credential); cyberwatch_onboard_password, '
             'cyberwatch_onboard_key or cyberwatch_onboard_key_file (a scan account); or '
             'cyberwatch_onboard_use_connection_secret: true') in output, output[-5000:]
+    assert ('missing-key-file: the private key file ~/no-such-key (from cyberwatch_onboard_key_file) is not a file on '
+            'the controller') in output
     for host in hosts:
-        assert ('%s : ok=' % host) in output and ('failed=%d' % (host == 'without-secret')) in output.split(host)[-1]
+        assert ('failed=%d' % (host in FAILING)) in output.split(host + ' :')[-1], output[-3000:]
     assert declared == {
         'by-credential': {'address': '198.51.100.81', 'type': 'ssh_password', 'credential': 'linux-scan-password'},
         'by-scan-password': {'address': '198.51.100.82', 'type': 'ssh_password', 'login': 'cyberwatch',
                              'password': SCAN_PASSWORD},
         'by-scan-key-file': {'address': '198.51.100.83', 'type': 'ssh_key', 'login': 'scan', 'key': KEY},
         'by-connection': {'address': '198.51.100.84', 'type': 'ssh_password', 'login': 'scan', 'password': PROMPTED},
+        'by-connection-winrm': {'address': '198.51.100.86', 'type': 'winrm_negotiate', 'login': 'scan',
+                                'password': PROMPTED},
         'without-secret': None,
+        'missing-key-file': None,
     }
     created = [w for w in sim.writes() if w['path'].endswith('remote_accesses')]
-    assert [w['method'] for w in created] == ['POST'] * 4, created
+    assert [w['method'] for w in created] == ['POST'] * 5, created
     addresses = {ra['address'] for ra in cyberwatch_api.list('remote_access')}
-    assert {'198.51.100.81', '198.51.100.82', '198.51.100.83', '198.51.100.84'} <= addresses
-    assert '198.51.100.85' not in addresses
+    assert {'198.51.100.81', '198.51.100.82', '198.51.100.83', '198.51.100.84', '198.51.100.86'} <= addresses
+    assert not {'198.51.100.85', '198.51.100.87'} & addresses
     assert_no_secret(proc, ansible)
 
 
