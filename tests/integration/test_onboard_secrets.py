@@ -92,10 +92,14 @@ def test_each_choice_of_secret_and_a_host_without_one(sim, ansible, cyberwatch_a
 def test_a_failed_declaration_says_what_failed_without_secrets(sim, ansible):
     """The declaring task is no_log: the role reports the module's message, status, method and path itself."""
     sim.set_faults([{'kind': 'status', 'status': 401, 'match': '^GET %s' % RA_LISTING}])
-    proc, dummy = onboard(ansible, {'by-connection': HOSTS['by-connection']}, 'onboard-401', check=False)
+    hosts = {name: HOSTS[name] for name in ('by-connection', 'by-scan-password')}
+    proc, dummy = onboard(ansible, hosts, 'onboard-401', check=False)
     output = ' '.join(proc.stdout.split())
     assert proc.returncode == 2, output[-5000:]
-    assert 'Cyberwatch remote accesses not declared: GET %s failed with HTTP 401' % RA_LISTING in output, output[-5000:]
-    assert '(status: 401, method: GET, path: %s)' % RA_LISTING in output
+    report = ('Cyberwatch remote accesses not declared: GET %s failed with HTTP 401 UNAUTHORIZED (authentication '
+              'failed: check the API credentials): Simulated fault (status: 401, method: GET, path: %s)') % (
+                  RA_LISTING, RA_LISTING)
+    for host in hosts:                                  # the declaration is run_once: every host fails with it
+        assert 'fatal: [%s]: FAILED! => {"changed": false, "msg": "%s"}' % (host, report) in output, output[-5000:]
     assert not [w for w in sim.writes() if 'remote_accesses' in w['path']]
     assert_no_secret(proc, ansible)
