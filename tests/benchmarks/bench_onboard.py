@@ -19,7 +19,8 @@ from benchlib import LATENCY, Simulator, emit, latency_fault, workdir
 
 BIN = Path(sys.executable).parent
 PLAY = [{'hosts': 'fleet', 'gather_facts': False,
-         'roles': [{'role': 'secops.vulnmgmt.cyberwatch_onboard', 'vars': {'cyberwatch_onboard_groups': ['bench']}}]}]
+         'roles': [{'role': 'secops.vulnmgmt.cyberwatch_onboard', 'vars': {
+             'cyberwatch_onboard_groups': ['bench'], 'cyberwatch_onboard_use_connection_secret': True}}]}]
 
 
 def main():

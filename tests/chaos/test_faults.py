@@ -41,7 +41,8 @@ def playbook(paths, results_file):
               'tasks': task_list(paths, results_file)}]
     if any(p.task == 'role' for p in paths):
         plays.append({'name': 'onboard', 'hosts': 'fleet', 'gather_facts': False, 'vars': {
-            'cyberwatch_onboard_node': 'scanner-dmz', 'cyberwatch_onboard_groups': ['chaos-onboarded']},
+            'cyberwatch_onboard_node': 'scanner-dmz', 'cyberwatch_onboard_groups': ['chaos-onboarded'],
+            'cyberwatch_onboard_use_connection_secret': True},
             'tasks': [{'name': 'Onboard', 'ansible.builtin.include_role': {'name': 'secops.vulnmgmt.cyberwatch_onboard'}}]})
     return plays
 

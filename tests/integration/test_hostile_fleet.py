@@ -228,7 +228,8 @@ def test_onboard_role_with_the_hostile_remote_accesses(runner, markers):
     path = runner.workdir / 'onboard.json'
     path.write_text(json.dumps([{'name': 'Onboard', 'hosts': 'fleet', 'gather_facts': False,
                                  'roles': [{'role': 'secops.vulnmgmt.cyberwatch_onboard',
-                                            'vars': {'cyberwatch_onboard_groups': ['hostile-onboarded']}}]}]))
+                                            'vars': {'cyberwatch_onboard_groups': ['hostile-onboarded'],
+                                                     'cyberwatch_onboard_use_connection_secret': True}}]}]))
     rc, output, dummy = run(runner, 'ansible-playbook', ['-i', inventory, path], env=STATIC)
     assert_clean(rc, output, markers)
     assert 'onboard-secret' not in output

@@ -29,23 +29,29 @@ GATE_PLAY = [{
                   'cystack_scan_gate_report_dir': '{{ playbook_dir }}/../artifacts/reports'}},
     ]}]
 
+PROMPTED = 'awx-Prompted-pw1'
+SCAN_PASSWORD = 'awx-Scan-pw2'
 ONBOARD_PLAY = [{
     'name': 'Onboard from an AWX job template', 'hosts': 'fleet', 'gather_facts': False,
     'roles': [{'role': 'secops.vulnmgmt.cyberwatch_onboard', 'vars': {'cyberwatch_onboard_groups': ['from-awx']}}],
 }]
-INVENTORY = {'fleet': {'hosts': {
-    'runner-a': {'ansible_host': '198.51.100.61', 'ansible_user': 'scan', 'ansible_password': 'runner-secret-1'},
-    'runner-b': {'ansible_host': '198.51.100.62', 'ansible_user': 'scan', 'ansible_password': 'runner-secret-2',
-                 'ansible_connection': 'winrm'},
+# As AWX gives a Machine credential: `-u`, a prompted password, an ssh-agent key; never ansible_password. One host
+# per choice of secret, and one that offers only the prompted password and the agent's key without opting in.
+AWX_INVENTORY = {'fleet': {'hosts': {
+    'awx-credential': {'ansible_host': '198.51.100.61', 'cyberwatch_onboard_credential': 'linux-scan-password'},
+    'awx-scan-account': {'ansible_host': '198.51.100.62', 'cyberwatch_onboard_login': 'cyberwatch',
+                         'cyberwatch_onboard_password': SCAN_PASSWORD},
+    'awx-machine-credential': {'ansible_host': '198.51.100.63', 'cyberwatch_onboard_use_connection_secret': True},
+    'awx-no-secret': {'ansible_host': '198.51.100.64'},
 }}}
 
 
-def private_data_dir(root, ansible, play):
+def private_data_dir(root, ansible, play, inventory=None):
     """An AWX-style private data directory: project/, inventory/, env/envvars with the injected credentials."""
     for sub in ('project', 'inventory', 'env'):
         (root / sub).mkdir(parents=True)
     (root / 'project' / 'site.yml').write_text(yaml.safe_dump(play))
-    (root / 'inventory' / 'hosts.yml').write_text(yaml.safe_dump(INVENTORY))
+    (root / 'inventory' / 'hosts.yml').write_text(yaml.safe_dump(inventory or {'all': {'hosts': {}}}))
     envvars = {k: v for k, v in ansible.env.items() if k.startswith(PASSTHROUGH)}
     envvars['ANSIBLE_PYTHON_INTERPRETER'] = sys.executable      # the pyenv shims would be discovered otherwise
     (root / 'env' / 'envvars').write_text(yaml.safe_dump(envvars))
@@ -71,8 +77,20 @@ def test_gate_role_through_the_runner_api(sim, ansible, tmp_path, monkeypatch):
         assert secret not in stdout
 
 
-def test_onboard_role_through_the_awx_stream(sim, ansible, tmp_path):
-    pdd = private_data_dir(tmp_path / 'job', ansible, ONBOARD_PLAY)
+def test_onboard_role_through_the_awx_stream_with_a_machine_credential(sim, ansible, tmp_path, cyberwatch_api):
+    """transmit | worker | process, with the Machine credential in env/cmdline (-u, --ask-pass), env/passwords (the
+    answer to the prompt) and env/ssh_key (loaded into ssh-agent), as AWX writes them."""
+    declared = tmp_path / 'declared.json'
+    dump = {'name': 'What the role declared', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+            'tasks': [{'ansible.builtin.copy': {'dest': str(declared), 'mode': '0600', 'content': (
+                "{ {% for host in groups.fleet %}{{ host | to_json }}: {{ hostvars[host].cyberwatch_onboard_item"
+                " | default(none) | to_json }}{{ '' if loop.last else ', ' }}{% endfor %} }")}, 'no_log': True}]}
+    pdd = private_data_dir(tmp_path / 'job', ansible, ONBOARD_PLAY + [dump], AWX_INVENTORY)
+    subprocess.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', str(tmp_path / 'agent_key')], check=True)
+    agent_key = (tmp_path / 'agent_key').read_text()
+    (pdd / 'env' / 'ssh_key').write_text(agent_key)
+    (pdd / 'env' / 'cmdline').write_text('-u scan --ask-pass')
+    (pdd / 'env' / 'passwords').write_text(yaml.safe_dump({r'SSH password:\s*?$': PROMPTED}))
     env = dict(os.environ, PATH='%s:%s' % (BIN, os.environ.get('PATH', '')))
     pipeline = ('"{bin}/ansible-runner" transmit "{pdd}" -p site.yml '
                 '| "{bin}/ansible-runner" worker --private-data-dir "{work}" '
@@ -80,9 +98,22 @@ def test_onboard_role_through_the_awx_stream(sim, ansible, tmp_path):
                     bin=BIN, pdd=pdd, work=tmp_path / 'worker', out=tmp_path / 'processed')
     proc = subprocess.run(['bash', '-o', 'pipefail', '-c', pipeline], env=env, capture_output=True, text=True,
                           timeout=300, check=False)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-3000:]
-    assert 'runner-a' in proc.stdout and 'failed=0' in proc.stdout
-    writes = [(w['method'], w['path']) for w in sim.writes()]
-    assert len([w for w in writes if w[0] == 'POST' and 'remote_accesses' in w[1]]) == 2
-    for secret in secrets(ansible) + ['runner-secret-1', 'runner-secret-2']:
+    output = ' '.join(proc.stdout.split())
+    assert proc.returncode == 2, proc.stdout[-4000:] + proc.stderr[-3000:]
+    assert 'awx-no-secret: no secret for the Cyberwatch remote access of 198.51.100.64' in output, output[-4000:]
+    for host in AWX_INVENTORY['fleet']['hosts']:
+        assert ('failed=%d' % (host == 'awx-no-secret')) in output.split(host + ' :')[-1], output[-2000:]
+    assert json.loads(declared.read_text()) == {
+        'awx-credential': {'address': '198.51.100.61', 'type': 'ssh_password', 'credential': 'linux-scan-password',
+                           'groups': ['from-awx']},
+        'awx-scan-account': {'address': '198.51.100.62', 'type': 'ssh_password', 'login': 'cyberwatch',
+                             'password': SCAN_PASSWORD, 'groups': ['from-awx']},
+        'awx-machine-credential': {'address': '198.51.100.63', 'type': 'ssh_password', 'login': 'scan',
+                                   'password': PROMPTED, 'groups': ['from-awx']},
+        'awx-no-secret': None,
+    }
+    writes = [(w['method'], w['path']) for w in sim.writes() if 'remote_accesses' in w['path']]
+    assert [w[0] for w in writes] == ['POST'] * 3, writes
+    assert '198.51.100.64' not in {ra['address'] for ra in cyberwatch_api.list('remote_access')}
+    for secret in secrets(ansible) + [PROMPTED, SCAN_PASSWORD, agent_key.splitlines()[1]]:
         assert secret not in proc.stdout and secret not in proc.stderr
