@@ -7,10 +7,7 @@ The request log proves that every request used a read-only key and that only the
 This exercises the collection's client code, which no ansible-core changes: newest core only.
 """
 
-import asyncio
-import importlib.util
 import json
-import time
 
 import pytest
 from harness import CORE, REPO
@@ -19,6 +16,7 @@ from test_cyberwatch_compliance import DEFINITION
 from test_cyberwatch_cve_announcement import CUSTOM
 from test_cyberwatch_security_issue import ISSUE
 from test_cyberwatch_stored_credential import CRED
+from test_hostile_fleet import first_poll, load_source
 
 pytestmark = pytest.mark.skipif(CORE < (2, 21), reason='client behaviour with a read-only key: newest ansible-core only')
 
@@ -198,37 +196,12 @@ def test_inventory_plugins_work(sim, ansible, plugin):
     assert {r['auth'] for r in sim.requests()} == {'bearer-readonly' if plugin == 'cystack' else 'hmac-readonly'}
 
 
-def load_source(name):
-    spec = importlib.util.spec_from_file_location(
-        'readonly_' + name, str(REPO / 'extensions' / 'eda' / 'plugins' / 'event_source' / (name + '.py')))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize('source', SOURCES)
 def test_event_sources_poll(sim, source, tmp_path, collection_on_path):
     """emit_existing: the first poll emits what exists, which proves a full read with the read-only key."""
     del collection_on_path
     keys = sim.cyberwatch_readonly if source.startswith('cyberwatch') else sim.cystack_readonly
-    args = dict(keys, interval=0.1, emit_existing=True, state_file=str(tmp_path / 'state.json'))
-    loop = asyncio.new_event_loop()
-    queue = asyncio.Queue()
-    task = loop.create_task(load_source(source).main(queue, args))
-    deadline = time.monotonic() + 30
-    try:
-        while queue.empty():
-            if task.done():
-                task.result()
-            assert time.monotonic() < deadline, 'no event from %s' % source
-            loop.run_until_complete(asyncio.sleep(0.05))
-    finally:
-        task.cancel()
-        try:
-            loop.run_until_complete(task)
-        except (asyncio.CancelledError, Exception):  # pylint: disable=broad-except
-            pass
-        loop.close()
+    assert first_poll(load_source(source), keys, tmp_path / 'state.json')
     requests = sim.requests()
-    assert requests and {r['auth'] for r in requests} == READONLY_AUTH & {
+    assert requests and {r['auth'] for r in requests} == {
         'hmac-readonly' if source.startswith('cyberwatch') else 'bearer-readonly'}
