@@ -3,13 +3,15 @@ writes answer 403), and what a write then says.
 
 One ansible-playbook run holds every info module, both gate roles, every state module in check mode and three state
 modules for real (their failures registered); both inventory plugins run once each; both event sources poll in Python.
-The request log proves that every request used a read-only key and that only the real state-module runs wrote.
-This exercises the collection's client code, which no ansible-core changes: newest core only.
+The request log proves that every request used a read-only key and that the only writes sent, those of the real runs,
+were refused. A last test calls the simulator directly (Basic auth, CyStack's stop). This exercises the collection's client code, which no ansible-core changes: newest core only.
 """
 
 import json
 
 import pytest
+import requests
+from auth import CYBERWATCH_FORBIDDEN, CYSTACK_FORBIDDEN
 from harness import CORE, REPO
 from test_cyberwatch_airgap import WINDOWS_OUTPUT
 from test_cyberwatch_compliance import DEFINITION
@@ -175,6 +177,8 @@ def test_a_state_module_without_check_mode_fails_naming_the_missing_right(run):
         real = results['real_' + name]
         assert real.get('failed') and real.get('status') == 403, (name, real.get('msg'))
         assert 'HTTP 403' in real['msg'] and 'the API key is valid but lacks write access to ' in real['msg'], real['msg']
+        # The server's message, read from each platform's 403 envelope.
+        assert real['msg'].endswith(CYSTACK_FORBIDDEN if name.startswith('cystack') else CYBERWATCH_FORBIDDEN), real['msg']
 
 
 def test_both_gates_work_and_the_cystack_gate_reuses_scans(run):
@@ -205,3 +209,26 @@ def test_event_sources_poll(sim, source, tmp_path, collection_on_path):
     requests = sim.requests()
     assert requests and {r['auth'] for r in requests} == {
         'hmac-readonly' if source.startswith('cyberwatch') else 'bearer-readonly'}
+
+
+def test_the_simulator_refuses_only_the_writes_of_the_read_only_keys(sim):
+    """Both Cyberwatch schemes and the CyStack token; the full keys keep writing (404 for an unknown id, not 403)."""
+    full, readonly = sim.cyberwatch, sim.cyberwatch_readonly
+    assert readonly['api_key'] != full['api_key'] and sim.cystack_readonly['api_key'] != sim.cystack['api_key']
+    for keys, status in ((readonly, 403), (full, 404)):
+        auth = (keys['api_key'], keys['secret_key'])
+        assert requests.get(sim.url + '/api/v3/ping', auth=auth, timeout=10).status_code == 200
+        answer = requests.delete(sim.url + '/api/v3/nodes/999', auth=auth, timeout=10)
+        assert answer.status_code == status
+    assert answer.json()['error']['code'] == 404
+    refused = requests.delete(sim.url + '/api/v3/nodes/999', auth=(readonly['api_key'], readonly['secret_key']),
+                              timeout=10)
+    assert refused.json() == {'error': {'code': 403, 'status': 'Forbidden', 'message': CYBERWATCH_FORBIDDEN}}
+    token = {'Authorization': 'Bearer ' + sim.cystack_readonly['api_key']}
+    base = sim.cystack_readonly['api_url']
+    assert requests.get(base + '/targets', headers=token, timeout=10).status_code == 200
+    for method, path in (('POST', '/scans'), ('DELETE', '/scans/x'), ('GET', '/scans/x/stop')):
+        answer = requests.request(method, base + path, headers=token, json={}, timeout=10)
+        assert (answer.status_code, answer.json()) == (403, {'detail': CYSTACK_FORBIDDEN}), (method, path)
+    assert [r['auth'] for r in sim.requests()] == ['basic-readonly', 'basic-readonly', 'basic', 'basic',
+                                                   'basic-readonly', 'bearer-readonly'] + ['bearer-readonly'] * 3
