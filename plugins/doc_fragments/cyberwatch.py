@@ -78,6 +78,8 @@ attributes:
     support: full
     description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cyberwatch]
+requirements:
+  - requests >= 2.28 (Python library, on the controller)
 notes:
   - 'Runs on the controller: use C(delegate_to: localhost) or a play on C(localhost).'
   - All the options above can be set once per play with C(module_defaults) and the
@@ -153,4 +155,6 @@ options:
     default: 3
     env:
       - name: CYBERWATCH_MAX_RETRIES
+requirements:
+  - requests >= 2.28 (Python library, on the controller)
 '''

@@ -54,6 +54,8 @@ attributes:
     support: full
     description: Use C(module_defaults) with this action group to set the connection options once.
     membership: [secops.vulnmgmt.cystack]
+requirements:
+  - requests >= 2.28 (Python library, on the controller)
 notes:
   - 'Runs on the controller: use C(delegate_to: localhost) or a play on C(localhost).'
   - All the options above can be set once per play with C(module_defaults) and the
@@ -103,4 +105,6 @@ options:
     default: 3
     env:
       - name: CYSTACK_MAX_RETRIES
+requirements:
+  - requests >= 2.28 (Python library, on the controller)
 '''

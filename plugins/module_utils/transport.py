@@ -52,6 +52,8 @@ STATUS_HINTS = {
     422: 'rejected by the server validation',
     429: 'rate limited by the server (retries exhausted)',
 }
+# A write refused with 403 names the right the key lacks (a read-only key reads everything and writes nothing).
+FORBIDDEN_WRITE_HINT = 'permission denied: the API key is valid but lacks write access to %s'
 
 
 def url_credentials(url):
@@ -319,6 +321,8 @@ class HttpClient:
                            request_id=request_id)
         if status >= 400:
             hint = STATUS_HINTS.get(status) or ('server error' if status >= 500 else 'request rejected')
+            if status == 403 and method in WRITE_METHODS:
+                hint = FORBIDDEN_WRITE_HINT % path.partition('?')[0]
             if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS:
                 hint += ' after %d retries' % self.max_retries
             unsure = status >= 500 and method in WRITE_METHODS

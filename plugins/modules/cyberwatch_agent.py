@@ -18,6 +18,10 @@ description:
   - Returns the agents it removed. In check mode it returns the agents it would remove and sends no write.
   - An agent already gone is not an error (V(changed=false)), so a second run changes nothing.
   - Agents that never communicated (no C(last_communication)) are never taken as silent.
+notes:
+  - Needs an API key with write access to agents (delete). Check mode needs read access only and sends no write; with
+    a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,9 @@ description:
   - Returns Cyberwatch agents by O(id), those of the server with hostname O(server), those silent for longer than
     O(stale_after), or all of them (every page is fetched). O(server) and O(stale_after) combine.
   - Never changes anything. M(secops.vulnmgmt.cyberwatch_agent) removes agents with the same selection.
+notes:
+  - Needs read access to agents and servers only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -31,6 +31,9 @@ description:
     C(cyberwatch_airgap_scan_script_sha256) variable of the role).
   - The role R(secops.vulnmgmt.cyberwatch_airgap_scan,ansible_collections.secops.vulnmgmt.cyberwatch_airgap_scan_role)
     fetches, runs and uploads the scripts for every host of a play.
+notes:
+  - Needs read access to the air-gapped scan scripts only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

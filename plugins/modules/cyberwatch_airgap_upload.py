@@ -29,6 +29,10 @@ description:
     analysis and the upload, as the server's clock gives it) and returns its
     CVE counts, so M(secops.vulnmgmt.cyberwatch_server_info) or the R(secops.vulnmgmt.cyberwatch_cve_gate,
     ansible_collections.secops.vulnmgmt.cyberwatch_cve_gate_role) role can follow in the same play.
+notes:
+  - Needs an API key with write access to air-gapped scans (the upload of the results). Check mode needs read access
+    only and sends no write; with a read-only key a real change fails with HTTP 403, naming the missing write access.
+    See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -17,6 +17,10 @@ description:
   - Cyberwatch accepts an IP address, an C(http://) or C(https://) URL, or a domain name it can resolve. A target it
     refuses fails with its message and the target, before anything else is written.
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
+notes:
+  - Needs an API key with write access to applicative scans. Check mode needs read access only and sends no write;
+    with a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -17,6 +17,9 @@ description:
   - The asset view is the inventory side of a server (OS, category, environment, groups, packages); the vulnerability
     side is M(secops.vulnmgmt.cyberwatch_server_info). Deleting an asset is M(secops.vulnmgmt.cyberwatch_server)'s job.
   - Never changes anything.
+notes:
+  - Needs read access to assets only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -18,6 +18,10 @@ description:
     nothing.
   - The results read C(gen_analyzing) until the recheck completes; with O(wait=true) the module waits for that and
     returns the new results (see also M(secops.vulnmgmt.cyberwatch_compliance_server_info)).
+notes:
+  - Needs an API key with write access to compliance servers or rules (the recheck action). Check mode needs read
+    access only and sends no write; with a read-only key a real change fails with HTTP 403, naming the missing write
+    access. See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

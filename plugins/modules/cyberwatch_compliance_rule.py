@@ -16,6 +16,10 @@ description:
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
   - A change of O(checks), O(equation) or O(os) makes Cyberwatch check the rule again on its servers.
   - The API cannot filter rules by code, so each run lists the rules (about 47 pages of 100 on a stock server).
+notes:
+  - Needs an API key with write access to compliance rules. Check mode needs read access only and sends no write; with
+    a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,9 @@ description:
   - Returns Cyberwatch compliance rules by O(id) (with the servers the rule is checked on and their results),
     by O(code), or all of them (every page is fetched, about 4,600 rules on a stock server).
   - Never changes anything.
+notes:
+  - Needs read access to compliance rules only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -16,6 +16,9 @@ description:
     or all of them (every page is fetched), with the count of rules checked, failed and succeeded.
   - With O(id), O(hostname) or O(details=true), each server comes with its rule results (C(rules)).
   - Never changes anything.
+notes:
+  - Needs read access to compliance servers only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

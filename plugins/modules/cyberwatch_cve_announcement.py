@@ -16,6 +16,10 @@ description:
     removes that customisation (C(DELETE), O(state=absent)). The CVE itself is never created nor deleted.
   - Only the options you set are compared and sent; a run that changes nothing sends no write. O(state=absent) on a
     CVE without customisation sends nothing.
+notes:
+  - Needs an API key with write access to CVE announcements (custom score and note). Check mode needs read access only
+    and sends no write; with a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -16,6 +16,9 @@ description:
     O(level), O(exploitable), O(active) and O(technology_product). Filters are applied by the server and checked
     again here (O(active) by the server only). Every page is fetched.
   - Never changes anything.
+notes:
+  - Needs read access to CVE announcements only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

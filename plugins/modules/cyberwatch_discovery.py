@@ -18,6 +18,10 @@ description:
   - O(state=relaunched) is an action, it always reports a change; a discovery that does not exist fails.
     O(state=absent) deletes the discovery, and a missing one is no change.
   - In check mode the module finds the discovery, reports what it would do and sends nothing.
+notes:
+  - Needs an API key with write access to discoveries (relaunch, delete). Check mode needs read access only and sends
+    no write; with a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,9 @@ description:
   - Returns Cyberwatch discoveries (C(/api/v3/assets/discoveries)) by O(name), or all of them (every page is
     fetched). cbw-api-toolbox has no call for one discovery, so O(id) filters the listing.
   - Never changes anything.
+notes:
+  - Needs read access to discoveries only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -17,6 +17,10 @@ description:
   - The registry and the engine are Cyberwatch stored credentials (see M(secops.vulnmgmt.cyberwatch_stored_credential)),
     given by name or id; the node is given by name or id. Names are resolved before any write.
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
+notes:
+  - Needs an API key with write access to Docker images. Check mode needs read access only and sends no write; with a
+    read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,9 @@ description:
   - Returns Cyberwatch docker images by O(id), by O(image_name) (and O(image_tag)), or all of them (every page is
     fetched).
   - Never changes anything.
+notes:
+  - Needs read access to Docker images only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

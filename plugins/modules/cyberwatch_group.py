@@ -14,6 +14,10 @@ version_added: 0.1.0
 description:
   - Create, update or delete a Cyberwatch group, found by its O(name).
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
+notes:
+  - Needs an API key with write access to groups. Check mode needs read access only and sends no write; with a
+    read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

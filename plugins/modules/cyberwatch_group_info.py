@@ -14,6 +14,9 @@ version_added: 0.1.0
 description:
   - Returns Cyberwatch groups by O(id), by O(name), or all of them (every page is fetched).
   - Never changes anything.
+notes:
+  - Needs read access to groups only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -16,6 +16,10 @@ description:
   - The server cannot change the target of a host. When the host selected by O(id) has another target than
     O(target), the module deletes it and creates a new one (reported as C(replaced) and in the diff).
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
+notes:
+  - Needs an API key with write access to hosts. Check mode needs read access only and sends no write; with a
+    read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -16,6 +16,10 @@ description:
     node O(transfer_to).
   - Nodes are created by installing a scanner, not through the API. O(state=present) only checks that the node
     exists and returns it. A missing node is no change with O(state=absent).
+notes:
+  - Needs an API key with write access to nodes (delete, moving their assets). Check mode needs read access only and
+    sends no write; with a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,9 @@ description:
   - Returns the operating systems of C(GET /api/v3/os) (every page is fetched), or the one with key O(key). Their keys
     (such as C(ubuntu_2204_64)) are what compliance rules and server OS objects use.
   - Never changes anything.
+notes:
+  - Needs read access to the OS list only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

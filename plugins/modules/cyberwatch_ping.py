@@ -14,6 +14,9 @@ version_added: 0.1.0
 description:
   - Calls C(GET /api/v3/ping) with the configured credentials and returns the server's answer.
   - Use it first in a play to fail fast on a wrong URL, a wrong key pair, a TLS problem or clock skew.
+notes:
+  - Needs any valid API key (a read-only key works). See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

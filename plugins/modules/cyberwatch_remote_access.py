@@ -19,6 +19,10 @@ description:
   - O(login), O(password), O(key), O(auth_password) and O(priv_password) are never returned by the API, so they
     cannot be compared; O(update_password) says when they are sent.
   - Optionally runs the deployment test after a create or a change and waits for its result.
+notes:
+  - Needs an API key with write access to remote accesses (and the deployment test with O(test_deploy)). Check mode
+    needs read access only and sends no write; with a read-only key a real change fails with HTTP 403, naming the
+    missing write access. See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -18,6 +18,10 @@ description:
   - Each item takes the options of M(secops.vulnmgmt.cyberwatch_remote_access) and is compared the same way, on
     the options set in the item only, with write-only secrets sent per O(update_password).
   - With O(purge=true), remote accesses on the server that are not in O(remote_accesses) are deleted.
+notes:
+  - Needs an API key with write access to remote accesses (and the deployment test with O(test_deploy)). Check mode
+    needs read access only and sends no write; with a read-only key a real change fails with HTTP 403, naming the
+    missing write access. See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

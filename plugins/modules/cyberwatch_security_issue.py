@@ -17,6 +17,10 @@ description:
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
   - The linked CVEs (O(cve_announcements)) and servers (O(servers)) are compared with the issue's detail, read with one
     more request.
+notes:
+  - Needs an API key with write access to security issues. Check mode needs read access only and sends no write; with
+    a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,9 @@ description:
   - Returns Cyberwatch security issues by O(id) (with their linked CVEs and servers), by O(sid), by O(level), or all
     of them (every page is fetched).
   - Never changes anything.
+notes:
+  - Needs read access to security issues only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

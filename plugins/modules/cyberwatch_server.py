@@ -16,6 +16,10 @@ description:
     O(hostname), ignore some of its CVEs or comment them, or delete it.
   - Servers are created by agents and scans, not by this module. A missing server fails with O(state=present).
   - Only the options you set are compared and sent; a run that changes nothing sends no write.
+notes:
+  - Needs an API key with write access to servers (fields, groups, ignored CVEs and CVE comments). Check mode needs
+    read access only and sends no write; with a read-only key a real change fails with HTTP 403, naming the missing
+    write access. See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

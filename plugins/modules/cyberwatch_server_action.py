@@ -17,6 +17,10 @@ description:
   - An action always reports a change. In check mode the module finds the server, reports a change and sends nothing.
   - With O(action=refresh) and O(wait=true), the module waits until the server is analysed again
     (its C(analyzed_at) moves past the time of the request, as the server's clock gives it) and returns the new counts.
+notes:
+  - Needs an API key with write access to servers (the refresh, reboot and update actions). Check mode needs read
+    access only and sends no write; with a read-only key a real change fails with HTTP 403, naming the missing write
+    access. See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -18,6 +18,9 @@ description:
   - With O(details=true), the detail of each server (CVEs, updates, security issues) is fetched too,
     O(max_workers) at a time.
   - Never changes anything.
+notes:
+  - Needs read access to servers only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

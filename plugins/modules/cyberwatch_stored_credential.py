@@ -18,6 +18,10 @@ description:
   - O(password), O(key), O(client_key), O(auth_password) and O(priv_password) are never returned by the API, so they
     cannot be compared; O(update_password) says when they are sent. They never appear in the diff, the result or the
     logs.
+notes:
+  - Needs an API key with write access to stored credentials. Check mode needs read access only and sends no write;
+    with a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

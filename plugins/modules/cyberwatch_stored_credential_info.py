@@ -15,6 +15,9 @@ description:
   - Returns Cyberwatch stored credentials by O(id), by O(name), or all of them (every page is fetched).
   - The API never returns the secrets of a credential, so neither does this module.
   - Never changes anything.
+notes:
+  - Needs read access to stored credentials only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -15,6 +15,10 @@ description:
   - Reads the monitoring settings of a target (C(GET /targets/{id}/monitoring)), compares the options you set, and
     when something differs sends all three settings (C(PUT)), the unchanged ones with their current value.
   - A second run with the same options sends nothing.
+notes:
+  - Needs an API key with write access to target monitoring settings. Check mode needs read access only and sends no
+    write; with a read-only key a real change fails with HTTP 403, naming the missing write access. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

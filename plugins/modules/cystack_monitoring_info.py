@@ -15,6 +15,9 @@ description:
   - For one target (O(target)) or every target of the account, returns the monitoring settings
     (C(GET /targets/{id}/monitoring)) and the recent checks (C(GET /targets/{id}/monitor_result), about the last 30),
     with the uptime ratio and the mean response time computed from them.
+notes:
+  - Needs read access to targets and their monitoring only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

@@ -144,6 +144,9 @@ attributes:
     description: Shows the launched scan's parameters, the status change of a stop, or the deleted scan.
 notes:
   - The scan id is taken from the C(Location) header of the launch, because CyStack scans carry no id field.
+  - Needs an API key with write access to scans (launch, stop, delete); reusing a scan younger than O(max_age) only
+    reads. Check mode needs read access only and sends no write; with a read-only key a real change fails with HTTP
+    403, naming the missing write access. See R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 '''
 
 EXAMPLES = r'''

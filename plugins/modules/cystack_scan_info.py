@@ -17,6 +17,9 @@ description:
   - C(start_time) and C(stop_time) are returned as ISO 8601 UTC, with C(_epoch) twins. The list endpoint prints
     C(start_time) as local text (C(%H:%M:%S %d/%m/%Y), read as UTC+7, the service's time zone); the detail gives
     epoch seconds.
+notes:
+  - Needs read access to scans only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

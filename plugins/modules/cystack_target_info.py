@@ -14,6 +14,9 @@ version_added: 0.1.0
 description:
   - Lists the targets (websites) of the CyStack account, every page of them, or returns one by id or address.
   - Targets cannot be created through the CyStack API; they are added in the CyStack web interface.
+notes:
+  - Needs read access to targets only; it never writes, so a read-only API key works. See
+    R(Permissions,ansible_collections.secops.vulnmgmt.docsite.permissions).
 author:
   - secops.vulnmgmt maintainers (@secops)
 extends_documentation_fragment:

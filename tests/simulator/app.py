@@ -83,6 +83,7 @@ class App:
         query = environ.get("QUERY_STRING", "")
         request_id = str(uuid.uuid4())
         scheme, message = self._authenticate(api, request)
+        forbidden = message is None and self.credentials.forbidden(api, scheme, request.method, path)
         listing = self.mutator.listing(api, request) if self.faults.wants_listing() else None
         fault = self.faults.pick(request.method, path, query, listing=listing is not None)
         if fault is not None and fault.kind == "latency":
@@ -101,6 +102,8 @@ class App:
             response = self._fault_response(api, fault)
         elif message is not None:
             response = self._unauthorized(api, message)
+        elif forbidden:
+            response = json_response({"detail": forbidden}, 403) if api == "cystack" else error_response(403, forbidden)
         else:
             response = self.cyberwatch.dispatch(request, request_id) if api == "cyberwatch" else self.cystack.dispatch(request)
         handled = response.status_code if after_commit else None

@@ -16,6 +16,14 @@ _HMAC_RE = re.compile(r"APIAuth(?:-HMAC-SHA256)? ([^:]+):(.+)$")
 
 MISSING = "Missing credentials."
 FAILED = "Authentication failed."
+# A read-only key authenticates like the full key; any write with it is refused with 403 (not recorded: the messages
+# are Cyberwatch's Rails-style wording and DRF's default PermissionDenied detail).
+CYBERWATCH_FORBIDDEN = "You are not authorized to perform this action."
+CYSTACK_FORBIDDEN = "You do not have permission to perform this action."
+READONLY = "-readonly"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# CyStack stops a scan with a GET: a write all the same.
+_CYSTACK_GET_WRITE = re.compile(r"^/v1/scans/[^/]+/stop/?$")
 
 
 def canonical(method, content_type, content_md5, path_and_query, date):
@@ -40,14 +48,35 @@ def sign_headers(method, path_and_query, body, api_key, secret, date=None):
     return headers
 
 
-class Credentials:
-    """The key pairs the simulator accepts and the checks it applies."""
+def is_write(api, method, path):
+    """Whether a request changes state: what a read-only key may not do."""
+    if method.upper() in WRITE_METHODS:
+        return True
+    return api == "cystack" and bool(_CYSTACK_GET_WRITE.match(path))
 
-    def __init__(self, cbw_key, cbw_secret, cystack_key, clock_skew=900):
+
+class Credentials:
+    """The key pairs the simulator accepts and the checks it applies.
+
+    cbw_readonly (key, secret) and cystack_readonly (token) are the read-only keys: the scheme they authenticate with
+    ends in "-readonly" (hmac-readonly, basic-readonly, bearer-readonly) and forbidden() refuses their writes.
+    """
+
+    def __init__(self, cbw_key, cbw_secret, cystack_key, clock_skew=900, cbw_readonly=None, cystack_readonly=None):
         self.cbw_key = cbw_key
         self.cbw_secret = cbw_secret
         self.cystack_key = cystack_key
         self.clock_skew = clock_skew
+        self.cbw_readonly = cbw_readonly
+        self.cystack_readonly = cystack_readonly
+
+    def _cyberwatch_secret(self, key):
+        """(secret of the key id, scheme suffix), or (None, None) for an unknown id."""
+        if key == self.cbw_key:  # a key id is no secret; a secret is compared in constant time
+            return self.cbw_secret, ""
+        if self.cbw_readonly and key == self.cbw_readonly[0]:
+            return self.cbw_readonly[1], READONLY
+        return None, None
 
     def check_cyberwatch(self, headers, method, raw_uri, now):
         """Return (scheme, error message or None); scheme is hmac/basic/missing/failed."""
@@ -60,11 +89,12 @@ class Credentials:
         key, sig = match.groups()
         message = canonical(method, headers.get("Content-Type", ""), headers.get("Content-MD5", ""),
                             raw_uri, headers.get("Date", ""))
-        if key != self.cbw_key or not hmac.compare_digest(sig.strip(), signature(self.cbw_secret, message)):
+        secret, suffix = self._cyberwatch_secret(key)
+        if secret is None or not hmac.compare_digest(sig.strip(), signature(secret, message)):
             return "failed", FAILED
         if not self._date_fresh(headers.get("Date", ""), now):
             return "failed", FAILED
-        return "hmac", None
+        return "hmac" + suffix, None
 
     def _check_basic(self, token):
         try:
@@ -73,8 +103,9 @@ class Credentials:
             return "failed", FAILED
         if not key:
             return "missing", MISSING
-        if hmac.compare_digest(key, self.cbw_key) and hmac.compare_digest(secret, self.cbw_secret):
-            return "basic", None
+        expected, suffix = self._cyberwatch_secret(key)
+        if expected is not None and hmac.compare_digest(secret, expected):
+            return "basic" + suffix, None
         return "failed", FAILED
 
     def _date_fresh(self, date, now):
@@ -90,6 +121,15 @@ class Credentials:
         parts = auth.split()
         if len(parts) != 2 or parts[0].lower() != "bearer":
             return "missing", "Authentication credentials were not provided."
-        if not hmac.compare_digest(parts[1], self.cystack_key):
-            return "failed", "Invalid token."
-        return "bearer", None
+        if hmac.compare_digest(parts[1], self.cystack_key):
+            return "bearer", None
+        if self.cystack_readonly and hmac.compare_digest(parts[1], self.cystack_readonly):
+            return "bearer" + READONLY, None
+        return "failed", "Invalid token."
+
+    @staticmethod
+    def forbidden(api, scheme, method, path):
+        """The 403 message for a write made with a read-only key, else None."""
+        if not scheme.endswith(READONLY) or not is_write(api, method, path):
+            return None
+        return CYSTACK_FORBIDDEN if api == "cystack" else CYBERWATCH_FORBIDDEN

@@ -47,7 +47,7 @@ CREATABLE = ("remote_accesses", "groups", "security_issues", "hosts", "complianc
              "applicative_scans", "stored_credentials")
 # PUT {item}/<action>: recheck the rules of a compliance server, or a rule on all its servers
 RECHECKS = {"compliance_servers": "recheck_rules", "compliance_rules": "recheck_servers"}
-REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            422: "Unprocessable Entity"}
 
 

@@ -72,6 +72,16 @@ class Simulator:
         return self.info["cystack"]
 
     @property
+    def cyberwatch_readonly(self):
+        """The read-only Cyberwatch key pair, {"api_url", "api_key", "secret_key"}: every write answers 403."""
+        return self.info["cyberwatch_readonly"]
+
+    @property
+    def cystack_readonly(self):
+        """The read-only CyStack token, {"api_url", "api_key"}: every write answers 403."""
+        return self.info["cystack_readonly"]
+
+    @property
     def ca_cert(self):
         """CA PEM path with --tls, else None."""
         return self.info.get("ca_cert")
@@ -146,11 +156,13 @@ class Simulator:
         """Remove every fault rule."""
         self.control("DELETE", "faults")
 
-    def env(self):
-        """Environment variables for the collection's connection options."""
-        env = {"CYBERWATCH_API_URL": self.cyberwatch["api_url"], "CYBERWATCH_API_KEY": self.cyberwatch["api_key"],
-               "CYBERWATCH_SECRET_KEY": self.cyberwatch["secret_key"], "CYSTACK_API_URL": self.cystack["api_url"],
-               "CYSTACK_API_KEY": self.cystack["api_key"]}
+    def env(self, readonly=False):
+        """Environment variables for the collection's connection options; readonly=True: the read-only keys."""
+        cyberwatch, cystack = (self.cyberwatch_readonly, self.cystack_readonly) if readonly else (self.cyberwatch,
+                                                                                                  self.cystack)
+        env = {"CYBERWATCH_API_URL": cyberwatch["api_url"], "CYBERWATCH_API_KEY": cyberwatch["api_key"],
+               "CYBERWATCH_SECRET_KEY": cyberwatch["secret_key"], "CYSTACK_API_URL": cystack["api_url"],
+               "CYSTACK_API_KEY": cystack["api_key"]}
         if self.ca_cert:
             env.update({"CYBERWATCH_CA_PATH": self.ca_cert, "CYSTACK_CA_PATH": self.ca_cert})
         return env

@@ -79,11 +79,15 @@ def main(argv=None):
     if not options.verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     cbw_key, cbw_secret, cystack_key = fleet.make_keys(options.seed)
+    # The read-only keys: same checks, every write refused with 403 (auth.Credentials.forbidden).
+    ro_key, ro_secret, ro_cystack = fleet.make_keys("readonly-%s" % options.seed)
     store = None
     if options.state_file and os.path.exists(options.state_file):
         store = fleet.Store(options.seed)
         store.load(options.state_file)
-    app = App(options, Credentials(cbw_key, cbw_secret, cystack_key, options.clock_skew), store)
+    credentials = Credentials(cbw_key, cbw_secret, cystack_key, options.clock_skew, cbw_readonly=(ro_key, ro_secret),
+                              cystack_readonly=ro_cystack)
+    app = App(options, credentials, store)
     if options.keep_alive:
         import keepalive  # pylint: disable=import-outside-toplevel  # waitress only needed with --keep-alive
         app.faults.refused = keepalive.REFUSED_FAULTS
@@ -96,7 +100,9 @@ def main(argv=None):
     host = "127.0.0.1" if options.bind in ("0.0.0.0", "") else options.bind
     url = "%s://%s:%d" % ("https" if options.tls else "http", host, server.server_port)
     info = {"url": url, "cyberwatch": {"api_url": url, "api_key": cbw_key, "secret_key": cbw_secret},
-            "cystack": {"api_url": url + "/v1", "api_key": cystack_key}, "ca_cert": ca_path}
+            "cystack": {"api_url": url + "/v1", "api_key": cystack_key}, "ca_cert": ca_path,
+            "cyberwatch_readonly": {"api_url": url, "api_key": ro_key, "secret_key": ro_secret},
+            "cystack_readonly": {"api_url": url + "/v1", "api_key": ro_cystack}}
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
 

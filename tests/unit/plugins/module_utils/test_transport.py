@@ -203,6 +203,16 @@ def test_status_specific_messages(server, status, body, expected):
     assert expected in info.value.message
 
 
+def test_a_refused_write_names_the_missing_right(server):
+    server.default = Reply(403, {'detail': 'You do not have permission to perform this action.'})
+    with pytest.raises(ApiError) as info:
+        client(server.url).request('DELETE', '/scans/42', params={'force': 1})
+    assert info.value.status == 403
+    assert info.value.message.startswith('DELETE /scans/42 failed with HTTP 403 ')
+    assert ('(permission denied: the API key is valid but lacks write access to /scans/42): You do not have '
+            'permission to perform this action.') in info.value.message
+
+
 # -- malformed answers (issue 19) ------------------------------------------------------------------------------------
 def test_a_redirect_is_an_error_naming_the_status_and_location(server):
     server.script(Reply(302, None, headers={'Location': 'https://sso.example/login'}))
