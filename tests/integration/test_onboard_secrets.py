@@ -69,7 +69,7 @@ def test_each_choice_of_secret_and_a_host_without_one(sim, ansible, cyberwatch_a
     assert ('missing-key-file: the private key file ~/no-such-key (from cyberwatch_onboard_key_file) is not a file on '
             'the controller') in output
     for host in hosts:
-        assert ('failed=%d' % (host in FAILING)) in output.split(host + ' :')[-1], output[-3000:]
+        assert ('failed=%d' % (host in FAILING)) in output.rsplit(host + ' :', maxsplit=1)[-1], output[-3000:]
     assert declared == {
         'by-credential': {'address': '198.51.100.81', 'type': 'ssh_password', 'credential': 'linux-scan-password'},
         'by-scan-password': {'address': '198.51.100.82', 'type': 'ssh_password', 'login': 'cyberwatch',

@@ -4,7 +4,8 @@ writes answer 403), and what a write then says.
 One ansible-playbook run holds every info module, both gate roles, every state module in check mode and three state
 modules for real (their failures registered); both inventory plugins run once each; both event sources poll in Python.
 The request log proves that every request used a read-only key and that the only writes sent, those of the real runs,
-were refused. A last test calls the simulator directly (Basic auth, CyStack's stop). This exercises the collection's client code, which no ansible-core changes: newest core only.
+were refused. A last test calls the simulator directly (Basic auth, CyStack's stop). This exercises the collection's
+client code, which no ansible-core changes: newest core only.
 """
 
 import json

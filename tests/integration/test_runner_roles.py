@@ -102,7 +102,7 @@ def test_onboard_role_through_the_awx_stream_with_a_machine_credential(sim, ansi
     assert proc.returncode == 2, proc.stdout[-4000:] + proc.stderr[-3000:]
     assert 'awx-no-secret: no secret for the Cyberwatch remote access of 198.51.100.64' in output, output[-4000:]
     for host in AWX_INVENTORY['fleet']['hosts']:
-        assert ('failed=%d' % (host == 'awx-no-secret')) in output.split(host + ' :')[-1], output[-2000:]
+        assert ('failed=%d' % (host == 'awx-no-secret')) in output.rsplit(host + ' :', maxsplit=1)[-1], output[-2000:]
     assert json.loads(declared.read_text()) == {
         'awx-credential': {'address': '198.51.100.61', 'type': 'ssh_password', 'credential': 'linux-scan-password',
                            'groups': ['from-awx']},

@@ -39,7 +39,7 @@ def type_ok(value, type_text):
     """value is of the documented type: 'str', 'int or null', 'list of dict', ..."""
     if value is None:
         return type_text.endswith(' or null')
-    base, _, element = type_text.replace(' or null', '').partition(' of ')
+    base, dummy, element = type_text.replace(' or null', '').partition(' of ')
     if base == 'int' and isinstance(value, bool):
         return False
     return isinstance(value, TYPES[base]) and (not element or all(isinstance(item, TYPES[element]) for item in value))
@@ -86,7 +86,7 @@ def hostvars(module, **options):
                    if key in ('servers', 'targets') or options.get(OPTIONAL_PAYLOAD[key]))
     hosts = plugin.build_hosts(payload)
     assert warnings == []
-    return dict((record_id, variables) for record_id, variables, _, _ in hosts)
+    return dict((record_id, variables) for record_id, variables, dummy, dummy2 in hosts)
 
 
 OPTIONAL_PAYLOAD = {'cve_levels': 'details', 'details': 'details', 'compliance': 'compliance', 'scans': 'last_scan',
@@ -107,9 +107,9 @@ def test_every_hostvar_is_documented_with_its_type(module):
 @pytest.mark.parametrize('module', [cyberwatch, cystack], ids=['cyberwatch', 'cystack'])
 def test_a_hostvar_documented_with_an_option_is_present_only_with_it(module):
     docs = documented(module.__name__.rsplit('.', 1)[1])
-    conditions = dict((var, re.match(r'With ``(\w+): true``', presence)) for var, (_, presence) in docs.items())
+    conditions = dict((var, re.match(r'With ``(\w+): true``', presence)) for var, (dummy, presence) in docs.items())
     assert set(match.group(1) for match in conditions.values() if match) == set(OPTIONS[module])
-    assert all(match or presence.startswith(('Always', 'When ')) for match, (_, presence)
+    assert all(match or presence.startswith(('Always', 'When ')) for match, (dummy, presence)
                in zip(conditions.values(), docs.values()))
     for option in OPTIONS[module]:
         expected = sorted(var for var, match in conditions.items() if not match or match.group(1) == option)
