@@ -1,0 +1,382 @@
+"""Run every example of the docs (tests/examples/extract.py finds them) against the bundled simulator.
+
+    python tests/examples/runner.py [--cores]      # prints "examples: N run, N syntax-checked, N marked not-run"
+
+What happens to a block, by what it is:
+- a task list (module EXAMPLES) or a play: `ansible-playbook --syntax-check` (one call for all of them), then run in
+  check mode on the newest core against a fresh simulator state (every task must succeed: a docs bug otherwise).
+  Check mode is the cheapest honest run: every read is real (lookups by name, id or address must find their object),
+  state modules predict their change from the real state, actions send nothing and do not wait. Role README
+  examples are syntax-checked on every core given with --cores and run on each of them.
+- an inventory source (a mapping with `plugin:`): `ansible-inventory --list` against the simulator.
+- a rulebook (a list of rulesets with `sources:` and `rules:`): validated with ansible-rulebook's own JSON schema, and
+  its sources must be the collection's (ansible-rulebook itself needs a JVM: tests/integration/test_eda_rulebook.py).
+- a CI recipe (GitHub Actions `jobs:`, GitLab CI `script:`): its shell commands are syntax-checked (`bash -n`).
+- a shell snippet: `bash -n`; then run with bash -e in the docs' working directory, unless marked.
+- other YAML (role variables, requirements.yml, ...): parsed.
+A marked block (`# example: not-run: REASON`) is syntax-checked only, and counted as marked.
+
+How an example reaches the simulator (the substitution rule): connection options (api_url, api_key, secret_key,
+auth_method, api_routes, validate_certs, ca_path) are removed from `module_defaults` of the collection's action
+groups, from the collection's task arguments and from inventory sources, and the simulator's credentials are in the
+environment (CYBERWATCH_*, CYSTACK_*), as AWX injects them. Nothing else of an example is changed: the variables it
+expects from a vault or the user (`vault_*`, ...) are given as extra vars (EXAMPLE_VARS), `cache_connection` and
+`state_file` paths are moved into a temporary directory, and a YAML block whose first line is a comment naming a
+file (`# inventories/prod.cyberwatch.yml`) is also written there, for the shell snippets that use it.
+"""
+
+import argparse
+import copy
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
+
+from extract import all_examples  # noqa: E402  pylint: disable=wrong-import-position
+from launcher import Simulator, collections_root  # noqa: E402  pylint: disable=wrong-import-position
+
+CONNECTION_OPTIONS = {'api_url', 'api_key', 'secret_key', 'auth_method', 'api_routes', 'validate_certs', 'ca_path'}
+COLLECTION = 'secops.vulnmgmt.'
+ACTION_GROUPS = {'group/secops.vulnmgmt.cyberwatch', 'group/secops.vulnmgmt.cystack'}
+# What the examples expect from a vault, the user or an earlier task.
+EXAMPLE_VARS = {
+    'vault_cyberwatch_api_key': 'from-the-environment', 'vault_cyberwatch_secret_key': 'from-the-environment',
+    'vault_cystack_api_key': 'from-the-environment', 'vault_shop_session_cookie': 'session=example',
+    'release': '1.0.0',
+}
+CORES = {'2.21': '.venv', '2.19': '.venv-core219', '2.16': '.venv-core216'}
+
+
+class Failure(Exception):
+    pass
+
+
+def kind_of(example, data):
+    if example.marker and data is None:
+        return 'other'
+    if example.origin == 'rulebook' or (isinstance(data, list) and data and all(
+            isinstance(d, dict) and 'sources' in d and 'rules' in d for d in data)):
+        return 'rulebook'
+    if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
+        if all('hosts' in d or 'ansible.builtin.import_playbook' in d for d in data):
+            return 'play'
+        return 'tasks'
+    if isinstance(data, dict) and 'plugin' in data:
+        return 'inventory'
+    if isinstance(data, dict) and 'jobs' in data:
+        return 'github'
+    if isinstance(data, dict) and data and all(isinstance(v, dict) and 'script' in v for v in data.values()):
+        return 'gitlab'
+    return 'other'
+
+
+def without_connection(value):
+    """value with the connection options of the collection's modules and action groups removed (see the docstring)."""
+    if isinstance(value, list):
+        return [without_connection(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        if key == 'module_defaults' and isinstance(item, dict):
+            item = {group: {k: v for k, v in (args or {}).items() if k not in CONNECTION_OPTIONS}
+                    if group in ACTION_GROUPS or group.startswith(COLLECTION) else args
+                    for group, args in item.items()}
+        elif isinstance(key, str) and key.startswith(COLLECTION) and isinstance(item, dict):
+            item = {k: v for k, v in item.items() if k not in CONNECTION_OPTIONS}
+        result[key] = without_connection(item)
+    return result
+
+
+def as_plays(example, data, kind):
+    """The example as a playbook (a task list becomes the tasks of a play on localhost)."""
+    data = without_connection(copy.deepcopy(data))
+    if kind == 'tasks':
+        return [{'name': 'Example %s' % example.name, 'hosts': 'localhost', 'gather_facts': False,
+                 'connection': 'local', 'tasks': data}]
+    return data
+
+
+def ci_commands(data, kind):
+    if kind == 'github':
+        return [step['run'] for job in data['jobs'].values() for step in job.get('steps', []) if 'run' in step]
+    return [line for job in data.values() for line in job.get('script', [])]
+
+
+CREDENTIAL_ASSIGNMENT = re.compile(r'\b(?:CYBERWATCH|CBW|CYSTACK)_[A-Z_]+=\S*\s*')
+
+
+def without_credentials(text):
+    """A shell text without its assignments of the connection variables (the simulator's are in the environment)."""
+    lines = [CREDENTIAL_ASSIGNMENT.sub('', line) for line in text.splitlines()]
+    return '\n'.join(line for line in lines if line.strip() not in ('export', '\\')) + '\n'
+
+
+def shell_text(example):
+    """A console block without its `$ ` prompts (continuation lines kept), a bash block as it is."""
+    lines = example.text.splitlines()
+    if not any(line.startswith('$ ') for line in lines):
+        return example.text
+    kept, going_on = [], False
+    for line in lines:
+        if line.startswith('$ '):
+            kept.append(line[2:])
+        elif going_on:
+            kept.append(line)
+        going_on = (line.startswith('$ ') or going_on) and line.rstrip().endswith('\\')
+    return '\n'.join(kept) + '\n'
+
+
+class Runner:
+    def __init__(self, workdir, cores=('2.21',), verbose=False):
+        self.workdir = Path(workdir)
+        self.docs_dir = self.workdir / 'docs'
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        self.cores = cores
+        self.verbose = verbose
+        self.counts = {'run': 0, 'syntax-checked': 0, 'marked not-run': 0}
+        self.failures = []
+        self.sim = None
+        self.plays = []
+
+    # -- environment ------------------------------------------------------------------------------------------
+    def env(self, core='2.21', **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(('CYBERWATCH_', 'CBW_', 'CYSTACK_'))}
+        venv = REPO / CORES[core]
+        env.update(self.sim.env() if self.sim else {})
+        env.update({
+            'PATH': '%s:%s' % (venv / 'bin', env.get('PATH', '')),
+            'ANSIBLE_COLLECTIONS_PATH': collections_root(self.workdir),
+            'ANSIBLE_PYTHON_INTERPRETER': str(venv / 'bin' / 'python'),
+            'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_RETRY_FILES_ENABLED': '0', 'ANSIBLE_LOCALHOST_WARNING': '0',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0', 'ANSIBLE_HOST_KEY_CHECKING': '0',
+            'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(self.workdir / 'inventory-cache'),
+        })
+        env.update(extra)
+        return env
+
+    def call(self, cmd, core='2.21', cwd=None, env=None, timeout=300):
+        started = time.time()
+        proc = subprocess.run([str(c) for c in cmd], cwd=str(cwd or self.workdir), env=env or self.env(core),
+                              capture_output=True, text=True, timeout=timeout, check=False)
+        if self.verbose:
+            print('  %.1fs rc=%d %s' % (time.time() - started, proc.returncode, ' '.join(map(str, cmd))[:150]))
+        return proc
+
+    def fail(self, example, what, proc=None):
+        detail = '' if proc is None else '\n%s\n%s' % (proc.stdout[-3000:], proc.stderr[-2000:])
+        self.failures.append('%s: %s%s' % (example.name, what, detail))
+
+    # -- the examples -----------------------------------------------------------------------------------------
+    def write(self, name, data):
+        path = self.workdir / name
+        path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+        return path
+
+    def save_named_file(self, example):
+        """A YAML block opening with `# some/path.yml` is also that file of the docs' working directory."""
+        first = example.text.lstrip().splitlines()[0] if example.text.strip() else ''
+        named = re.match(r'#\s*([\w./-]+\.ya?ml)\b', first)
+        if named and not named.group(1).startswith(('/', '..')):
+            path = self.docs_dir / named.group(1)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.adapted_yaml_text(example.text))
+
+    def adapted_yaml_text(self, text):
+        data = yaml.safe_load(text)
+        if isinstance(data, dict) and 'plugin' in data:
+            return yaml.safe_dump(self.adapted_source(data))
+        return text
+
+    def adapted_source(self, data):
+        source = {k: v for k, v in data.items() if k not in CONNECTION_OPTIONS}
+        if 'cache_connection' in source:
+            source['cache_connection'] = str(self.workdir / 'inventory-cache')
+        return source
+
+    def run(self):
+        examples = all_examples()
+        parsed = []
+        for example in examples:
+            if example.language == 'shell':
+                parsed.append((example, None, 'shell'))
+                continue
+            try:
+                data = yaml.safe_load(example.text)
+            except yaml.YAMLError as exc:
+                self.fail(example, 'YAML does not parse: %s' % exc)
+                continue
+            parsed.append((example, data, kind_of(example, data)))
+            self.save_named_file(example)
+        with Simulator(seed=1, servers=30, targets=15, scan_seconds=1) as self.sim:
+            for index, (example, data, kind) in enumerate(parsed):
+                before = len(self.failures)
+                ran = getattr(self, 'check_' + kind.replace('-', '_'))(example, data, index)
+                if len(self.failures) == before:
+                    key = 'marked not-run' if example.marker else 'run' if ran else 'syntax-checked'
+                    self.counts[key] += 1
+            self.run_plays()
+        return self.failures
+
+    def check_other(self, example, data, index):
+        del example, data, index
+        return False
+
+    def check_rulebook(self, example, data, index):
+        del index
+        import jsonschema  # pylint: disable=import-outside-toplevel
+        import ansible_rulebook  # pylint: disable=import-outside-toplevel
+        schema = json.loads((Path(ansible_rulebook.__file__).parent / 'schema' / 'ruleset_schema.json').read_text())
+        try:
+            jsonschema.validate(data, schema)
+        except jsonschema.ValidationError as exc:
+            self.fail(example, 'not a valid rulebook: %s' % exc.message)
+        sources = REPO / 'extensions' / 'eda' / 'plugins' / 'event_source'
+        for ruleset in data:
+            for source in ruleset['sources']:
+                name = next(k for k in source if k not in ('name', 'filters'))
+                if name.startswith(COLLECTION) and not (sources / (name[len(COLLECTION):] + '.py')).exists():
+                    self.fail(example, 'no such event source: %s' % name)
+        return False
+
+    def check_shell(self, example, data, index, commands=None):
+        del data
+        text = commands if commands is not None else shell_text(example)
+        script = self.write('example-%d.sh' % index, text)
+        proc = self.call(['bash', '-n', script])
+        if proc.returncode:
+            self.fail(example, 'bash -n failed', proc)
+            return False
+        if example.marker or commands is not None:
+            return False
+        script.write_text(without_credentials(text))
+        env = self.env()
+        proc = self.call(['bash', '-e', script], cwd=self.docs_dir, env=env)
+        if proc.returncode:
+            self.fail(example, 'the snippet failed (rc=%d)' % proc.returncode, proc)
+        return True
+
+    def check_github(self, example, data, index):
+        return self.check_shell(example, None, index, '\n'.join(ci_commands(data, 'github')) + '\n')
+
+    def check_gitlab(self, example, data, index):
+        return self.check_shell(example, None, index, '\n'.join(ci_commands(data, 'gitlab')) + '\n')
+
+    def check_inventory(self, example, data, index):
+        if example.marker:
+            return False
+        name = 'example-%d.%s.yml' % (index, data['plugin'].rsplit('.', 1)[-1])
+        path = self.write(name, yaml.safe_dump(self.adapted_source(data)))
+        proc = self.call(['ansible-inventory', '-i', path, '--list'],
+                         env=self.env(ANSIBLE_INVENTORY_ENABLED='auto', ANSIBLE_INVENTORY_UNPARSED_FAILED='1'))
+        if proc.returncode:
+            self.fail(example, 'ansible-inventory failed', proc)
+            return False
+        hosts = json.loads(proc.stdout).get('_meta', {}).get('hostvars', {})
+        if not hosts:
+            self.fail(example, 'the inventory source gave no host', proc)
+        return True
+
+    def check_tasks(self, example, data, index):
+        return self.check_play(example, data, index, kind='tasks')
+
+    def check_play(self, example, data, index, kind='play'):
+        """Collected here; syntax-checked and run by run_plays, all in a few ansible-playbook calls."""
+        del index
+        self.plays.append((example, kind, as_plays(example, data, kind)))
+        return not example.marker
+
+    def run_plays(self):
+        """One --syntax-check per core for every play, then one check-mode run of all module examples (each in a
+        block whose rescue records its failure, after a reset of the simulator), and one of the other plays."""
+        extra_vars = '@' + str(self.write('example-vars.json', dict(EXAMPLE_VARS, sim_url=self.sim.url)))
+        for core in self.cores:
+            # awx.awx is not installed here: an example using it is marked, and parsed only.
+            plays = [p for e, k, p in self.plays if (core == '2.21' or e.origin == 'role-readme')
+                     and 'awx.awx.' not in e.text]
+            books = [self.write('syntax-%d.yml' % i, p) for i, p in enumerate(plays)]
+            proc = self.call(['ansible-playbook', '--syntax-check', '-i', self.inventory()] + books, core=core)
+            if proc.returncode:
+                self.fail_all('syntax check failed on ansible-core %s' % core, proc)
+                return
+        runnable = [(e, k, p) for e, k, p in self.plays if not e.marker]
+        tasks = []
+        for example, kind, plays in runnable:
+            if kind == 'tasks':
+                tasks += [{'name': 'Reset the simulator before %s' % example.name,
+                           'ansible.builtin.uri': {'url': '{{ sim_url }}/_sim/reset', 'method': 'POST'},
+                           'check_mode': False},
+                          {'name': 'EXAMPLE %s' % example.name, 'block': plays[0]['tasks'],
+                           'rescue': [{'name': 'Record the failure of %s' % example.name, 'ansible.builtin.set_fact': {
+                               'example_failures': "{{ example_failures | default([]) + ['%s: ' ~ ansible_failed_task.name"
+                                                   " ~ ': ' ~ (ansible_failed_result.msg | default('')) ] }}" % example.name}}]}]
+        tasks.append({'name': 'Every module example ran', 'ansible.builtin.assert': {
+            'that': 'example_failures | default([]) | length == 0',
+            'fail_msg': '{{ example_failures | default([]) | join("\n") }}'}})
+        module_play = {'name': 'Module examples', 'hosts': 'localhost', 'gather_facts': False,
+                       'connection': 'local', 'tasks': tasks}
+        proc = self.call(['ansible-playbook', '-i', self.inventory(), '--check',
+                          self.write('modules.yml', [module_play]), '-e', extra_vars], timeout=900)
+        if proc.returncode:
+            self.failures.append('module examples: %s' % self.failed_lines(proc))
+        for core in self.cores:
+            plays = [p for e, k, p in runnable if k == 'play' and (core == '2.21' or e.origin == 'role-readme')]
+            for example, kind, play in runnable:
+                if kind == 'play' and (core == '2.21' or example.origin == 'role-readme'):
+                    self.sim.reset()
+                    proc = self.call(['ansible-playbook', '-i', self.inventory(), '--check',
+                                      self.write('play.yml', play), '-e', extra_vars], core=core)
+                    if proc.returncode:
+                        self.fail(example, 'check-mode run failed on ansible-core %s' % core, proc)
+            del plays
+
+    @staticmethod
+    def failed_lines(proc):
+        return '\n'.join(line for line in proc.stdout.splitlines() if 'fatal' in line or 'EXAMPLE' in line
+                         or 'FAILED' in line or 'msg' in line)[-8000:]
+
+    def fail_all(self, what, proc):
+        self.failures.append('%s\n%s\n%s' % (what, proc.stdout[-4000:], proc.stderr[-3000:]))
+
+    def inventory(self):
+        """localhost, and the groups the plays of the docs name, each with one host the simulator knows."""
+        path = self.workdir / 'hosts.yml'
+        if not path.exists():
+            host = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
+            groups = {name: {'hosts': {'%s-01.example.com' % name: dict(host)}}
+                      for name in ('webservers', 'web', 'linux', 'windows', 'isolated')}
+            path.write_text(json.dumps({'all': {'hosts': {'localhost': host}, 'children': groups}}))
+        return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--cores', default='2.21', help='comma-separated cores for the role README examples')
+    parser.add_argument('-v', '--verbose', action='store_true')
+    args = parser.parse_args(argv)
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix='vulnmgmt-examples-') as workdir:
+        runner = Runner(workdir, cores=args.cores.split(','), verbose=args.verbose)
+        failures = runner.run()
+    for failure in failures:
+        print('FAILED %s\n' % failure)
+    print('examples: %d run, %d syntax-checked, %d marked not-run, %d failed in %.0f s' % (
+        runner.counts['run'], runner.counts['syntax-checked'], runner.counts['marked not-run'], len(failures),
+        time.time() - started))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
