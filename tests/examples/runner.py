@@ -269,10 +269,35 @@ class Runner:
         return True
 
     def check_github(self, example, data, index):
-        return self.check_shell(example, None, index, '\n'.join(ci_commands(data, 'github')) + '\n')
+        return self.check_recipe(example, data, index, 'github')
 
     def check_gitlab(self, example, data, index):
-        return self.check_shell(example, None, index, '\n'.join(ci_commands(data, 'gitlab')) + '\n')
+        return self.check_recipe(example, data, index, 'gitlab')
+
+    def check_recipe(self, example, data, index, kind):
+        """bash -n, then the proof that the recipe cannot pass with no host evaluated: its commands (the installs
+        left out) with an empty inventory and a gate play that matches no host must fail."""
+        commands = [c for c in ci_commands(data, kind) if not c.lstrip().startswith(('pip ', 'ansible-galaxy '))]
+        self.check_shell(example, None, index, '\n'.join(ci_commands(data, kind)) + '\n')
+        gates = set(re.findall(r'reports/(\w+?)\.(?:json|sarif|junit\.xml)', example.text))
+        recipe_dir = self.workdir / ('recipe-%d' % index)
+        (recipe_dir / 'inventory').mkdir(parents=True)
+        (recipe_dir / 'inventory' / 'hosts.yml').write_text('all: {}\n')
+        (recipe_dir / 'gate.yml').write_text(json.dumps([
+            {'name': 'Gate', 'hosts': 'webservers', 'gather_facts': False, 'roles': ['secops.vulnmgmt.' + g]}
+            for g in sorted(gates)]))
+        script = recipe_dir / 'recipe.sh'
+        script.write_text('set -e\n' + '\n'.join(commands) + '\n')
+        variables = dict(data.get('variables', {})) if kind == 'gitlab' else {
+            k: v for job in data['jobs'].values() for step in job['steps'] for k, v in step.get('env', {}).items()
+            if not str(v).startswith('${{')}
+        proc = self.call(['bash', script], cwd=recipe_dir, env=self.env(
+            PWD=str(recipe_dir), CI_PROJECT_DIR=str(recipe_dir), **{k: str(v) for k, v in variables.items()}))
+        # The play itself succeeds ("no hosts matched", exit 0): the recipe's own check must fail the job.
+        if not gates or proc.returncode == 0 or 'no hosts matched' not in proc.stdout:
+            self.fail(example, 'with an empty inventory the recipe must fail on its report check (rc=%d)'
+                      % proc.returncode, proc)
+        return True
 
     def check_inventory(self, example, data, index):
         if example.marker:
