@@ -20,8 +20,10 @@ How an example reaches the simulator (the substitution rule): connection options
 auth_method, api_routes, validate_certs, ca_path) are removed from `module_defaults` of the collection's action
 groups, from the collection's task arguments and from inventory sources, and the simulator's credentials are in the
 environment (CYBERWATCH_*, CYSTACK_*), as AWX injects them. Nothing else of an example is changed: the variables it
-expects from a vault or the user (`vault_*`, ...) are given as extra vars (EXAMPLE_VARS), `cache_connection` and
-`state_file` paths are moved into a temporary directory, and a YAML block whose first line is a comment naming a
+expects from a vault or the user (`vault_*`, ...) are given as extra vars (EXAMPLE_VARS), the `dest` of a module and an inventory
+source's `cache_connection` move into a private temporary directory, the objects the examples name (a server
+web-01.prod.example.com, a CyStack target https://shop.example.com: DOCS_WORLD) are added to the simulator, and a YAML block
+whose first line is a comment naming a
 file (`# inventories/prod.cyberwatch.yml`) is also written there, for the shell snippets that use it.
 """
 
@@ -54,7 +56,16 @@ ACTION_GROUPS = {'group/secops.vulnmgmt.cyberwatch', 'group/secops.vulnmgmt.cyst
 EXAMPLE_VARS = {
     'vault_cyberwatch_api_key': 'from-the-environment', 'vault_cyberwatch_secret_key': 'from-the-environment',
     'vault_cystack_api_key': 'from-the-environment', 'vault_shop_session_cookie': 'session=example',
-    'release': '1.0.0',
+    'release': '1.0.0', 'vault_cyberwatch_ssh_key': 'example-key', 'my_findings': [], 'my_allow_list': [],
+}
+# The objects the examples name, added to the simulator's seeded state after each reset (/_sim/ control endpoints).
+DOCS_WORLD = [
+    ('cyberwatch/servers', {'hostname': 'web-01.prod.example.com', 'addresses': ['10.0.0.21'],
+                            'status': 'server_vulnerable'}),
+    ('cystack/targets', {'address': 'https://shop.example.com', 'verification': 0}),
+]
+# Examples that do not run yet (docs bugs to fix), with the reason; each must still fail, so the list cannot rot.
+PENDING = {
 }
 CORES = {'2.21': '.venv', '2.19': '.venv-core219', '2.16': '.venv-core216'}
 
@@ -96,6 +107,8 @@ def without_connection(value):
                     for group, args in item.items()}
         elif isinstance(key, str) and key.startswith(COLLECTION) and isinstance(item, dict):
             item = {k: v for k, v in item.items() if k not in CONNECTION_OPTIONS}
+            if 'dest' in item:
+                item['dest'] = '{{ example_dest }}'
         result[key] = without_connection(item)
     return result
 
@@ -150,6 +163,7 @@ class Runner:
         self.failures = []
         self.sim = None
         self.plays = []
+        self.pending = []
 
     # -- environment ------------------------------------------------------------------------------------------
     def env(self, core='2.21', **extra):
@@ -326,7 +340,9 @@ class Runner:
     def run_plays(self):
         """One --syntax-check per core for every play, then one check-mode run of all module examples (each in a
         block whose rescue records its failure, after a reset of the simulator), and one of the other plays."""
-        extra_vars = '@' + str(self.write('example-vars.json', dict(EXAMPLE_VARS, sim_url=self.sim.url)))
+        given = dict(EXAMPLE_VARS, sim_url=self.sim.url, docs_world=DOCS_WORLD,
+                     example_dest=str(self.private_dir('dest')))
+        extra_vars = '@' + str(self.write('example-vars.json', given))
         for core in self.cores:
             # awx.awx is not installed here: an example using it is marked, and parsed only.
             plays = [p for e, k, p in self.plays if (core == '2.21' or e.origin == 'role-readme')
@@ -343,29 +359,60 @@ class Runner:
                 tasks += [{'name': 'Reset the simulator before %s' % example.name,
                            'ansible.builtin.uri': {'url': '{{ sim_url }}/_sim/reset', 'method': 'POST'},
                            'check_mode': False},
+                          {'name': 'Add the objects the examples name', 'ansible.builtin.uri': {
+                              'url': '{{ sim_url }}/_sim/{{ item.0 }}', 'method': 'POST', 'body_format': 'json',
+                              'body': '{{ item.1 }}', 'status_code': 201}, 'check_mode': False,
+                           'loop': '{{ docs_world }}'},
                           {'name': 'EXAMPLE %s' % example.name, 'block': plays[0]['tasks'],
                            'rescue': [{'name': 'Record the failure of %s' % example.name, 'ansible.builtin.set_fact': {
-                               'example_failures': "{{ example_failures | default([]) + ['%s: ' ~ ansible_failed_task.name"
-                                                   " ~ ': ' ~ (ansible_failed_result.msg | default('')) ] }}" % example.name}}]}]
-        tasks.append({'name': 'Every module example ran', 'ansible.builtin.assert': {
-            'that': 'example_failures | default([]) | length == 0',
-            'fail_msg': '{{ example_failures | default([]) | join("\n") }}'}})
+                               'example_failures': "{{ example_failures | default({}) | combine({'%s': "
+                                                   "ansible_failed_task.name ~ ': ' ~ (ansible_failed_result.msg "
+                                                   "| default('')) }) }}" % example.name}}]}]
+        failed_file = self.workdir / 'module-example-failures.json'
+        tasks.append({'name': 'Save the failures', 'check_mode': False, 'ansible.builtin.copy': {
+            'content': '{{ example_failures | default({}) | to_json }}', 'dest': str(failed_file)}})
         module_play = {'name': 'Module examples', 'hosts': 'localhost', 'gather_facts': False,
                        'connection': 'local', 'tasks': tasks}
         proc = self.call(['ansible-playbook', '-i', self.inventory(), '--check',
                           self.write('modules.yml', [module_play]), '-e', extra_vars], timeout=900)
-        if proc.returncode:
-            self.failures.append('module examples: %s' % self.failed_lines(proc))
+        if proc.returncode or not failed_file.exists():
+            self.fail_all('the module examples play failed', proc)
+            return
+        failed = json.loads(failed_file.read_text())
+        for example, kind, plays in runnable:
+            if kind == 'tasks':
+                self.outcome(example, failed.get(example.name))
         for core in self.cores:
             plays = [p for e, k, p in runnable if k == 'play' and (core == '2.21' or e.origin == 'role-readme')]
             for example, kind, play in runnable:
                 if kind == 'play' and (core == '2.21' or example.origin == 'role-readme'):
-                    self.sim.reset()
+                    self.reset()
                     proc = self.call(['ansible-playbook', '-i', self.inventory(), '--check',
                                       self.write('play.yml', play), '-e', extra_vars], core=core)
-                    if proc.returncode:
-                        self.fail(example, 'check-mode run failed on ansible-core %s' % core, proc)
+                    self.outcome(example, proc.returncode and 'check-mode run failed on ansible-core %s:\n%s' % (
+                        core, self.failed_lines(proc)))
             del plays
+
+    def outcome(self, example, failure):
+        """Record a run's failure; a PENDING example must still fail (then it is counted, not failed)."""
+        if example.name in PENDING:
+            if failure:
+                self.pending.append('%s: %s (%s)' % (example.name, PENDING[example.name], failure.splitlines()[0]))
+            else:
+                self.failures.append('%s: passes now: remove it from PENDING' % example.name)
+        elif failure:
+            self.failures.append('%s: %s' % (example.name, failure))
+
+    def private_dir(self, name):
+        path = self.workdir / name
+        path.mkdir(mode=0o700, exist_ok=True)
+        return path
+
+    def reset(self):
+        """The seeded state, and the objects the examples name."""
+        self.sim.reset()
+        for path, body in DOCS_WORLD:
+            self.sim.control('POST', path, body)
 
     @staticmethod
     def failed_lines(proc):
@@ -380,8 +427,8 @@ class Runner:
         path = self.workdir / 'hosts.yml'
         if not path.exists():
             host = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
-            groups = {name: {'hosts': {'%s-01.example.com' % name: dict(host)}}
-                      for name in ('webservers', 'web', 'linux', 'windows', 'isolated')}
+            groups = {name: {'hosts': {'web-01.prod.example.com': dict(host, ansible_host='10.0.0.21')}}
+                      for name in ('webservers', 'web', 'linux', 'isolated')}
             path.write_text(json.dumps({'all': {'hosts': {'localhost': host}, 'children': groups}}))
         return path
 
@@ -397,9 +444,11 @@ def main(argv=None):
         failures = runner.run()
     for failure in failures:
         print('FAILED %s\n' % failure)
-    print('examples: %d run, %d syntax-checked, %d marked not-run, %d failed in %.0f s' % (
-        runner.counts['run'], runner.counts['syntax-checked'], runner.counts['marked not-run'], len(failures),
-        time.time() - started))
+    for pending in runner.pending:
+        print('PENDING %s' % pending)
+    print('examples: %d run, %d syntax-checked, %d marked not-run, %d pending (known docs bugs), %d failed in %.0f s' % (
+        runner.counts['run'] - len(runner.pending), runner.counts['syntax-checked'], runner.counts['marked not-run'],
+        len(runner.pending), len(failures), time.time() - started))
     return 1 if failures else 0
 
 
