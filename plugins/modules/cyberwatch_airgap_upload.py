@@ -100,6 +100,7 @@ options:
 '''
 
 EXAMPLES = r'''
+# example: not-run: needs the output of the air-gap scripts run on a host (the cyberwatch_airgap_scan role collects it)
 - name: Upload air-gap results
   module_defaults:
     group/secops.vulnmgmt.cyberwatch:

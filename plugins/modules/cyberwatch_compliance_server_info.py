@@ -62,9 +62,9 @@ EXAMPLES = r'''
       api_key: "{{ vault_cyberwatch_api_key }}"
       secret_key: "{{ vault_cyberwatch_secret_key }}"
   block:
-    - name: Compliance counts of the production servers
+    - name: Compliance counts of the prod servers
       secops.vulnmgmt.cyberwatch_compliance_server_info:
-        group: production
+        group: prod
       register: production
       delegate_to: localhost
 

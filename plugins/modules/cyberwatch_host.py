@@ -74,11 +74,12 @@ EXAMPLES = r'''
         node: scanner-dmz
         hostname: router-dmz
         category: other
+      register: router
       delegate_to: localhost
 
-    - name: Move host 7 to a new address (delete and create)
+    - name: Move that host to a new address, by its id (delete and create)
       secops.vulnmgmt.cyberwatch_host:
-        id: 7
+        id: "{{ router.host.id }}"
         target: 192.0.2.77
         node: scanner-dmz
       delegate_to: localhost

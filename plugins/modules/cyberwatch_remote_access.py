@@ -144,7 +144,7 @@ EXAMPLES = r'''
         login: cyberwatch
         key: "{{ vault_cyberwatch_ssh_key }}"
         node: scanner-dmz
-        groups: [production, databases]
+        groups: [prod, databases]
         test_deploy: true
         fail_on_invalid: true
       delegate_to: localhost

@@ -127,12 +127,18 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: One remote access per host of the play
+  ansible.builtin.set_fact:
+    scan_accesses: >-
+      {{ scan_accesses | default([]) + [{'address': hostvars[item].ansible_host | default(item), 'type': 'ssh_key',
+         'login': 'cyberwatch', 'key': vault_cyberwatch_ssh_key}] }}
+  loop: "{{ ansible_play_hosts }}"
+  run_once: true
+  no_log: true
+
 - name: Make every host of the play scannable over SSH, with one listing for the whole play
   secops.vulnmgmt.cyberwatch_remote_accesses:
-    remote_accesses: >-
-      {% set items = [] %}{% for host in ansible_play_hosts %}{{ items.append({
-          'address': hostvars[host].ansible_host | default(host), 'type': 'ssh_key',
-          'login': 'cyberwatch', 'key': vault_cyberwatch_ssh_key}) | default('', true) }}{% endfor %}{{ items }}
+    remote_accesses: "{{ scan_accesses }}"
   run_once: true
   delegate_to: localhost
 
@@ -144,7 +150,7 @@ EXAMPLES = r'''
         login: cyberwatch
         key: "{{ vault_cyberwatch_ssh_key }}"
         node: scanner-dmz
-        groups: [production]
+        groups: [prod]
       - address: 10.0.0.30
         type: winrm_negotiate
         login: CORP\cyberwatch

@@ -94,12 +94,12 @@ EXAMPLES = r'''
       api_key: "{{ vault_cyberwatch_api_key }}"
       secret_key: "{{ vault_cyberwatch_secret_key }}"
   block:
-    - name: Put a server in the production group and document an accepted risk
+    - name: Put a server in the prod group and document an accepted risk
       secops.vulnmgmt.cyberwatch_server:
         hostname: web-01.prod.example.com
         description: Front web server
         category: server
-        groups: [production]
+        groups: [prod]
         ignored_cves: [CVE-2021-44228]
         cve_comments:
           CVE-2019-0708: RDP is disabled by GPO

@@ -71,9 +71,9 @@ EXAMPLES = r'''
       api_key: "{{ vault_cyberwatch_api_key }}"
       secret_key: "{{ vault_cyberwatch_secret_key }}"
   block:
-    - name: Production servers waiting for a reboot, with their CVEs
+    - name: Prod servers waiting for a reboot, with their CVEs
       secops.vulnmgmt.cyberwatch_server_info:
-        group: production
+        group: prod
         reboot_required: true
         details: true
       register: reboot_needed

@@ -175,7 +175,7 @@ EXAMPLES = r'''
 
 - name: Authenticated scan with a session cookie (credentials come from CYSTACK_API_KEY)
   secops.vulnmgmt.cystack_scan:
-    target: 395a2f59-ad32-4e1c-b9b0-4063a55cf4e2
+    target: https://shop.example.com
     profile: 5
     advances:
       headers:
@@ -187,15 +187,15 @@ EXAMPLES = r'''
         check_string: Logout
   delegate_to: localhost
 
-- name: Stop a running scan
+- name: Stop the scan started above, if it still runs
   secops.vulnmgmt.cystack_scan:
-    id: 65fa9150-fbca-49ce-bac6-586e58cd36f5
+    id: "{{ shop_scan.scan.id }}"
     state: stopped
   delegate_to: localhost
 
-- name: Delete a scan
+- name: Delete it
   secops.vulnmgmt.cystack_scan:
-    id: 65fa9150-fbca-49ce-bac6-586e58cd36f5
+    id: "{{ shop_scan.scan.id }}"
     state: absent
   delegate_to: localhost
 '''

@@ -23,6 +23,7 @@ MARKER = re.compile(r'^\s*(?:#|\.\.|<!--)\s*example:\s*not-run:\s*(?P<reason>.+?
 FENCE = re.compile(r'^(?P<indent>\s*)```(?P<lang>[\w-]*)\s*$')
 CODE_BLOCK = re.compile(r'^(?P<indent>\s*)\.\. code-block::\s*(?P<lang>\S+)\s*$')
 
+TITLE = re.compile(r'^\s*-?\s*name:\s*(.+)$', re.M)
 
 @dataclass
 class Example:
@@ -36,6 +37,12 @@ class Example:
     @property
     def name(self):
         return '%s:%d' % (self.source, self.line)
+
+    @property
+    def key(self):
+        """The file and the block's first `name:` (line numbers move when docs change)."""
+        title = TITLE.search(self.text)
+        return '%s: %s' % (self.source, title.group(1).strip() if title else 'line %d' % self.line)
 
 
 def _marker_in(text):

@@ -3,11 +3,11 @@
     python tests/examples/runner.py [--cores]      # prints "examples: N run, N syntax-checked, N marked not-run"
 
 What happens to a block, by what it is:
-- a task list (module EXAMPLES) or a play: `ansible-playbook --syntax-check` (one call for all of them), then run in
-  check mode on the newest core against a fresh simulator state (every task must succeed: a docs bug otherwise).
-  Check mode is the cheapest honest run: every read is real (lookups by name, id or address must find their object),
-  state modules predict their change from the real state, actions send nothing and do not wait. Role README
-  examples are syntax-checked on every core given with --cores and run on each of them.
+- a task list (module EXAMPLES): `ansible-playbook --syntax-check`, then run for real on the newest core, each
+  module's examples after a reset of the simulator (every task must succeed: a docs bug otherwise). The tasks of
+  one module's EXAMPLES share their registered variables, as in a play.
+- a play: syntax-checked, then run in check mode on the newest core after a reset (plays act on hosts: patching,
+  onboarding). Role README examples are syntax-checked on every core given with --cores and run on each of them.
 - an inventory source (a mapping with `plugin:`): `ansible-inventory --list` against the simulator.
 - a rulebook (a list of rulesets with `sources:` and `rules:`): validated with ansible-rulebook's own JSON schema, and
   its sources must be the collection's (ansible-rulebook itself needs a JVM: tests/integration/test_eda_rulebook.py).
@@ -57,6 +57,8 @@ EXAMPLE_VARS = {
     'vault_cyberwatch_api_key': 'from-the-environment', 'vault_cyberwatch_secret_key': 'from-the-environment',
     'vault_cystack_api_key': 'from-the-environment', 'vault_shop_session_cookie': 'session=example',
     'release': '1.0.0', 'vault_cyberwatch_ssh_key': 'example-key', 'my_findings': [], 'my_allow_list': [],
+    'vault_winrm_password': 'example-password', 'vault_snmp_auth': 'example-auth', 'vault_snmp_priv': 'example-priv',
+    'vault_cyberwatch_scan_password': 'example-password',
 }
 # The objects the examples name, added to the simulator's seeded state after each reset (/_sim/ control endpoints).
 DOCS_WORLD = [
@@ -66,43 +68,28 @@ DOCS_WORLD = [
 ]
 # Examples that do not run yet (docs bugs to fix), with the reason; each must still fail, so the list cannot rot.
 PENDING = {
-    'plugins/modules/cyberwatch_airgap_upload.py:98':
-        'needs `collected`, the air-gap scripts output of a host (the role makes it)',
-    'plugins/modules/cyberwatch_compliance_recheck.py:54':
-        'rule SBP-Custom-001 is the one the cyberwatch_compliance_rule example creates',
-    'plugins/modules/cyberwatch_compliance_server_info.py:54':
-        "group 'production' unknown to the simulator (DOCS_WORLD adds no group yet)",
-    'plugins/modules/cyberwatch_server.py:85':
-        "group 'production' unknown to the simulator (DOCS_WORLD adds no group yet)",
-    'plugins/modules/cyberwatch_server_info.py:63':
-        "group 'production' unknown to the simulator (DOCS_WORLD adds no group yet)",
-    'plugins/modules/cyberwatch_docker_image.py:59':
-        "stored credential 'docker-hub' unknown to the simulator",
-    'plugins/modules/cyberwatch_host.py:59':
-        'host id 7 unknown to the simulator',
-    'plugins/modules/cyberwatch_remote_access.py:128':
-        'a vault variable the runner does not give yet',
-    'plugins/modules/cyberwatch_stored_credential.py:88':
-        'a vault variable the runner does not give yet',
-    'plugins/modules/cyberwatch_remote_accesses.py:125':
-        "'dictionary requested, could not parse JSON or key=value': to check, likely a docs bug",
-    'plugins/modules/cyberwatch_server_action.py:69':
-        'asserts on counts that only a real run with wait returns (check mode returns none)',
-    'plugins/modules/cystack_scan.py:149':
-        'asserts on counts that only a real run with wait returns (check mode returns none)',
-    'plugins/modules/cystack_vulnerability.py:44':
-        'vulnerability ids unknown to the simulator',
-    'plugins/modules/cystack_vulnerability_info.py:54':
-        'uses shop_scan, registered by the cystack_scan example',
-    'roles/cystack_scan_gate/README.md:10':
-        'in check mode no scan is launched, so the gate has no evidence and fails',
-    'docs/docsite/rst/airgap.rst:88':
-        'scan then gate: to check against the simulator',
-    'docs/docsite/rst/gates.rst:18':
-        'https://api.example.com unknown to the simulator; check mode launches no scan',
-    'docs/docsite/rst/user_guide.rst:170':
-        'patches real hosts (ansible.builtin.apt with become)',
+    'plugins/modules/cyberwatch_compliance_recheck.py: Recheck compliance':
+        'rule SBP-Custom-001 is the one the cyberwatch_compliance_rule example creates; the simulator lacks it',
+    'plugins/modules/cyberwatch_docker_image.py: Declare the images to scan':
+        "stored credential 'docker-hub' (a registry) unknown to the simulator",
+    'plugins/modules/cyberwatch_remote_access.py: Declare agentless connections':
+        "stored credential 'linux-scan-key' unknown to the simulator",
+    'plugins/modules/cyberwatch_remote_accesses.py: One remote access per host of the play':
+        "stored credential 'linux-scan-key' unknown to the simulator",
+    'plugins/modules/cyberwatch_server_action.py: Act on Cyberwatch servers':
+        'update ids 91482 and 94515 are not updates of the simulated server 12: read them from the server first',
+    'plugins/modules/cystack_vulnerability.py: Triage the findings of the last scan':
+        'vulnerability ids from a real account: read them from cystack_vulnerability_info first',
+    'plugins/modules/cystack_vulnerability_info.py: Gate on the findings of a scan':
+        'needs shop_scan, registered by the cystack_scan example',
+    'roles/cystack_scan_gate/README.md: line 10':
+        'plays run in check mode, where no scan is launched: the gate has no evidence and fails',
+    'docs/docsite/rst/gates.rst: Gate the release on a fresh (or recent) CyStack scan':
+        'plays run in check mode, where no scan is launched: the gate has no evidence and fails',
+    'docs/docsite/rst/airgap.rst: Scan, then gate':
+        "check mode uploads nothing, so the gate after it reads no server ('dict object has no attribute hostname')",
 }
+NOT_INSTALLED = ('awx.awx.', 'ansible.eda.')
 CORES = {'2.21': '.venv', '2.19': '.venv-core219', '2.16': '.venv-core216'}
 
 
@@ -380,9 +367,9 @@ class Runner:
                      example_dest=str(self.private_dir('dest')))
         extra_vars = '@' + str(self.write('example-vars.json', given))
         for core in self.cores:
-            # awx.awx is not installed here: an example using it is marked, and parsed only.
+            # The controllers' collections are not installed here: an example using one is marked, and parsed only.
             plays = [p for e, k, p in self.plays if (core == '2.21' or e.origin == 'role-readme')
-                     and 'awx.awx.' not in e.text]
+                     and not any(name in e.text for name in NOT_INSTALLED)]
             books = [self.write('syntax-%d.yml' % i, p) for i, p in enumerate(plays)]
             proc = self.call(['ansible-playbook', '--syntax-check', '-i', self.inventory()] + books, core=core)
             if proc.returncode:
@@ -409,8 +396,8 @@ class Runner:
             'content': '{{ example_failures | default({}) | to_json }}', 'dest': str(failed_file)}})
         module_play = {'name': 'Module examples', 'hosts': 'localhost', 'gather_facts': False,
                        'connection': 'local', 'tasks': tasks}
-        proc = self.call(['ansible-playbook', '-i', self.inventory(), '--check',
-                          self.write('modules.yml', [module_play]), '-e', extra_vars], timeout=900)
+        proc = self.call(['ansible-playbook', '-i', self.inventory(), self.write('modules.yml', [module_play]),
+                          '-e', extra_vars], timeout=900)
         if proc.returncode or not failed_file.exists():
             self.fail_all('the module examples play failed', proc)
             return
@@ -431,11 +418,11 @@ class Runner:
 
     def outcome(self, example, failure):
         """Record a run's failure; a PENDING example must still fail (then it is counted, not failed)."""
-        if example.name in PENDING:
+        if example.key in PENDING:
             if failure:
-                self.pending.append('%s: %s (%s)' % (example.name, PENDING[example.name], failure.splitlines()[0]))
+                self.pending.append('%s: %s (%s)' % (example.name, PENDING[example.key], failure.splitlines()[0]))
             else:
-                self.failures.append('%s: passes now: remove it from PENDING' % example.name)
+                self.failures.append('%s: passes now: remove %r from PENDING' % (example.name, example.key))
         elif failure:
             self.failures.append('%s: %s' % (example.name, failure))
 
