@@ -157,6 +157,8 @@ STEPS.update({
     # test opens the result.
     'docs-site': lambda: run([NEWEST.bin / 'python', 'docs/build_site.py']),
     'browser': lambda: pytest(NEWEST, 'tests/docs'),
+    # Every example of the docs against the simulator (tests/examples/runner.py); role README examples on every core.
+    'examples': lambda: pytest(NEWEST, 'tests/examples'),
     # Stages meta/execution-environment.yml with a fresh tarball; `ansible-builder create` (+ build if an engine runs).
     'ee-create': lambda: run([NEWEST.bin / 'python', REPO / '.ci' / 'ee_build.py', '--collection', COLLECTION,
                               '--stage', CACHE / 'ee']),
@@ -165,7 +167,7 @@ STEPS.update({
 })
 GROUPS = {name: ['%s-%s' % (name, core.name) for core in CORES] for name in ('sanity', 'units', 'integration')}
 ORDER = (['collection'] + GROUPS['sanity'] + GROUPS['units'] + ['unit-coverage', 'contract'] + GROUPS['integration']
-         + ['chaos', 'coverage', 'lint', 'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'ee-create',
+         + ['chaos', 'coverage', 'lint', 'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'examples', 'ee-create',
             'molecule'])
 
 

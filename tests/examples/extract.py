@@ -25,6 +25,7 @@ CODE_BLOCK = re.compile(r'^(?P<indent>\s*)\.\. code-block::\s*(?P<lang>\S+)\s*$'
 
 TITLE = re.compile(r'^\s*-?\s*name:\s*(.+)$', re.M)
 
+
 @dataclass
 class Example:
     source: str          # path relative to the repository
@@ -76,7 +77,7 @@ def markdown_examples(path, origin='doc'):
         if not opening:
             index += 1
             continue
-        end = next(i for i in range(index + 1, len(lines)) if lines[i].strip() == '```')
+        end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == '```'), len(lines))  # unclosed: to the end
         language = LANGUAGES.get(opening.group('lang'))
         if language:
             text = textwrap.dedent('\n'.join(lines[index + 1:end])) + '\n'
@@ -95,8 +96,10 @@ def rst_examples(path):
         while start < len(lines) and (not lines[start].strip() or lines[start].startswith(' ')):
             body.append(lines[start])
             start += 1
+        if not any(b.strip() for b in body):
+            continue
         text = textwrap.dedent('\n'.join(body)).strip('\n') + '\n'
-        first = index + 1 + next(i for i, b in enumerate(body) if b.strip()) + 1
+        first = index + 2 + next((i for i, b in enumerate(body) if b.strip()), 0)
         yield Example(str(path.relative_to(REPO)), first, LANGUAGES[opening.group('lang')], text,
                       _marker_before(lines, index) or _marker_in(text))
 

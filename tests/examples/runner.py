@@ -32,7 +32,6 @@ import copy
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 import tempfile

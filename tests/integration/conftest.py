@@ -4,12 +4,14 @@ Targets live in tests/integration/targets/<name>/ in ansible-test layout (tasks/
 applied as a role by a generated playbook, with `sim_url` (the simulator's root URL, for /_sim/ calls) set.
 """
 
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
@@ -96,6 +98,21 @@ def cystack_api(sim, collection_on_path):
 @pytest.fixture(scope='session')
 def ansible(simulator, workdir):
     return Ansible(simulator, workdir)
+
+
+@pytest.fixture(scope='session')
+def once_per_run(tmp_path_factory, worker_id):
+    """once_per_run(name, compute): compute() once for all the xdist workers of this run, its JSON result shared
+    through a file (a module fixture would run again in every worker that gets one of the module's tests)."""
+    def shared(name, compute):
+        if worker_id == 'master':
+            return compute()
+        path = tmp_path_factory.getbasetemp().parent / ('%s.json' % name)  # one directory per run, for all workers
+        with FileLock(str(path) + '.lock'):
+            if not path.exists():
+                path.write_text(json.dumps(compute()))
+            return json.loads(path.read_text())
+    return shared
 
 
 @pytest.fixture

@@ -70,7 +70,11 @@ def playbook(report_dir):
 
 
 @pytest.fixture(scope='module')
-def reports(simulator, ansible, tmp_path_factory):
+def reports(simulator, ansible, tmp_path_factory, once_per_run):
+    return Path(once_per_run('gate-reports', lambda: gate_reports(simulator, ansible, tmp_path_factory)))
+
+
+def gate_reports(simulator, ansible, tmp_path_factory):
     simulator.reset()
     report_dir = tmp_path_factory.mktemp('gate-reports')
     path = report_dir / 'gates.yml'
@@ -78,7 +82,7 @@ def reports(simulator, ansible, tmp_path_factory):
     inventory = report_dir / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'hosts': {'localhost': {'ansible_connection': 'local'}}}}))
     ansible.run('ansible-playbook', ['-i', inventory, path])
-    return report_dir
+    return str(report_dir)
 
 
 def sarif(path):

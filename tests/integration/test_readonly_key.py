@@ -9,6 +9,7 @@ client code, which no ansible-core changes: newest core only.
 """
 
 import json
+from pathlib import Path
 
 import pytest
 import requests
@@ -120,10 +121,14 @@ def playbook(report_dir, modules, targets):
 
 
 @pytest.fixture(scope='module')
-def run(simulator, ansible, tmp_path_factory, collection_on_path):
+def run(simulator, ansible, tmp_path_factory, collection_on_path, once_per_run):
     """The playbook run with the read-only keys: registered results by task, request log, report dir, gate targets,
     state modules run."""
     del collection_on_path
+    return once_per_run('readonly-key-run', lambda: readonly_run(simulator, ansible, tmp_path_factory))
+
+
+def readonly_run(simulator, ansible, tmp_path_factory):
     from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
     from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient
     simulator.reset()
@@ -143,7 +148,7 @@ def run(simulator, ansible, tmp_path_factory, collection_on_path):
     simulator.clear_requests()
     ansible.run('ansible-playbook', ['-i', inventory, path], env=simulator.env(readonly=True))
     results = json.loads((report_dir / 'results.json').read_text())
-    return {'results': results, 'requests': simulator.requests(), 'report_dir': report_dir, 'targets': targets,
+    return {'results': results, 'requests': simulator.requests(), 'report_dir': str(report_dir), 'targets': targets,
             'modules': modules}
 
 
@@ -183,7 +188,7 @@ def test_a_state_module_without_check_mode_fails_naming_the_missing_right(run):
 
 
 def test_both_gates_work_and_the_cystack_gate_reuses_scans(run):
-    report_dir, targets = run['report_dir'], run['targets']
+    report_dir, targets = Path(run['report_dir']), run['targets']
     assert targets
     cystack = json.loads((report_dir / 'cystack_scan_gate.json').read_text())
     assert sorted(cystack['subjects']) == targets, cystack
