@@ -10,10 +10,14 @@ build run once, on the newest core.
 The steps run in two lanes at once (VULNMGMT_CI_JOBS=1: one after another): the pytest suites that use both cores
 (xdist workers) in one, ansible-test and the one-process tools in the other, each in ORDER. Sanity and units never overlap
 (ansible-test's shared venvs), a step's output is printed whole when it ends, and `collection` runs first.
+
+A process a step started that is still alive when every step has ended fails the run (`leftovers`), named and killed.
 """
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -74,9 +78,11 @@ def prepare_collection():
     # cache with a stand-in, under the name each core's ansible-test asks for.
     cache = Path.home() / '.ansible' / 'test' / 'cache'
     cache.mkdir(parents=True, exist_ok=True)
-    for core in CORES:
+    for core in CORES:  # the venvs that are there: `make contract` builds only the newest
         source = next((core.bin.parent / 'lib').glob('python3*/site-packages/ansible_test/_internal/'
-                                                     'python_requirements.py'))
+                                                     'python_requirements.py'), None)
+        if source is None:
+            continue
         line = next(line for line in source.read_text().splitlines() if "pip='" in line)
         version = line.split("pip='")[1].split("'")[0]
         shutil.copy(REPO / '.ci' / 'get_pip_standin.py', cache / ('get_pip_%s.py' % version.replace('.', '_')))
@@ -213,6 +219,37 @@ def run_lanes(names, results):
         thread.join()
 
 
+def adopt_orphans():
+    """Make this process the parent of the steps' orphaned descendants (Linux: PR_SET_CHILD_SUBREAPER), so that
+    leftovers() finds a process a test started and never stopped."""
+    if sys.platform.startswith('linux'):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+
+
+def leftovers(grace=15):
+    """[(pid, command line)] of the processes still alive under this one once every step has ended (each step is
+    waited for, so what is left is a descendant that outlived its test), after `grace` seconds to stop."""
+    deadline = time.time() + grace
+    while True:
+        found = []
+        for stat in Path('/proc').glob('[0-9]*/stat'):
+            try:
+                state, ppid = stat.read_text().rsplit(')', 1)[1].split()[:2]
+                cmdline = (stat.parent / 'cmdline').read_bytes()
+            except (OSError, IndexError):
+                continue
+            pid = int(stat.parent.name)
+            if int(ppid) != os.getpid():
+                continue
+            if state == 'Z':
+                os.waitpid(pid, os.WNOHANG)
+            else:
+                found.append((pid, cmdline.replace(b'\0', b' ').decode('utf-8', 'replace').strip()[:300]))
+        if not found or time.time() > deadline:
+            return found
+        time.sleep(1)
+
+
 def main(names):
     names = [step for name in (names or ORDER) for step in GROUPS.get(name, [name])]
     unknown = [n for n in names if n not in STEPS]
@@ -225,6 +262,7 @@ def main(names):
     if 'importer' in names and 'build' not in names:
         names.insert(names.index('importer'), 'build')
     started = time.time()
+    adopt_orphans()
     results = {}
     run_step('collection', results)
     rest = [n for n in names if n != 'collection']
@@ -234,9 +272,16 @@ def main(names):
         for name in rest:
             run_step(name, results)
     failed = [n for n in names if results[n][0] != 0]
+    left = leftovers()
+    for pid, cmdline in left:
+        print('left running by the steps: pid %d: %s' % (pid, cmdline))
+        os.kill(pid, signal.SIGKILL)
+    if left:
+        failed.append('leftovers')
     if failed:
         print('failed steps: %s' % ' '.join(failed))
-    print('checks: %d passed, %d failed in %.0f s' % (len(names) - len(failed), len(failed), time.time() - started))
+    print('checks: %d passed, %d failed in %.0f s' % (len(names) + bool(left) - len(failed), len(failed),
+                                                    time.time() - started))
     return 1 if failed else 0
 
 

@@ -91,7 +91,7 @@ class Simulator:
         # A coverage run measures the collection, not the simulator: tracing it would slow every API answer.
         env = dict((k, v) for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_"))
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
-            [sys.executable, str(SERVE)] + self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, str(SERVE), "--exit-with-parent"] + self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env=env)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         result = {}

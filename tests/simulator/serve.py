@@ -9,6 +9,7 @@ import ssl
 import sys
 import tempfile
 import threading
+import time
 
 from werkzeug.serving import make_server
 
@@ -37,6 +38,8 @@ def parse_args(argv=None):
     parser.add_argument("--test-deploy-delay", type=float, default=0.5, help="seconds before test_deploy resolves")
     parser.add_argument("--cystack-next-host", default=None, help="host put in DRF next/previous links")
     parser.add_argument("--verbose", action="store_true", help="one line per request on stderr (no keys, no bodies)")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started it is gone (launcher.py: a test never leaks one)")
     parser.add_argument("--hostile", nargs="?", const=fleet.DEFAULT_MARKERS, default=None, metavar="MARKER_DIR",
                         help="hostile fleet: every free-text string is an injection payload; a payload that ran "
                              "creates a file in MARKER_DIR (default %s)" % fleet.DEFAULT_MARKERS)
@@ -73,8 +76,15 @@ def tls_context(bind):
     return context, path
 
 
+def stop_when_orphaned(parent, stop):
+    """A forked test process (ansible-test units) exits without its fixtures' teardown: its simulator is re-parented."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    stop(None, None)
+
+
 def main(argv=None):
-    """Run until SIGTERM/SIGINT."""
+    """Run until SIGTERM/SIGINT (or, with --exit-with-parent, until the parent is gone)."""
     options = parse_args(argv)
     if not options.verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -111,6 +121,8 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if options.exit_with_parent:
+        threading.Thread(target=stop_when_orphaned, args=(os.getppid(), stop), daemon=True).start()
     try:
         server.serve_forever()
     finally:
