@@ -14,6 +14,7 @@ URLS = Map([
     Rule("/_sim/faults", endpoint="faults", methods=["GET", "PUT", "DELETE"]),
     Rule("/_sim/state", endpoint="state", methods=["GET"]),
     Rule("/_sim/cystack/targets", endpoint="cystack_target", methods=["POST"]),
+    Rule("/_sim/cystack/scans", endpoint="cystack_scan", methods=["POST"]),
     Rule("/_sim/cystack/scans/<sid>/advance", endpoint="advance", methods=["POST"]),
     Rule("/_sim/cyberwatch/servers", endpoint="cbw_server", methods=["POST"]),
     Rule("/_sim/cyberwatch/servers/<int:sid>/cves", endpoint="cbw_server_cve", methods=["POST"]),
@@ -70,6 +71,15 @@ class Control:
         body = json_body(request)
         with self.app.store.lock:
             record = self.app.cystack.add_target(body["address"], as_int(body.get("verification"), 0))
+        return json_response(record, 201)
+
+    def do_cystack_scan(self, request):
+        """Add a finished scan from the account's history: {"target" (id or address), "profile" (5), "age" (seconds
+        since it started, 3600), "findings" (names; default: the scan's deterministic findings)}."""
+        body = json_body(request)
+        with self.app.store.lock:
+            record = self.app.cystack.add_finished_scan(body["target"], body.get("profile", 5), body.get("age", 3600),
+                                                        body.get("findings"))
         return json_response(record, 201)
 
     def do_advance(self, request, sid):

@@ -4,7 +4,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 import cystack_views as views
-from fleet import PROFILES
+from fleet import PROFILES, WEB_FINDINGS, scan_findings
 from pagination import drf_page
 from views_common import ApiError, as_int, json_body, json_response
 from scan_lifecycle import Lifecycle
@@ -89,6 +89,32 @@ class CyStackApi:
                                    "os": "Unknown", "created_at": self.store.now(),
                                    "monitoring": {"interval": 5, "is_activated": False, "notifications": []}}
         return views.target(self.store.targets[tid])
+
+    def add_finished_scan(self, target, profile=5, age=3600, findings=None):
+        """Test-only: a scan of target (id or address) from the account's history, started age seconds ago and
+        finished, with the named findings (WEB_FINDINGS names; None: its deterministic ones). Rendered as detailed."""
+        tid = target if target in self.store.targets else next(
+            (tid for tid, record in self.store.targets.items() if record["address"] == target), None)
+        if tid is None:
+            raise ValueError("no target %s" % target)
+        if as_int(profile) not in PROFILES or as_int(age) is None or as_int(age) < 0:
+            raise ValueError("profile must be one of %s and age a number of seconds" % sorted(PROFILES))
+        known = [name for name, _plugin, _severity in WEB_FINDINGS]
+        unknown = [name for name in findings or () if name not in known]
+        if unknown:
+            raise ValueError("unknown findings %s (known: %s)" % (unknown, known))
+        scan_id = self.lifecycle.new_scan_id()
+        start = int(self.store.now()) - as_int(age)
+        self.store.scans[scan_id] = {
+            "id": scan_id, "target_id": tid, "profile": as_int(profile), "description": None, "notification": [],
+            "status": "Stopped", "start_time": start, "stop_time": start + min(as_int(age), 1000), "created_mono": None,
+            "finished": True}
+        address = self.store.targets[tid]["address"]
+        found = scan_findings(self.store.seed, scan_id, address, None if findings is None else len(WEB_FINDINGS))
+        for vuln in found:
+            if findings is None or vuln["name"] in findings:
+                self.store.vulnerabilities[vuln["id"]] = vuln
+        return views.scan_detail(self.store, self.store.scans[scan_id])
 
     def listing_kind(self, request):
         """"targets" or "scans" for a GET on those collections, else None."""
