@@ -91,17 +91,28 @@ EXAMPLES = r'''
       ansible.builtin.assert:
         that: analysis.counts.prioritized_cve_announcements_count == 0
 
-    - name: Install two updates
-      secops.vulnmgmt.cyberwatch_server_action:
-        id: 12
-        action: install_updates
-        update_ids: [91482, 94515]
+    - name: Read the updates Cyberwatch lists for the server
+      secops.vulnmgmt.cyberwatch_server_info:
+        id: "{{ analysis.server.id }}"
+      register: web01
       delegate_to: localhost
 
-    - name: Reboot the server
+    - name: Install the updates Cyberwatch can patch, if there are any
       secops.vulnmgmt.cyberwatch_server_action:
-        id: 12
+        id: "{{ analysis.server.id }}"
+        action: install_updates
+        update_ids: "{{ patchable_ids }}"
+      vars:
+        patchable_ids: "{{ web01.servers[0].updates | selectattr('patchable') | rejectattr('ignored') | map(attribute='id') | list }}"
+      when: patchable_ids | length > 0  # an empty update_ids installs every update the server lists
+      register: patching
+      delegate_to: localhost
+
+    - name: Reboot the server once they are installed
+      secops.vulnmgmt.cyberwatch_server_action:
+        id: "{{ analysis.server.id }}"
         action: reboot
+      when: patching is changed
       delegate_to: localhost
 '''
 
