@@ -280,8 +280,8 @@ def main(names):
         failed.append('leftovers')
     if failed:
         print('failed steps: %s' % ' '.join(failed))
-    print('checks: %d passed, %d failed in %.0f s' % (len(names) + bool(left) - len(failed), len(failed),
-                                                    time.time() - started))
+    passed = len(names) + bool(left) - len(failed)
+    print('checks: %d passed, %d failed in %.0f s' % (passed, len(failed), time.time() - started))
     return 1 if failed else 0
 
 
