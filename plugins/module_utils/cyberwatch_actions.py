@@ -9,12 +9,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
 
 PENDING = 'gen_analyzing'  # a compliance result while its check runs
@@ -38,23 +37,9 @@ def run_action(module, resource, name, method, suffix, current, body=None):
     return {'changed': True, 'action': name, RESOURCES[resource].name: answer or current}
 
 
-def parse_time(value):
-    """An API timestamp (ISO 8601) or an HTTP Date header as an aware datetime; None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace('Z', '+00:00'))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(str(value))
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def analysed_after(server, previous, requested_at):
     """Whether the server's analyzed_at moved past the previous analysis and the (server-clock) request time."""
-    analysed = parse_time(server.get('analyzed_at'))
+    analysed = timestamp(server.get('analyzed_at'), strict=False)
     if analysed is None:
         return False
     return (previous is None or analysed > previous) and (requested_at is None or analysed >= requested_at)
@@ -66,7 +51,7 @@ def refresh_server(client, server):
     The server's Date header is the request time, so the controller's clock does not matter.
     """
     dummy, answer, headers, dummy_response = client.http.request('PUT', client.path('servers', server['id'], 'refresh'))
-    return answer or server, parse_time(headers.get('Date'))
+    return answer or server, timestamp(headers.get('Date'), strict=False)
 
 
 def recheck_settled(obj):

@@ -18,7 +18,7 @@ import stat
 import tempfile
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import parse_time
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 SCRIPT_ROUTES = {
@@ -288,7 +288,7 @@ def upload(client, kind, output, groups=None):
         body['groups'] = list(groups)
     route = SCRIPT_ROUTES[kind]
     dummy, answer, headers, dummy_response = client.http.request('POST', route, json_body=body)
-    requested_at = parse_time(headers.get('Date'))
+    requested_at = timestamp(headers.get('Date'), strict=False)
     if kind == 'compliance':
         return None, requested_at
     server_id = answer.get('server_id') if isinstance(answer, dict) else None

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Cyberwatch objects that are not plain CRUD, for the reconcile engine: CVE customisations (a PUT and a DELETE on a
 CVE that always exists), security issues (their links are only in the detail) and agents (selected by server or by
-silence). Also the CVSS v3 vector and duration parsers their modules validate input with."""
+silence). Also the CVSS v3 vector parser their modules validate input with."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,9 +11,9 @@ __metaclass__ = type
 
 import re
 import time
-from datetime import datetime, timezone
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration, timestamp
 
 # CVSS v3 base metrics: vector abbreviation -> (API field, {letter: API value suffix}).
 CVSS_METRICS = (
@@ -29,8 +29,6 @@ CVSS_METRICS = (
 CVE_CODE = re.compile(r'^CVE-\d{4}-\d{4,}$', re.I)
 # The customisation of a CVE announcement: what DELETE resets.
 CVE_CUSTOM_FIELDS = ('score_custom', 'cvss_custom', 'note_custom')
-DURATION = re.compile(r'^\s*(\d+)\s*([smhdw])\s*$', re.I)
-DURATION_UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
 
 
 def cvss_custom(vector):
@@ -126,32 +124,14 @@ def codes_from_api(value):
     return sorted(str(c.get('cve_code') if isinstance(c, dict) else c).upper() for c in value or ())
 
 
-def duration_seconds(text):
-    """'30d' -> 2592000; units s, m, h, d, w. ValueError naming the accepted form."""
-    match = DURATION.match(str(text))
-    if not match or int(match.group(1)) <= 0:
-        raise ValueError('stale_after must be a positive number followed by s, m, h, d or w (such as 30d or 12h), '
-                         'got %r' % (text,))
-    return int(match.group(1)) * DURATION_UNITS[match.group(2).lower()]
-
-
-def timestamp(value):
-    """Seconds since the epoch of an API timestamp ('2021-02-22T10:41:01.000+01:00'), None for None."""
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(str(value).strip().replace('Z', '+00:00'))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.timestamp()
-
-
 def select_agents(client, agent_id=None, server=None, stale_after=None, clock=time.time):
     """The agents by id, of the servers with hostname server, or silent for longer than stale_after (all three
     optional, combined with AND). Agents that never communicated are never stale. Returns (agents, notes).
 
     A wrong stale_after fails (ValueError) before any request."""
     notes = []
-    silence = None if stale_after is None else duration_seconds(stale_after)
+    # A unit is required: a bare '30' taken as seconds would select (and remove) nearly every agent.
+    silence = duration(stale_after, 'stale_after', unit_required=True)
     if agent_id is not None:
         agent = client.get('agent', agent_id)
         agents = [agent] if agent else []
@@ -164,5 +144,5 @@ def select_agents(client, agent_id=None, server=None, stale_after=None, clock=ti
         agents = [a for a in agents if a.get('server_id') in ids]
     if silence is not None:
         cutoff = clock() - silence
-        agents = [a for a in agents if a.get('last_communication') and timestamp(a['last_communication']) < cutoff]
+        agents = [a for a in agents if a.get('last_communication') and timestamp(a['last_communication']).timestamp() < cutoff]
     return agents, notes

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, urlparse
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
     SCALAR, Page, checked_object, checked_records, kind, last_page, malformed, read_consistently, read_pages,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -70,20 +71,12 @@ def none_strings(value):
     return value
 
 
-def parse_time(value):
-    """start_time/stop_time as (ISO 8601 UTC, epoch seconds): epoch ints in details, local strings in lists."""
-    if value is None or value == '':
-        return None, None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        moment = datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
-    elif isinstance(value, str) and value.strip().isdigit():
-        moment = datetime.datetime.fromtimestamp(int(value), tz=datetime.timezone.utc)
-    else:
-        try:
-            moment = datetime.datetime.strptime(value, LIST_TIME_FORMAT).replace(tzinfo=LIST_TIME_ZONE)
-        except (TypeError, ValueError):
-            return value, None
-    moment = moment.astimezone(datetime.timezone.utc)
+def scan_time(value):
+    """start_time/stop_time as (ISO 8601 UTC, epoch seconds): epoch ints in details, local-time strings in lists;
+    (None, None) when absent, (value, None) when unreadable."""
+    moment = timestamp(value, strict=False, local=(LIST_TIME_FORMAT, LIST_TIME_ZONE))
+    if moment is None:
+        return (None if value == '' else value), None
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ'), int(moment.timestamp())
 
 
@@ -101,7 +94,7 @@ def normalize_scan(scan, scan_id=None):
     scan['id'] = scan_id or scan.get('id') or id_from_href(scan.get('href'))
     for field in ('start_time', 'stop_time'):
         if field in scan:
-            scan[field], scan[field + '_epoch'] = parse_time(scan[field])
+            scan[field], scan[field + '_epoch'] = scan_time(scan[field])
     if 'vuln_href' in scan:
         scan['vulnerability_ids'] = [id_from_href(h) for h in scan['vuln_href'] or []]
         scan.setdefault('vulnerabilities', len(scan['vulnerability_ids']))

@@ -8,17 +8,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 import time
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES, id_from_href
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, concurrent_map, found_after, poll
 
 ACTIVE_STATUSES = ('Queued', 'Running')
 FINISHED_STATUS = 'Stopped'
 AUTH_FIELDS = ('authentication_method', 'username', 'password', 'log_out_url', 'cookie', 'username_field',
                'password_field', 'auth_url', 'check_url', 'check_string')
-UNITS = {'': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
 
 
 class ScanTimeout(Exception):
@@ -29,18 +28,6 @@ class ScanTimeout(Exception):
             'scan %s did not finish within %ss (last status: %s); it is still running on CyStack' % (
                 scan.get('id'), timeout, scan.get('status')))
         self.scan = scan
-
-
-def parse_duration(value, option='max_age'):
-    """Seconds from an int or a string such as '90', '90s', '30m', '2h', '1d', '1w' (units may be combined: '1h30m')."""
-    if value is None:
-        return None
-    text = str(value).strip().lower().replace(' ', '')
-    parts = re.findall(r'(\d+)([smhdw]?)', text)
-    if not text or ''.join(n + u for n, u in parts) != text or (len(parts) > 1 and not all(u for n, u in parts)):
-        raise ValueError('%s must be a number of seconds or a duration such as 90s, 30m, 2h, 1d or 1h30m, got %r'
-                         % (option, value))
-    return sum(int(n) * UNITS[u] for n, u in parts)
 
 
 def resolve_target(client, ref):
@@ -191,7 +178,7 @@ def scan_action(module):
     check_positive(module, 'poll_interval', 'max_workers')
     check_positive(module, 'wait_timeout', minimum=0)
     try:
-        max_age = parse_duration(params.get('max_age'))
+        max_age = duration(params.get('max_age'), 'max_age', minimum=0)
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     if params['state'] == 'stopped':

@@ -34,8 +34,11 @@ options:
     type: str
   stale_after:
     description:
-      - Only the agents whose last communication is older than this, given as a number and a unit (C(s), C(m), C(h),
-        C(d) or C(w)), such as V(30d). Agents that never communicated are left out.
+      - Only the agents whose last communication is older than this duration, such as V(30d). Agents that never
+        communicated are left out.
+      - A duration is a number of seconds (V(90)) or numbers followed by a unit C(s), C(m), C(h), C(d) or C(w),
+        combinable (V(30m), V(12h), V(30d), V(1h30m)); case and blanks are ignored.
+      - Here the duration must be positive and have a unit; a bare number is refused.
     type: str
 '''
 

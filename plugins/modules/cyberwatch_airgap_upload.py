@@ -188,10 +188,11 @@ server:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, parse_time, wait_for
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, wait_for
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
     KINDS, check_output, hostname_mismatch, server_summary, servers_named, upload,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 
 
 def main():
@@ -235,7 +236,7 @@ def main():
         server_id, requested_at = upload(module.client, kind, params['output'], params['groups'])
         result.update(server_id=server_id, created=server_id not in [s.get('id') for s in existing])
         if params['wait']:
-            previous = parse_time(before.get('analyzed_at')) if before and before['id'] == server_id else None
+            previous = timestamp(before.get('analyzed_at'), strict=False) if before and before['id'] == server_id else None
             server = wait_for(
                 module, 'server', {'id': server_id}, lambda latest: analysed_after(latest, previous, requested_at),
                 lambda latest: 'server %s was not analysed within %s seconds after the upload' % (

@@ -150,8 +150,9 @@ counts_before:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    analysed_after, counts, find_target, parse_time, refresh_server, run_action, wait_for,
+    analysed_after, counts, find_target, refresh_server, run_action, wait_for,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 
 
 def main():
@@ -189,7 +190,7 @@ def main():
         answer, requested_at = refresh_server(client, server)
         if not params['wait']:
             return {'changed': True, 'action': 'refresh', 'server': answer}
-        previous = parse_time(server.get('analyzed_at'))
+        previous = timestamp(server.get('analyzed_at'), strict=False)
         latest = wait_for(module, 'server', server, lambda current: analysed_after(current, previous, requested_at),
                           lambda current: 'server %s (%s) was not analysed again within %d seconds: analyzed_at is '
                           'still %s' % (server['id'], server.get('hostname'), params['timeout'], current.get('analyzed_at')))

@@ -121,11 +121,11 @@ options:
     default: 15
   max_age:
     description:
-      - Reuse a finished or still running scan of O(target) that started less than this long ago instead of
-        launching one; with O(wait=true) a running one is waited for. A re-run while the scan it launched is still
+      - Reuse a finished or still running scan of O(target) that started less than this duration ago instead
+        of launching one; with O(wait=true) a running one is waited for. A re-run while the scan it launched is still
         going therefore never launches a second.
-      - A number of seconds (V(7200)) or a duration with units C(s), C(m), C(h), C(d), C(w)
-        (V(90m), V(2h), V(1d), V(1h30m)).
+      - A duration is a number of seconds (V(90)) or numbers followed by a unit C(s), C(m), C(h), C(d) or C(w),
+        combinable (V(30m), V(12h), V(30d), V(1h30m)); case and blanks are ignored.
       - The newest such scan is returned with C(changed=false). Scans stopped by a user also count as finished,
         since the API does not tell them apart.
     type: raw

@@ -18,12 +18,15 @@ task = task_of(MODULE)
 
 
 def silence_threshold(agents):
-    """(stale_after in seconds, ids of the agents older than it): a cut in the widest gap among the oldest agents."""
+    """(stale_after in combined units such as 52h7m3s, ids of the agents older than it): a cut in the widest gap among
+    the oldest agents."""
     dated = sorted((datetime.fromisoformat(a['last_communication']).timestamp(), a['id']) for a in agents)
     gap, cut = max((dated[i + 1][0] - dated[i][0], i) for i in range(1, min(8, len(dated) - 1)))
     assert gap > 600, dated
     middle = (dated[cut][0] + dated[cut + 1][0]) / 2
-    return '%ds' % (time.time() - middle), sorted(agent_id for dummy, agent_id in dated[:cut + 1])
+    seconds = int(time.time() - middle)
+    stale_after = '%dh%dm%ds' % (seconds // 3600, seconds % 3600 // 60, seconds % 60)
+    return stale_after, sorted(agent_id for dummy, agent_id in dated[:cut + 1])
 
 
 @pytest.mark.parametrize('routes', ['current', 'legacy'])
@@ -67,8 +70,8 @@ def test_life_cycle(sim, ansible, cyberwatch_api, routes):
 
 
 BAD_INPUT = [
-    ({'stale_after': '30 days'}, 'stale_after must be a positive number followed by s, m, h, d or w'),
-    ({'stale_after': '0d'}, 'stale_after must be a positive number'),
+    ({'stale_after': '30 days'}, 'stale_after must be a positive duration: numbers followed by a unit s, m, h, d or w'),
+    ({'stale_after': '0d'}, 'stale_after must be a positive duration'),
     ({'id': 1, 'server': 'x'}, 'parameters are mutually exclusive: id|server'),
     ({}, 'one of the following is required: id, server, stale_after'),
 ]

@@ -124,7 +124,7 @@ def test_unknown_target_fails_after_reading_targets_only(sim, ansible):
     ({'target': CYSTACK_NET, 'profile': 'full'}, "argument 'profile' is of type"),
     ({'target': CYSTACK_NET}, 'state is present but all of the following are missing: profile'),
     ({'state': 'absent'}, 'state is absent but all of the following are missing: id'),
-    ({'target': CYSTACK_NET, 'profile': 5, 'max_age': '2 hours'}, 'max_age must be a number of seconds'),
+    ({'target': CYSTACK_NET, 'profile': 5, 'max_age': '2 hours'}, 'max_age must be a duration: a number of seconds'),
     ({'target': CYSTACK_NET, 'profile': 5, 'poll_interval': 0}, 'poll_interval must be an integer >= 1'),
     ({'target': CYSTACK_NET, 'profile': 5, 'notifications': ['x']}, "notifications"),
 ])

@@ -6,10 +6,11 @@ import pytest
 from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    DockerImageBackend, analysed_after, parse_time, recheck_settled, wait_for,
+    DockerImageBackend, analysed_after, recheck_settled, wait_for,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, ResourceNotUnique
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.modules.cyberwatch_compliance_rule import (
     SPEC as RULE_SPEC, checks_from_api, checks_to_api,
 )
@@ -49,29 +50,22 @@ class Module:
         raise SystemExit(1)
 
 
-def test_parse_time_reads_api_timestamps_and_http_dates():
-    api = parse_time('2026-12-01T16:44:37.000+01:00')
-    assert api.isoformat() == '2026-12-01T16:44:37+01:00'
-    assert parse_time('Tue, 01 Dec 2026 15:44:37 GMT') == api
-    assert parse_time('2026-12-01T15:44:37Z') == api
-    assert parse_time(None) is None and parse_time('yesterday') is None
-
-
 @pytest.mark.parametrize('analyzed_at,expected', [
     (None, False),                               # never analysed
+    ('yesterday', False),                        # unreadable: not taken for a new analysis
     ('2026-12-01T10:00:00.000+00:00', False),    # still the previous analysis
     ('2026-12-01T10:59:59.000+00:00', False),    # newer, but before the request: a scheduled analysis, not ours
     ('2026-12-01T11:00:00.000+00:00', True),     # the same second as the request (the API has second precision)
     ('2026-12-01T12:00:01.000+01:00', True),     # after the request, in another offset
 ])
 def test_analysed_after_needs_both_a_newer_analysis_and_the_request_time(analyzed_at, expected):
-    previous = parse_time('2026-12-01T10:00:00.000+00:00')
-    requested = parse_time('Tue, 01 Dec 2026 11:00:00 GMT')
+    previous = timestamp('2026-12-01T10:00:00.000+00:00')
+    requested = timestamp('Tue, 01 Dec 2026 11:00:00 GMT')
     assert analysed_after({'analyzed_at': analyzed_at}, previous, requested) is expected
 
 
 def test_analysed_after_without_a_date_header_or_a_previous_analysis():
-    assert analysed_after({'analyzed_at': '2026-12-01T10:00:01.000+00:00'}, parse_time('2026-12-01T10:00:00Z'), None)
+    assert analysed_after({'analyzed_at': '2026-12-01T10:00:01.000+00:00'}, timestamp('2026-12-01T10:00:00Z'), None)
     assert analysed_after({'analyzed_at': '2026-12-01T10:00:00.000+00:00'}, None, None)
 
 

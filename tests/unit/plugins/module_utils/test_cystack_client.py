@@ -6,7 +6,7 @@ import pytest
 from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
-    CyStackClient, id_from_href, none_strings, normalize_scan, normalize_target, normalize_vulnerability, parse_time,
+    CyStackClient, id_from_href, none_strings, normalize_scan, normalize_target, normalize_vulnerability, scan_time,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
@@ -38,22 +38,22 @@ def test_none_strings_become_null_recursively_and_other_values_stay():
                                    'nested': {'a': None, 'b': 'Nones'}}
 
 
-def test_parse_time_epoch_int_and_numeric_string():
-    assert parse_time(1511957637) == ('2017-11-29T12:13:57Z', 1511957637)
-    assert parse_time('1511957637') == ('2017-11-29T12:13:57Z', 1511957637)
+def test_scan_time_epoch_int_and_numeric_string():
+    assert scan_time(1511957637) == ('2017-11-29T12:13:57Z', 1511957637)
+    assert scan_time('1511957637') == ('2017-11-29T12:13:57Z', 1511957637)
 
 
-def test_parse_time_list_string_is_read_as_utc_plus_7():
-    assert parse_time('13:58:01 20/11/2017') == ('2017-11-20T06:58:01Z', 1511161081)
+def test_scan_time_list_string_is_read_as_utc_plus_7():
+    assert scan_time('13:58:01 20/11/2017') == ('2017-11-20T06:58:01Z', 1511161081)
 
 
 @pytest.mark.parametrize('value', [None, ''])
-def test_parse_time_empty(value):
-    assert parse_time(value) == (None, None)
+def test_scan_time_empty(value):
+    assert scan_time(value) == (None, None)
 
 
-def test_parse_time_unknown_text_is_kept_without_epoch():
-    assert parse_time('yesterday') == ('yesterday', None)
+def test_scan_time_unknown_text_is_kept_without_epoch():
+    assert scan_time('yesterday') == ('yesterday', None)
 
 
 def test_normalize_scan_list_item_gets_its_id_from_href():

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (
-    ScanTimeout, launched_scan, monitoring_statistics, parse_duration, recent_scan, resolve_target, scan_body,
+    ScanTimeout, launched_scan, monitoring_statistics, recent_scan, resolve_target, scan_body,
     severity_counts, vulnerability_report, wait_for_scan,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
@@ -36,18 +36,6 @@ class FakeClient:
 
     def find_target(self, ref):
         return next((t for t in self.target_list if ref in (t['id'], t['address'])), None)
-
-
-@pytest.mark.parametrize('value,seconds', [(90, 90), ('90', 90), ('90s', 90), ('30m', 1800), ('2h', 7200),
-                                           ('1d', 86400), ('1w', 604800), ('1h30m', 5400), ('2H', 7200), (0, 0)])
-def test_parse_duration(value, seconds):
-    assert parse_duration(value) == seconds
-
-
-@pytest.mark.parametrize('value', ['2 hours', 'h', '-5', '1.5h', '1h30', ''])
-def test_parse_duration_rejects_with_the_option_name(value):
-    with pytest.raises(ValueError, match='max_age must be'):
-        parse_duration(value)
 
 
 def test_resolve_target_names_the_unknown_reference():
