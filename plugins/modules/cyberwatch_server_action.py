@@ -38,7 +38,8 @@ options:
   action:
     description:
       - V(refresh) relaunches the analysis of the server (after a patch, for example).
-      - V(install_updates) schedules the installation of updates (O(update_ids), or all of the server's updates).
+      - V(install_updates) schedules the installation of updates (O(update_ids), or all of the server's updates when
+        O(update_ids) is not set).
       - V(reboot) reboots the server.
     type: str
     required: true
@@ -48,6 +49,7 @@ options:
       - Ids of the updates to install (C(updates) of the server detail, see
         M(secops.vulnmgmt.cyberwatch_server_info) with O(secops.vulnmgmt.cyberwatch_server_info#module:details=true)).
       - If not set, every update the server lists is installed; a server without updates is then no change.
+      - An empty list installs nothing and is no change (a plan that selected no update never installs them all).
       - Only with O(action=install_updates).
     type: list
     elements: int
@@ -104,7 +106,7 @@ EXAMPLES = r'''
         update_ids: "{{ patchable_ids }}"
       vars:
         patchable_ids: "{{ web01.servers[0].updates | selectattr('patchable') | rejectattr('ignored') | map(attribute='id') | list }}"
-      when: patchable_ids | length > 0  # an empty update_ids installs every update the server lists
+      when: patchable_ids | length > 0
       register: patching
       delegate_to: localhost
 
@@ -179,7 +181,9 @@ def main():
             return run_action(module, 'server', 'reboot', 'PATCH', 'reboot', server)
         if params['action'] == 'install_updates':
             detail = client.get('server', server['id']) or server
-            update_ids = params['update_ids'] or [update['id'] for update in detail.get('updates') or ()]
+            update_ids = params['update_ids']
+            if update_ids is None:  # not set: all of them; an empty list: none
+                update_ids = [update['id'] for update in detail.get('updates') or ()]
             if not update_ids:
                 return {'changed': False, 'action': 'install_updates', 'server': server, 'update_ids': []}
             result = run_action(module, 'server', 'install_updates', 'POST', 'updates', server,

@@ -38,9 +38,12 @@ def test_refresh_waits_for_the_new_analysis_then_updates_and_reboot(sim, ansible
              'refresh.counts_before.cve_announcements_count == %d' % server['cve_announcements_count'],
              # the simulator's re-analysis finds one CVE fixed
              'refresh.counts.cve_announcements_count == %d' % (server['cve_announcements_count'] - 1)),
-        task(ACTION, register='updates', id=server['id'], action='install_updates', update_ids=[]),
+        # an empty list (a plan that selected nothing) installs nothing; not set, every update
+        task(ACTION, register='no_updates', id=server['id'], action='install_updates', update_ids=[]),
+        task(ACTION, register='updates', id=server['id'], action='install_updates'),
         task(ACTION, register='reboot', hostname=server['hostname'], action='reboot'),
-        that('updates is changed', 'updates.update_ids | length == %d' % server['updates_count'],
+        that('no_updates is not changed', 'no_updates.update_ids == []',
+             'updates is changed', 'updates.update_ids | length == %d' % server['updates_count'],
              "reboot.server.status == 'server_update_reboot'"),
         dict(task(ACTION, register='late', id=comm_fail['id'], action='refresh', wait=True, timeout=1), ignore_errors=True),
         that('late is failed', 'late.server_id == %d' % comm_fail['id'],
