@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import urllib.error
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,6 +24,22 @@ def test_request_log_and_reset(api):
     api.cw("GET", "/api/v3/ping")
     api.sim.clear_requests()
     assert api.sim.requests() == []
+
+
+def test_snapshot_then_reset_to_it(api):
+    with pytest.raises(urllib.error.HTTPError) as refused:  # no snapshot yet
+        api.sim.control("POST", "reset", {"to": "snapshot"})
+    assert refused.value.code == 400
+    api.cw("POST", "/api/v3/assets/groups", data=json.dumps({"name": "kept"}))
+    api.sim.control("POST", "snapshot")
+    api.cw("POST", "/api/v3/assets/groups", data=json.dumps({"name": "dropped"}))
+    api.sim.control("POST", "reset", {"to": "snapshot"})
+    names = [g["name"] for g in api.cw("GET", "/api/v3/assets/groups?per_page=100").json()]
+    assert "kept" in names and "dropped" not in names and api.sim.requests()[:-1] == []
+    created = api.cw("POST", "/api/v3/assets/groups", data=json.dumps({"name": "again"})).json()
+    assert created["id"] == 10  # the snapshot's id counter, not the seed's
+    api.sim.reset()
+    assert api.sim.control("GET", "state")["groups"] == 8
 
 
 def test_add_server_with_duplicate_hostname(api):

@@ -28,8 +28,8 @@ environment (CYBERWATCH_*, CYSTACK_*), as AWX injects them. Nothing else of an e
 expects from a vault or the user (`vault_*`, ...) are given as extra vars (EXAMPLE_VARS), the `dest` of a module and an inventory
 source's `cache_connection` move into a private temporary directory, the objects the examples name and a real
 account would have (a server web-01.prod.example.com with its updates, stored credentials, a custom compliance rule, CyStack
-targets and their last scans: DOCS_WORLD) are added to the simulator after each reset, through its control endpoints or
-its Cyberwatch API as the modules call it, and a YAML block whose first line is a comment naming a file
+targets and their last scans: DOCS_WORLD) are added to the seeded simulator once, through its control endpoints or
+its Cyberwatch API as the modules call it, and each reset goes back to that state (/_sim/snapshot), and a YAML block whose first line is a comment naming a file
 (`# inventories/prod.cyberwatch.yml`) is also written there, for the shell snippets that use it.
 """
 
@@ -314,6 +314,7 @@ class Runner:
             parsed.append((example, data, kind_of(example, data)))
             self.save_named_file(example)
         with Simulator(seed=1, servers=30, targets=15, scan_seconds=1) as self.sim:
+            self.build_world()
             for index, (example, data, kind) in enumerate(parsed):
                 before = len(self.failures)
                 ran = getattr(self, 'check_' + kind.replace('-', '_'))(example, data, index)
@@ -420,8 +421,7 @@ class Runner:
         """One --syntax-check per core for every play, then one run of all module examples (each in a block whose
         rescue records its failure, after a reset of the simulator), and one run of each other play after a reset, for
         real or in check mode (runs_for_real)."""
-        given = dict(EXAMPLE_VARS, sim_url=self.sim.url, docs_world=DOCS_WORLD,
-                     example_dest=str(self.private_dir('dest')))
+        given = dict(EXAMPLE_VARS, sim_url=self.sim.url, example_dest=str(self.private_dir('dest')))
         extra_vars = '@' + str(self.write('example-vars.json', given))
         for core in self.cores:
             # The controllers' collections are not installed here: an example using one is marked, and parsed only.
@@ -436,15 +436,10 @@ class Runner:
         tasks = []
         for example, kind, plays in runnable:
             if kind == 'tasks':
-                tasks += [{'name': 'Reset the simulator before %s' % example.name,
-                           'ansible.builtin.uri': {'url': '{{ sim_url }}/_sim/reset', 'method': 'POST'},
+                tasks += [{'name': 'Reset the simulator to the docs world before %s' % example.name,
+                           'ansible.builtin.uri': {'url': '{{ sim_url }}/_sim/reset', 'method': 'POST',
+                                                   'body_format': 'json', 'body': {'to': 'snapshot'}},
                            'check_mode': False},
-                          {'name': 'Add the objects the examples name', 'ansible.builtin.uri': {
-                              'url': '{{ sim_url }}{{ item.0 }}', 'method': 'POST', 'body_format': 'json',
-                              'body': '{{ item.1 }}', 'status_code': 201, 'force_basic_auth': True,
-                              'url_username': "{{ lookup('ansible.builtin.env', 'CYBERWATCH_API_KEY') }}",
-                              'url_password': "{{ lookup('ansible.builtin.env', 'CYBERWATCH_SECRET_KEY') }}"},
-                           'check_mode': False, 'loop': '{{ docs_world }}'},
                           {'name': 'EXAMPLE %s' % example.name, 'block': plays[0]['tasks'],
                            'rescue': [{'name': 'Record the failure of %s' % example.name, 'ansible.builtin.set_fact': {
                                'example_failures': "{{ example_failures | default({}) | combine({'%s': "
@@ -492,7 +487,11 @@ class Runner:
         return path
 
     def reset(self):
-        """The seeded state, and the objects the examples name."""
+        """The seeded state, and the objects the examples name (the snapshot build_world took)."""
+        self.sim.control('POST', 'reset', {'to': 'snapshot'})
+
+    def build_world(self):
+        """The seeded state plus DOCS_WORLD, remembered by the simulator (/_sim/snapshot) for every reset."""
         self.sim.reset()
         credentials = base64.b64encode(('%(api_key)s:%(secret_key)s' % self.sim.cyberwatch).encode()).decode()
         for path, body in DOCS_WORLD:
@@ -500,6 +499,7 @@ class Runner:
                 'Content-Type': 'application/json', 'Authorization': 'Basic ' + credentials})
             with urllib.request.urlopen(request, timeout=30) as answer:
                 answer.read()
+        self.sim.control('POST', 'snapshot')
 
     @staticmethod
     def failed_lines(proc):

@@ -1,5 +1,6 @@
 """The WSGI application: routing between the two APIs and /_sim/, authentication, faults and the request log."""
 
+import copy
 import socket
 import sys
 import threading
@@ -52,6 +53,7 @@ class App:
         self.options = options
         self.credentials = credentials
         self.store = store or fleet.generate(options.seed, options.servers, options.targets, options.hostile)
+        self.saved = None  # snapshot()
         self.cyberwatch = CyberwatchApi(self.store, options.max_per_page, options.test_deploy_delay)
         self.cystack = CyStackApi(self.store, options.scan_seconds, options.cystack_next_host)
         self.faults = Faults(options.seed)
@@ -60,13 +62,24 @@ class App:
         self.mutator = Mutator(self)
         self.verbose = options.verbose
 
-    def reset(self):
-        """Seeded state again, empty log, no faults."""
-        fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets, self.options.hostile)
+    def snapshot(self):
+        """Remember the current state: reset(to_snapshot=True) comes back to it."""
         with self.store.lock:
-            self.store.tables = fresh.tables
-            self.store.next_ids = fresh.next_ids
-            self.store.cve_servers = fresh.cve_servers
+            self.saved = copy.deepcopy((self.store.tables, self.store.next_ids, self.store.cve_servers))
+
+    def reset(self, to_snapshot=False):
+        """Seeded state again (or the snapshot's), empty log, no faults."""
+        if to_snapshot and self.saved is None:
+            raise ValueError("no snapshot: POST /_sim/snapshot first")
+        fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets, self.options.hostile) \
+            if not to_snapshot else None
+        with self.store.lock:
+            if to_snapshot:
+                self.store.tables, self.store.next_ids, self.store.cve_servers = copy.deepcopy(self.saved)
+            else:
+                self.store.tables = fresh.tables
+                self.store.next_ids = fresh.next_ids
+                self.store.cve_servers = fresh.cve_servers
             self.cystack.lifecycle = Lifecycle(self.store, self.options.scan_seconds)
         self.log.clear()
         self.faults.replace([])

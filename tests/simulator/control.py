@@ -11,6 +11,7 @@ from views_common import as_int, json_body, json_response
 URLS = Map([
     Rule("/_sim/requests", endpoint="requests", methods=["GET", "DELETE"]),
     Rule("/_sim/reset", endpoint="reset", methods=["POST"]),
+    Rule("/_sim/snapshot", endpoint="snapshot", methods=["POST"]),
     Rule("/_sim/faults", endpoint="faults", methods=["GET", "PUT", "DELETE"]),
     Rule("/_sim/state", endpoint="state", methods=["GET"]),
     Rule("/_sim/cystack/targets", endpoint="cystack_target", methods=["POST"]),
@@ -46,10 +47,18 @@ class Control:
         return json_response({"requests": self.app.log.entries(as_int(request.args.get("since"), 0))})
 
     def do_reset(self, request):
-        """Back to the seeded state; clears the log and the faults."""
-        del request
-        self.app.reset()
+        """Back to the seeded state, or with {"to": "snapshot"} to the last snapshot; clears the log and the faults."""
+        to = json_body(request).get("to", "seed")
+        if to not in ("seed", "snapshot"):
+            raise ValueError('"to" must be "seed" or "snapshot", got %r' % (to,))
+        self.app.reset(to_snapshot=to == "snapshot")
         return json_response({"reset": True, "state": self.app.store.counts()})
+
+    def do_snapshot(self, request):
+        """Remember the current state (the seeded one plus what a test added) for POST /_sim/reset {"to": "snapshot"}."""
+        del request
+        self.app.snapshot()
+        return json_response({"snapshot": True, "state": self.app.store.counts()})
 
     def do_faults(self, request):
         """GET, PUT {"faults": [...]} or DELETE the fault rules."""
