@@ -202,14 +202,11 @@ cache_connection: ~/.cache/secops.vulnmgmt/inventory  # private: not /tmp or /va
 cache_timeout: 3600
 '''
 
-from ansible.errors import AnsibleParserError
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cyberwatch_client
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import cyberwatch_client
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, ROUTES
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS, analysis_key, changed_details
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
     ApiInventory, MalformedAnswer, Record, sanitize, shorten,
 )
 
@@ -268,7 +265,7 @@ def _bool(value):
     return value if isinstance(value, bool) else str(value).strip().lower() in ('1', 'true', 'yes', 'on')
 
 
-class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheable):
+class InventoryModule(ApiInventory):
 
     NAME = 'secops.vulnmgmt.cyberwatch'
     FILE_SUFFIXES = ('.cyberwatch.yml', '.cyberwatch.yaml')
@@ -276,10 +273,6 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
     CONNECTION_OPTIONS = ('api_url', 'api_key', 'secret_key', 'auth_method', 'api_routes', 'validate_certs',
                           'ca_path', 'request_timeout', 'max_retries')
     PAYLOAD_OPTIONS = ('api_routes', 'filters', 'page_size', 'details', 'compliance')
-    error_class = AnsibleParserError
-
-    def parse(self, inventory, loader, path, cache=True):
-        self.run(inventory, loader, path, cache)
 
     def check_options(self, options):
         super(InventoryModule, self).check_options(options)
@@ -333,7 +326,7 @@ class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheabl
             servers, known, lambda server: detail_summary(client.request('GET', client.path('servers', server['id'])),
                                                           self.request('servers', server['id'])),
             workers)
-        self.display.vvv('%s: %d server details fetched, %d reused from the cache' % (  # pylint: disable=no-member
+        self.display.vvv('%s: %d server details fetched, %d reused from the cache' % (
             self.NAME, fetched, len(servers) - fetched))
         return details
 

@@ -122,15 +122,12 @@ keyed_groups:
 
 from urllib.parse import urlparse
 
-from ansible.errors import AnsibleParserError
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import cystack_client
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import cystack_client
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     SEVERITIES, normalize_scan, normalize_target,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
     ApiInventory, MalformedAnswer, Record, sanitize, shorten,
 )
 
@@ -152,17 +149,13 @@ def url_host(address):
     return parsed.hostname or None
 
 
-class InventoryModule(ApiInventory, BaseInventoryPlugin, Constructable, Cacheable):
+class InventoryModule(ApiInventory):
 
     NAME = 'secops.vulnmgmt.cystack'
     FILE_SUFFIXES = ('.cystack.yml', '.cystack.yaml')
     PREFIX = 'cystack_'
     CONNECTION_OPTIONS = ('api_url', 'api_key', 'validate_certs', 'ca_path', 'request_timeout', 'max_retries')
     PAYLOAD_OPTIONS = ('last_scan', 'vulnerability_counts')
-    error_class = AnsibleParserError
-
-    def parse(self, inventory, loader, path, cache=True):
-        self.run(inventory, loader, path, cache)
 
     # -- fetch (raw API answers only: this is what the cache stores) ---------------------------------------
     def fetch_payload(self, options, previous=None):

@@ -1,58 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AnsibleModule subclasses that add the connection options of each platform and build its client."""
+"""ApiModule, the AnsibleModule of every module: a platform's connection options and its client, which the platform
+sets (cyberwatch_module.py, cystack_module.py), the transport options and their checks, and clean API failures."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import (
-    AUTH_METHODS, ROUTE_SETS, CyberwatchClient,
-)
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import DEFAULT_API_URL, CyStackClient
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, connection_warnings, url_credentials,
 )
 
 
-def _env(*names):
+def env(*names):
     return dict(fallback=(env_fallback, list(names)))
 
 
 def transport_options(prefix):
     """validate_certs, ca_path, request_timeout and max_retries, with PREFIX_* environment fallbacks."""
     return dict(
-        validate_certs=dict(type='bool', default=True, **_env(prefix + '_VALIDATE_CERTS')),
-        ca_path=dict(type='path', **_env(prefix + '_CA_PATH')),
-        request_timeout=dict(type='float', default=30.0, **_env(prefix + '_REQUEST_TIMEOUT')),
-        max_retries=dict(type='int', default=3, **_env(prefix + '_MAX_RETRIES')),
+        validate_certs=dict(type='bool', default=True, **env(prefix + '_VALIDATE_CERTS')),
+        ca_path=dict(type='path', **env(prefix + '_CA_PATH')),
+        request_timeout=dict(type='float', default=30.0, **env(prefix + '_REQUEST_TIMEOUT')),
+        max_retries=dict(type='int', default=3, **env(prefix + '_MAX_RETRIES')),
     )
-
-
-def cyberwatch_argument_spec():
-    spec = dict(
-        api_url=dict(type='str', required=True, **_env('CYBERWATCH_API_URL', 'CBW_API_URL')),
-        api_key=dict(type='str', required=True, no_log=True, **_env('CYBERWATCH_API_KEY', 'CBW_API_KEY')),
-        secret_key=dict(type='str', required=True, no_log=True,
-                        **_env('CYBERWATCH_SECRET_KEY', 'CBW_SECRET_KEY')),
-        auth_method=dict(type='str', default='hmac', choices=list(AUTH_METHODS), **_env('CYBERWATCH_AUTH_METHOD')),
-        api_routes=dict(type='str', default='current', choices=list(ROUTE_SETS), **_env('CYBERWATCH_API_ROUTES')),
-    )
-    spec.update(transport_options('CYBERWATCH'))
-    return spec
-
-
-def cystack_argument_spec():
-    spec = dict(
-        api_url=dict(type='str', default=DEFAULT_API_URL, **_env('CYSTACK_API_URL')),
-        api_key=dict(type='str', required=True, no_log=True, **_env('CYSTACK_API_KEY')),
-    )
-    spec.update(transport_options('CYSTACK'))
-    return spec
 
 
 def check_transport_options(options, fail):
@@ -64,19 +38,6 @@ def check_transport_options(options, fail):
     url = options['api_url'] or ''
     if not url.lower().startswith(('http://', 'https://')):
         fail('api_url must be an http:// or https:// URL, got %r' % url)
-
-
-def cyberwatch_client(options):
-    return CyberwatchClient(
-        options['api_url'], options['api_key'], options['secret_key'], auth_method=options['auth_method'],
-        api_routes=options['api_routes'], validate_certs=options['validate_certs'], ca_path=options['ca_path'],
-        request_timeout=options['request_timeout'], max_retries=options['max_retries'])
-
-
-def cystack_client(options):
-    return CyStackClient(
-        options['api_key'], api_url=options['api_url'], validate_certs=options['validate_certs'],
-        ca_path=options['ca_path'], request_timeout=options['request_timeout'], max_retries=options['max_retries'])
 
 
 class ApiModule(AnsibleModule):
@@ -128,13 +89,3 @@ class ApiModule(AnsibleModule):
         for note in [recovered] if isinstance(recovered, str) else recovered:
             self.warn(note)
         self.exit_json(**result)
-
-
-class CyberwatchModule(ApiModule):
-    connection_spec = staticmethod(cyberwatch_argument_spec)
-    client_factory = staticmethod(cyberwatch_client)
-
-
-class CyStackModule(ApiModule):
-    connection_spec = staticmethod(cystack_argument_spec)
-    client_factory = staticmethod(cystack_client)

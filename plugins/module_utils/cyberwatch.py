@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination and resource descriptions."""
+"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination, resource descriptions and
+CyberwatchBackend (one object of a resource, for the reconcile engine of resource.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,6 +17,7 @@ from urllib.parse import parse_qs, quote, urlparse
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
     SCALAR, Page, checked_object, checked_records, last_page, read_consistently, read_pages,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
 
 try:
@@ -322,3 +324,46 @@ def same_key(actual, wanted, casefold=False):
     if casefold:
         return actual.lower() == wanted.lower()
     return actual == wanted
+
+
+class CyberwatchBackend:
+    """find/create/update/delete of one Cyberwatch object, found by id or by its natural key."""
+
+    def __init__(self, client, resource, key_value=None, object_id=None, can_create=True, delete_body=None):
+        self.client = client
+        self.resource = RESOURCES[resource] if isinstance(resource, str) else resource
+        self.key_value = key_value
+        self.object_id = object_id
+        self.can_create = can_create
+        self.delete_body = delete_body  # callable(current) -> JSON body of the DELETE (node transfer)
+
+    def describe(self):
+        if self.object_id is not None:
+            return '%s with id %s' % (self.resource.name, self.object_id)
+        return '%s with %s %r' % (self.resource.name, self.resource.key, self.key_value)
+
+    def not_found_message(self):
+        return 'no %s exists, and this module cannot create one' % self.describe()
+
+    def find(self):
+        if self.object_id is not None:
+            return self.client.get(self.resource, self.object_id)
+        return self.one_of(self.client.find(self.resource, self.key_value))
+
+    def one_of(self, matches):
+        """The one object found, None for none; ResourceNotUnique naming the candidates when there are several."""
+        if len(matches) > 1:
+            raise ResourceNotUnique('%d objects match %s (candidates: %s); select one by id' % (
+                len(matches), self.describe(), ', '.join('id %s %s=%s' % (
+                    m.get('id'), self.resource.key, m.get(self.resource.key)) for m in matches)))
+        return matches[0] if matches else None
+
+    def create(self, body):
+        return self.client.create(self.resource, body)
+
+    def update(self, current, changes):
+        return self.client.update(self.resource, current['id'], changes)
+
+    def delete(self, current):
+        body = self.delete_body(current) if self.delete_body else None
+        return self.client.delete(self.resource, current['id'], body=body)

@@ -10,9 +10,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, CyberwatchBackend, same_key
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
 

@@ -12,7 +12,7 @@ __metaclass__ = type
 import re
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration, timestamp
 
 # CVSS v3 base metrics: vector abbreviation -> (API field, {letter: API value suffix}).

@@ -7,10 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import REMOTE_ACCESS_TYPES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import REMOTE_ACCESS_TYPES, CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import wait_test_deploy
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, Reconciler, ResourceSpec, equal_casefold,
+    Field, Reconciler, ResourceSpec, equal_casefold,
 )
 
 # Never returned by the API: sent on create, and on update only with update_password=always.

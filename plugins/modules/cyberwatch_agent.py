@@ -94,9 +94,10 @@ diff:
   sample: {"before": {"agents": [{"id": 2, "server_id": 15}]}, "after": {"agents": []}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import select_agents
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, Reconciler, ResourceSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
 SPEC = ResourceSpec('agent', fields=())
 

@@ -72,7 +72,7 @@ agents:
             "last_communication": "2021-02-22T10:41:01.000+01:00"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import select_agents
 
 

@@ -197,7 +197,7 @@ scripts:
       sample: /srv/airgap/debian/InfoScript.sh
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
     KINDS, check_dest, check_scripts, fetch_compliance_script, fetch_scripts, os_family, save_scripts,
 )

@@ -187,7 +187,7 @@ server:
            "updates_count": 0}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, wait_for
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
     KINDS, check_output, hostname_mismatch, server_summary, servers_named, upload,

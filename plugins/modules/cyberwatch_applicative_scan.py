@@ -82,11 +82,10 @@ diff:
   sample: {"before": {"node_id": 1}, "after": {"node_id": 2}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, ResourceSpec, reconcile,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, server_message
 
 SPEC = ResourceSpec('applicative_scan', fields=(

@@ -78,7 +78,7 @@ assets:
             "environment": {"id": 2, "name": "Medium"}, "groups": [{"id": 1, "name": "prod"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
 
 

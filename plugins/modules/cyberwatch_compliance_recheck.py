@@ -102,7 +102,7 @@ action:
   sample: recheck_rules
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
     find_target, recheck_settled, run_action, wait_for,
 )

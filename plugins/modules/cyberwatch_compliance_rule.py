@@ -151,10 +151,9 @@ diff:
   sample: {"before": {"level": "minimal"}, "after": {"level": "medium"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, ResourceSpec, reconcile,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
 CHECK_KEYS = ('order', 'content', 'success', 'failure')
 

@@ -71,7 +71,7 @@ compliance_rules:
                         "success": "regex success", "failure": "regex failure"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
 
 CUSTOM = 'CbwCompliance::Rules::Custom'

@@ -92,7 +92,7 @@ compliance_servers:
                        "status": "failed", "last_verification": "2026-12-01T16:44:37.000+00:00"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
 
 

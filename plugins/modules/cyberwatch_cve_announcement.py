@@ -106,7 +106,7 @@ diff:
   sample: {"before": {"score_custom": null}, "after": {"score_custom": 3.1}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
     CVE_CODE, CveCustomisationBackend, cvss_custom, cvss_from_api,
 )

@@ -85,7 +85,7 @@ cve_announcements:
             "servers": [{"id": 12, "hostname": "web-01.prod.example.com"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import query
 
 LEVELS = ['critical', 'high', 'medium', 'low']

@@ -85,9 +85,10 @@ diff:
   sample: {"before": {"id": 2, "name": "old-ad"}, "after": {}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import run_action
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, Reconciler, ResourceSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
 SPEC = ResourceSpec('discovery', fields=())
 

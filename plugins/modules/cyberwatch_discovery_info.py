@@ -58,7 +58,7 @@ discoveries:
             "target": "10.0.0.0/24", "status": "finished", "last_launched_at": "2026-11-30T10:00:00.000+00:00"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
 
 

@@ -99,7 +99,7 @@ diff:
   sample: {"before": {"image_tag": "buster"}, "after": {"image_tag": "bookworm"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import DockerImageBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile

@@ -99,9 +99,10 @@ diff:
 
 import re
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, ResourceSpec, equal_casefold, reconcile,
+    Field, ResourceSpec, equal_casefold, reconcile,
 )
 
 COLOR = re.compile(r'^#[0-9A-Fa-f]{6}$')

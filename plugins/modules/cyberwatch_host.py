@@ -133,10 +133,11 @@ diff:
   sample: {"before": {"category": "unknown"}, "after": {"category": "other"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, ResourceSpec, equal_casefold, reconcile,
+    Field, ResourceSpec, equal_casefold, reconcile,
 )
 
 SPEC = ResourceSpec('host', fields=(

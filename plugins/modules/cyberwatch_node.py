@@ -100,11 +100,10 @@ diff:
   sample: {"before": {"id": 3, "name": "scanner-eu"}, "after": {}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Reconciler, ResourceSpec,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
 SPEC = ResourceSpec('node', fields=())
 

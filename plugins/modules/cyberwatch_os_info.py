@@ -58,7 +58,7 @@ operating_systems:
             "type": "Os::Ubuntu", "eol": "2027-04-01T02:00:00.000+02:00"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
 
 

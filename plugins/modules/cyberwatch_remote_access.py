@@ -227,7 +227,7 @@ diff:
   sample: {"before": {"port": 22}, "after": {"port": 2222}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import (
     apply, check_remote_access, deployment_test, remote_access_options,

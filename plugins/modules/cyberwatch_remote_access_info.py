@@ -63,7 +63,7 @@ remote_accesses:
             "is_valid": true, "last_error": null, "server_id": 7, "node_id": 1}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
 
 

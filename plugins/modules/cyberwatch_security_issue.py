@@ -142,7 +142,7 @@ diff:
   sample: {"before": {"level": "level_medium"}, "after": {"level": "level_high"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
     CVE_CODE, DetailBackend, codes_from_api,

@@ -70,7 +70,7 @@ security_issues:
             "title": "Weak TLS ciphers accepted", "description": "TLS 1.0 and RC4 ciphers are accepted."}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
 
 

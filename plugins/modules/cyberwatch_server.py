@@ -168,13 +168,12 @@ diff:
   sample: {"before": {"groups": [1]}, "after": {"groups": [1, 3]}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (
     Lookup, apply_server_cves, equal_ids, ids_of,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, Reconciler, ResourceSpec,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, Reconciler, ResourceSpec
 
 CATEGORIES = ['server', 'desktop', 'hypervisor', 'network_device', 'docker_image', 'network_target_or_website']
 

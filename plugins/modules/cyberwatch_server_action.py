@@ -150,7 +150,7 @@ counts_before:
   sample: {"cve_announcements_count": 5, "prioritized_cve_announcements_count": 1, "updates_count": 3}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
     analysed_after, counts, find_target, refresh_server, run_action, wait_for,
 )

@@ -97,7 +97,7 @@ servers:
             "groups": [{"id": 1, "name": "production", "description": "", "color": "#12afcb"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
 
 COMM_FAILED = 'server_update_comm_fail'

@@ -162,11 +162,9 @@ diff:
   sample: {"before": {"user": "scan"}, "after": {"user": "cyberwatch"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyberwatchBackend, Field, ResourceSpec, reconcile,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
 SECRETS = RESOURCES['stored_credential'].write_only
 

@@ -106,7 +106,7 @@ diff:
   sample: {"before": {"interval": 5}, "after": {"interval": 10}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import check_positive, resolve_target
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     CyStackMonitoringBackend, Field, ResourceSpec, reconcile,

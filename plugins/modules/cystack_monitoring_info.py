@@ -131,7 +131,7 @@ monitoring:
       elements: dict
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (
     check_positive, monitoring_report, resolve_target,

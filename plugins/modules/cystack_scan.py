@@ -296,7 +296,7 @@ diff:
   sample: {"before": {"status": "Running"}, "after": {"status": "Stopped"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import scan_action
 
 AUTHENTICATION = dict(

@@ -136,7 +136,7 @@ scans:
       type: dict
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SCAN_STATUSES
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import check_positive, expand_scans
 

@@ -92,7 +92,7 @@ targets:
       sample: true
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 
 
 def main():

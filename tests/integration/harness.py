@@ -34,7 +34,7 @@ OTHER_START = re.compile(r'^(\[[A-Z ]+\]|ERROR!|PLAY|TASK|RUNNING HANDLER|ok:|ch
 WRAPPED = CORE < (2, 19)
 # The one warning the harness itself causes: every simulator serves plain HTTP on the loopback interface, so every
 # module and inventory run against one warns that its api_url is not encrypted (plugins/module_utils/api_module.py,
-# inventory.py). Tolerated on every run, never required; a test that is about this warning declares it.
+# plugins/plugin_utils/inventory.py). Tolerated on every run, never required; a test that is about this warning declares it.
 HARNESS_WARNINGS = [re.compile(r'api_url http://127\.0\.0\.1:\d+(/v1)? uses plain HTTP: API traffic is not encrypted')]
 
 

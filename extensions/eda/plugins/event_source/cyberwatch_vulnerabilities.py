@@ -149,22 +149,21 @@ import os
 import sys
 
 try:
-    from ansible_collections.secops.vulnmgmt.plugins.module_utils import event_source
+    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import event_source
 except ImportError:  # pragma: no cover - ansible-rulebook runs this file by path, outside the collection loader
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *['..'] * 7)))
-    from ansible_collections.secops.vulnmgmt.plugins.module_utils import event_source
+    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import event_source
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import (  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import (  # noqa: E402
     cyberwatch_argument_spec, cyberwatch_client,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES  # noqa: E402
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (  # noqa: E402
     analysis_key, changed_details,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.event_source import (  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.event_source import (  # noqa: E402
     ID, NUMBER, OPTIONAL_LIST, OPTIONAL_TEXT, TEXT, check_record,
 )
-from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import host_name_problem  # noqa: E402
 
 NAME = 'secops.vulnmgmt.cyberwatch_vulnerabilities'
 LEVELS = ('low', 'medium', 'high', 'critical')
@@ -183,7 +182,6 @@ class CyberwatchVulnerabilities(event_source.Poller):
     listing the state was read from (in memory only: after a restart, the first poll reads every detail)."""
 
     name = NAME
-    host_name_problem = staticmethod(host_name_problem)
     record_ids = ('server.id', 'cve.code')
     spec = dict(cyberwatch_argument_spec(),
                 min_level=dict(type='str', default='high', choices=list(LEVELS) + ['level_' + level for level in LEVELS]),

@@ -116,19 +116,18 @@ import sys
 from urllib.parse import urlsplit  # noqa: E402
 
 try:
-    from ansible_collections.secops.vulnmgmt.plugins.module_utils import event_source
+    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import event_source
 except ImportError:  # pragma: no cover - ansible-rulebook runs this file by path, outside the collection loader
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *['..'] * 7)))
-    from ansible_collections.secops.vulnmgmt.plugins.module_utils import event_source
+    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import event_source
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import (  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import (  # noqa: E402
     cystack_argument_spec, cystack_client,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES  # noqa: E402
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (  # noqa: E402
     FINISHED_STATUS, expand_scans,
 )
-from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import host_name_problem  # noqa: E402
 
 NAME = 'secops.vulnmgmt.cystack_scans'
 SCAN_FIELDS = ('id', 'status', 'profile', 'description', 'start_time', 'stop_time')
@@ -157,7 +156,6 @@ class CyStackScans(event_source.Poller):
     """State: the ids of the finished scans (of the selected targets) already taken into account."""
 
     name = NAME
-    host_name_problem = staticmethod(host_name_problem)
     record_ids = ('scan.id', 'target.id')
     spec = dict(cystack_argument_spec(), targets=dict(type='list', elements='str', default=[]))
 

@@ -26,7 +26,7 @@ from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-posit
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient  # noqa: E402
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackClient  # noqa: E402
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.event_source import SourceError  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.event_source import SourceError  # noqa: E402
 
 POLL = 0.1
 

@@ -1,9 +1,9 @@
-"""module_utils/inventory.py: names and duplicates (no network)."""
+"""plugin_utils/inventory.py: names and duplicates (no network)."""
 
 
 import pytest
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import (
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
     has_template, resolve_duplicates, sanitize,
 )
 

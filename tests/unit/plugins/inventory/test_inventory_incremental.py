@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-# module_utils first: importing ansible.plugins installs the collection finder, which only knows the configured paths
-from ansible_collections.secops.vulnmgmt.plugins.module_utils import inventory as inventory_utils
+# the collection's code first: importing ansible.plugins installs the collection finder, which only knows the configured paths
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import inventory as inventory_utils
 from ansible_collections.secops.vulnmgmt.plugins.inventory import cyberwatch  # noqa: I100
 
 from ansible_collections.secops.vulnmgmt.tests.unit.plugins.inventory.test_inventory_plugins import (  # noqa: I100

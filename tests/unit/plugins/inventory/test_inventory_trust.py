@@ -7,9 +7,9 @@ import os
 import pytest
 import yaml
 
-# module_utils first: importing ansible.plugins installs the collection finder, which only knows the configured paths
-from ansible_collections.secops.vulnmgmt.plugins.module_utils import inventory as inventory_utils
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.inventory import MalformedAnswer
+# the collection's code first: importing ansible.plugins installs the collection finder, which only knows the configured paths
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import inventory as inventory_utils
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import MalformedAnswer
 from ansible_collections.secops.vulnmgmt.plugins.inventory import cyberwatch, cystack  # noqa: I100
 
 from ansible_collections.secops.vulnmgmt.tests.unit.plugins.inventory.test_inventory_plugins import (  # noqa: I100
@@ -287,7 +287,7 @@ def test_a_malformed_answer_fails_the_source_naming_the_plugin(monkeypatch):
     monkeypatch.setattr(plugin, 'load_payload', lambda path, cache, options: {'servers': [{'id': 1, 'groups': 'prod'}]})
     inventory = InventoryData()
     with pytest.raises(AnsibleParserError) as caught:
-        plugin.run(inventory, plugin.loader, 'prod.cyberwatch.yml')
+        plugin.parse(inventory, plugin.loader, 'prod.cyberwatch.yml')
     assert str(caught.value).startswith(
         'secops.vulnmgmt.cyberwatch: the inventory source failed, no host was added: malformed answer to GET '
         '%s: record 0 (id 1): groups is a string, expected a list or null' % SERVERS)

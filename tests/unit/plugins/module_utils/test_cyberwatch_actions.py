@@ -8,8 +8,8 @@ from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
     DockerImageBackend, analysed_after, recheck_settled, wait_for,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import CyberwatchBackend, ResourceNotUnique
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend, CyberwatchClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.modules.cyberwatch_compliance_rule import (
     SPEC as RULE_SPEC, checks_from_api, checks_to_api,

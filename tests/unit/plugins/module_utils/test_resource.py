@@ -2,8 +2,9 @@
 
 import pytest
 
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    MASK, CyberwatchBackend, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
+    MASK, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (

@@ -5,8 +5,8 @@
 
 Hostname preference and duplicate handling, group-name sanitising, templated options, the cache of the raw API
 payload (kept past cache_timeout, so that a refresh can reuse what did not change), bounded-concurrency fetching,
-type checks of the API records (Record) and the population of the inventory. No Ansible plugin imports here: the
-plugins mix ApiInventory into BaseInventoryPlugin, Constructable and Cacheable and set error_class.
+type checks of the API records (Record) and the population of the inventory. Both plugins are ApiInventory
+subclasses (a BaseInventoryPlugin, Constructable and Cacheable).
 
 API values are hostile (plugin_utils/trust.py): every hostvar is marked untrusted, a host name is used only if it is a
 plain one that names no group, and a host another inventory source defined is never overwritten unless
@@ -26,8 +26,12 @@ import stat
 import time
 import zlib
 
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, mask_url
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust
 
 DUPLICATE_POLICIES = ('suffix', 'skip', 'error')
 EXISTING_HOST_POLICIES = ('rename', 'skip', 'merge')
@@ -39,13 +43,6 @@ _UNSAFE = re.compile(r'[^A-Za-z0-9_]+')
 def sanitize(name):
     """A valid, stable group-name fragment: lower case, runs of other characters than [a-z0-9_] become one '_'."""
     return _UNSAFE.sub('_', str(name)).strip('_').lower()
-
-
-def trust():
-    """plugin_utils/trust.py (the trust rules of API values), imported when first used: at import time module_utils
-    may import only module_utils (ansible-test import sanity)."""
-    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust as rules  # pylint: disable=import-outside-toplevel
-    return rules
 
 
 def shorten(value, limit=80):
@@ -143,14 +140,11 @@ def _id_key(record_id):
     return (1, 0, str(record_id))
 
 
-class ApiInventory:
-    """Mixin of the collection's inventory plugins.
+class ApiInventory(BaseInventoryPlugin, Constructable, Cacheable):
+    """Base of the collection's inventory plugins.
 
     A plugin defines NAME, FILE_SUFFIXES, PREFIX (hostvars), CONNECTION_OPTIONS, PAYLOAD_OPTIONS (options that
-    change what is fetched, hence the cache key), error_class, and:
-      fetch_payload(options, previous) -> JSON-able raw API answers; previous is the cached payload of an earlier
-        run when it is stale (a refresh may reuse what did not change since), None on a cold or forced refresh
-      build_hosts(payload) -> [(record_id, hostvars, groups, hostname_fields)] (new objects: the payload is cached)
+    change what is fetched, hence the cache key), fetch_payload and build_hosts.
     """
 
     NAME = None
@@ -158,31 +152,40 @@ class ApiInventory:
     PREFIX = ''
     CONNECTION_OPTIONS = ()
     PAYLOAD_OPTIONS = ()
-    error_class = RuntimeError
+    error_class = AnsibleParserError
+
+    def fetch_payload(self, options, previous=None):
+        """JSON-able raw API answers; previous is the cached payload of an earlier run when it is stale (a refresh may
+        reuse what did not change since), None on a cold or forced refresh."""
+        raise NotImplementedError
+
+    def build_hosts(self, payload):
+        """[(record_id, hostvars, groups, hostname_fields)], as new objects (the payload is cached)."""
+        raise NotImplementedError
 
     def verify_file(self, path):
-        if not super(ApiInventory, self).verify_file(path):  # pylint: disable=no-member
+        if not super(ApiInventory, self).verify_file(path):
             return False
         if not str(path).endswith(self.FILE_SUFFIXES):
-            self.display.vvv('%s: skipping %s, its name must end with %s' % (  # pylint: disable=no-member
+            self.display.vvv('%s: skipping %s, its name must end with %s' % (
                 self.NAME, path, ' or '.join(self.FILE_SUFFIXES)))
             return False
         return True
 
     def option(self, name):
         """get_option, templated through self.templar when the value holds Jinja (lookups, vault vars)."""
-        value = self.get_option(name)  # pylint: disable=no-member
+        value = self.get_option(name)
         if has_template(value):
-            value = self.templar.template(value)  # pylint: disable=no-member
+            value = self.templar.template(value)
         return value
 
     def fail(self, msg):
         raise self.error_class(msg)
 
-    def run(self, inventory, loader, path, cache=True):
-        """The whole parse: read the source, fetch (or read the cache), then add hosts and groups."""
-        super(ApiInventory, self).parse(inventory, loader, path, cache)  # pylint: disable=no-member
-        self._read_config_data(path)  # pylint: disable=no-member
+    def parse(self, inventory, loader, path, cache=True):
+        """Read the source, fetch (or read the cache), then add hosts and groups."""
+        super(ApiInventory, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
         options = dict((name, self.option(name)) for name in self.CONNECTION_OPTIONS)
         # ca_path is a str option: ansible-core turns an empty `path` into the current directory, and an empty
         # CYBERWATCH_CA_PATH / CYSTACK_CA_PATH (an AWX credential without a CA bundle) means the system trust store.
@@ -209,33 +212,33 @@ class ApiInventory:
             self.fail('%s: request_timeout must be greater than 0, got %s' % (self.NAME, options['request_timeout']))
         if options.get('max_retries') is not None and not 0 <= int(options['max_retries']) <= 10:
             self.fail('%s: max_retries must be between 0 and 10, got %s' % (self.NAME, options['max_retries']))
-        if not 1 <= self.get_option('max_workers') <= 32:  # pylint: disable=no-member
-            self.fail('%s: max_workers must be between 1 and 32, got %s' % (  # pylint: disable=no-member
-                self.NAME, self.get_option('max_workers')))  # pylint: disable=no-member
+        if not 1 <= self.get_option('max_workers') <= 32:
+            self.fail('%s: max_workers must be between 1 and 32, got %s' % (
+                self.NAME, self.get_option('max_workers')))
         if not str(options['api_url']).lower().startswith(('http://', 'https://')):
             self.fail('%s: api_url must be an http:// or https:// URL, got %r' % (self.NAME, mask_url(str(options['api_url']))))
         for warning in connection_warnings(options):
-            self.display.warning('%s: %s' % (self.NAME, warning))  # pylint: disable=no-member
+            self.display.warning('%s: %s' % (self.NAME, warning))
 
     # -- cache ---------------------------------------------------------------------------------------------
     def cache_key(self, path, options):
         """Per source file and per fetch-relevant options (URL, filters, ...), never per secret."""
-        relevant = dict((name, self.get_option(name)) for name in self.PAYLOAD_OPTIONS)  # pylint: disable=no-member
+        relevant = dict((name, self.get_option(name)) for name in self.PAYLOAD_OPTIONS)
         relevant['api_url'] = options.get('api_url')
         digest = hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode('utf-8')).hexdigest()[:12]
-        return '%s_%s' % (self.get_cache_key(path), digest)  # pylint: disable=no-member
+        return '%s_%s' % (self.get_cache_key(path), digest)
 
     def open_cache(self):
         """The configured cache plugin without an expiry of its own: the payload carries its fetch time, compared with
         cache_timeout here, so that a stale payload is still there for a refresh to reuse what did not change."""
-        options = dict((key, self.get_option(name)) for key, name in (  # pylint: disable=no-member
-            ('_uri', 'cache_connection'), ('_prefix', 'cache_prefix')) if self.get_option(name) is not None)  # pylint: disable=no-member
-        self._cache = type(self._cache)(self.get_option('cache_plugin'), _timeout=0, **options)  # pylint: disable=no-member,access-member-before-definition
+        options = dict((key, self.get_option(name)) for key, name in (
+            ('_uri', 'cache_connection'), ('_prefix', 'cache_prefix')) if self.get_option(name) is not None)
+        self._cache = type(self._cache)(self.get_option('cache_plugin'), _timeout=0, **options)  # pylint: disable=access-member-before-definition
 
     def check_cache_directory(self):
         """Warn when the cache directory (cache_connection, of a cache plugin that stores files) exists and another
         user could write in it: a payload planted there would be read as this source's API answer."""
-        directory = self.get_option('cache_connection')  # pylint: disable=no-member
+        directory = self.get_option('cache_connection')
         if not directory:
             return
         directory = os.path.expanduser(os.path.expandvars(str(directory)))
@@ -251,14 +254,14 @@ class ApiInventory:
         if info.st_uid != os.geteuid():
             reasons.append('owned by another user (uid %d)' % info.st_uid)
         if reasons:
-            self.display.warning(  # pylint: disable=no-member
+            self.display.warning(
                 '%s: the inventory cache directory %s is %s: another user could plant a payload that this source '
                 'would read as the API answer. Use a private directory (for example '
                 '~/.cache/secops.vulnmgmt/inventory).' % (self.NAME, directory, ' and '.join(reasons)))
 
     def fresh(self, entry):
         """Whether a cache entry is younger than cache_timeout (0: never stale)."""
-        timeout = float(self.get_option('cache_timeout') or 0)  # pylint: disable=no-member
+        timeout = float(self.get_option('cache_timeout') or 0)
         fetched_at = entry.get(FETCHED_AT) if isinstance(entry, dict) else None
         if not isinstance(fetched_at, (int, float)):
             return False
@@ -267,43 +270,43 @@ class ApiInventory:
     def load_payload(self, path, cache, options):
         """The raw API payload: the cached one while it is fresh (cache: true, no --flush-cache), else from the API
         (then cached), reusing what a stale cached payload holds where fetch_payload can tell it did not change."""
-        use_cache = bool(self.get_option('cache'))  # pylint: disable=no-member
+        use_cache = bool(self.get_option('cache'))
         previous = None
         if use_cache:
             self.check_cache_directory()
             self.open_cache()
             key = self.cache_key(path, options)
             if cache:
-                entry = self._cache.get(key)  # pylint: disable=no-member
+                entry = self._cache.get(key)
                 previous = unpack(entry)
                 if previous is not None and self.fresh(entry):
                     return previous
         payload = self.fetch_payload(options, previous)
         if use_cache:
-            self._cache[key] = pack(payload)  # pylint: disable=no-member
+            self._cache[key] = pack(payload)
         return payload
 
     # -- hosts ---------------------------------------------------------------------------------------------
     def add_hosts(self, hosts):
         """Name the hosts build_hosts made (hostnames, then duplicate_hostnames, then existing_hosts) and add them,
         with their hostvars marked untrusted."""
-        inventory = self.inventory  # pylint: disable=no-member
+        inventory = self.inventory
         existing = set(inventory.hosts)
-        groups_taken = set(inventory.groups).union(self.get_option('groups') or (),  # pylint: disable=no-member
+        groups_taken = set(inventory.groups).union(self.get_option('groups') or (),
                                                    (group for host in hosts for group in host[2]))
         candidates = []
         for record_id, hostvars, groups, fields in hosts:
-            hostvars = trust().untrusted(hostvars)
+            hostvars = trust.untrusted(hostvars)
             candidates.append((self.hostname(record_id, fields, hostvars, groups_taken), record_id,
                                (record_id, hostvars, groups)))
-        named = resolve_duplicates(candidates, self.get_option('duplicate_hostnames'),  # pylint: disable=no-member
-                                   self.display.warning)  # pylint: disable=no-member
+        named = resolve_duplicates(candidates, self.get_option('duplicate_hostnames'),
+                                   self.display.warning)
         self.populate(self.place_existing(named, existing, groups_taken))
 
     def hostname(self, record_id, fields, hostvars, groups_taken):
         """The first `hostnames` preference (a field name of fields, else a Jinja expression) that gives a plain host
         name naming no group, else the record id; each refused value is a warning."""
-        for preference in self.get_option('hostnames') or ():  # pylint: disable=no-member
+        for preference in self.get_option('hostnames') or ():
             if preference in fields:
                 value = fields[preference]
             else:
@@ -311,29 +314,29 @@ class ApiInventory:
             if value in (None, '') or not str(value).strip():
                 continue
             name = str(value).strip()
-            problem = trust().host_name_problem(name, groups_taken)
+            problem = trust.host_name_problem(name, groups_taken)
             if problem is None:
                 return name
-            self.display.warning('%s: record id %s: host name %s refused (%s); trying the next hostnames preference' % (  # pylint: disable=no-member
+            self.display.warning('%s: record id %s: host name %s refused (%s); trying the next hostnames preference' % (
                 self.NAME, shorten(record_id), shorten(name), problem))
         name = str(record_id)
-        problem = trust().host_name_problem(name, groups_taken)
+        problem = trust.host_name_problem(name, groups_taken)
         if problem is not None:
             raise ValueError('record id %s cannot be a host name either (%s)' % (shorten(record_id), problem))
         return name
 
     def expression(self, template, hostvars):
         try:
-            return self._compose(template, hostvars)  # pylint: disable=no-member
+            return self._compose(template, hostvars)
         except Exception as exc:  # pylint: disable=broad-except
-            if self.get_option('strict'):  # pylint: disable=no-member
+            if self.get_option('strict'):
                 raise ValueError('hostnames expression %r failed: %s' % (template, exc))
             return None
 
     def place_existing(self, named, existing, groups_taken):
         """[(name, item)] where no name is a host another inventory source defined (existing), by existing_hosts:
         rename to <name>_<id>, skip (both with a warning) or merge (set the variables on that host)."""
-        policy = self.get_option('existing_hosts')  # pylint: disable=no-member
+        policy = self.get_option('existing_hosts')
         if policy not in EXISTING_HOST_POLICIES:
             raise ValueError('existing_hosts must be one of %s, got %r' % (', '.join(EXISTING_HOST_POLICIES), policy))
         if policy == 'merge' or not existing.intersection(name for name, dummy in named):
@@ -346,16 +349,16 @@ class ApiInventory:
                 continue
             record_id = item[0]
             if policy == 'skip':
-                self.display.warning('%s: record id %s: host %r is defined by another inventory source: left out '  # pylint: disable=no-member
+                self.display.warning('%s: record id %s: host %r is defined by another inventory source: left out '
                                      '(existing_hosts=skip)' % (self.NAME, shorten(record_id), name))
                 continue
             unique = '%s_%s' % (name, record_id)
-            problem = trust().host_name_problem(unique, groups_taken) or (
+            problem = trust.host_name_problem(unique, groups_taken) or (
                 'it is taken too' if unique in existing or unique in names else None)
             if problem:
                 raise ValueError('record id %s: host %r is defined by another inventory source and cannot be renamed to '
                                  '%r: %s (existing_hosts=rename)' % (shorten(record_id), name, unique, problem))
-            self.display.warning('%s: record id %s: host %r is defined by another inventory source: added as %r '  # pylint: disable=no-member
+            self.display.warning('%s: record id %s: host %r is defined by another inventory source: added as %r '
                                  '(existing_hosts=rename)' % (self.NAME, shorten(record_id), name, unique))
             names.add(unique)
             placed.append((unique, item))
@@ -363,11 +366,11 @@ class ApiInventory:
 
     def populate(self, named):
         """Add every host with its hostvars and built-in groups, then compose, groups and keyed_groups."""
-        inventory = self.inventory  # pylint: disable=no-member
-        strict = self.get_option('strict')  # pylint: disable=no-member
-        compose = self.get_option('compose')  # pylint: disable=no-member
-        conditionals = self.get_option('groups')  # pylint: disable=no-member
-        keyed = self.get_option('keyed_groups')  # pylint: disable=no-member
+        inventory = self.inventory
+        strict = self.get_option('strict')
+        compose = self.get_option('compose')
+        conditionals = self.get_option('groups')
+        keyed = self.get_option('keyed_groups')
         known_groups = set()
         for name, (dummy, hostvars, groups) in named:
             inventory.add_host(name)
@@ -379,20 +382,20 @@ class ApiInventory:
                     known_groups.add(group)
                 inventory.add_child(group, name)
             if compose:
-                self._set_composite_vars(compose, hostvars, name, strict=strict)  # pylint: disable=no-member
+                self._set_composite_vars(compose, hostvars, name, strict=strict)
             if conditionals:
-                self._add_host_to_composed_groups(conditionals, hostvars, name, strict=strict)  # pylint: disable=no-member
+                self._add_host_to_composed_groups(conditionals, hostvars, name, strict=strict)
             if keyed:
-                self._add_host_to_keyed_groups(keyed, hostvars, name, strict=strict)  # pylint: disable=no-member
+                self._add_host_to_keyed_groups(keyed, hostvars, name, strict=strict)
 
     def checked_address(self, record_id, address):
         """address, when it can be an ansible_host; else None, with a warning naming the record and the value."""
         if address in (None, ''):
             return None
-        problem = trust().address_problem(address)
+        problem = trust.address_problem(address)
         if problem is None:
             return address
-        self.display.warning('%s: record id %s: ansible_host %s refused (%s); the host has no ansible_host' % (  # pylint: disable=no-member
+        self.display.warning('%s: record id %s: ansible_host %s refused (%s); the host has no ansible_host' % (
             self.NAME, shorten(record_id), shorten(address), problem))
         return None
 

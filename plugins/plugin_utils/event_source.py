@@ -13,11 +13,11 @@ variables. No secret is ever logged: the transport redacts its messages, and opt
 
 Scanner data is hostile. A record field a source reads with the wrong type stops the source with a SourceError naming
 the method and the path (check_record), never a traceback. A host name becomes the `limit` field of an event only
-when it is a plain host name (Poller.limit); the sources pass plugin_utils.trust.host_name_problem (controller-only
-code, which module_utils cannot import). No marking survives the way to a playbook (ansible-rulebook carries events
-as JSON, and run_playbook writes them into the extra vars of ansible-runner as YAML), so before an event is queued
-(withhold) every string that ansible-core's own Templar.is_possibly_template calls a template, key or value, is
-replaced by null (a key: left out with its value) and its path is listed in the event's `withheld` field.
+when it is a plain host name (Poller.limit, by plugin_utils.trust.host_name_problem). No marking survives the way to
+a playbook (ansible-rulebook carries events as JSON, and run_playbook writes them into the extra vars of
+ansible-runner as YAML), so before an event is queued (withhold) every string that ansible-core's own
+Templar.is_possibly_template calls a template, key or value, is replaced by null (a key: left out with its value) and
+its path is listed in the event's `withheld` field.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,6 +35,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import check_transport_options
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import expected, kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, transient
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust
 
 STATE_VERSION = 1
 FATAL_STATUSES = {401: 'check the API credentials', 403: 'the API key lacks the rights to read this'}
@@ -46,14 +47,6 @@ POLLING_SPEC = dict(
     state_file=dict(type='path'),
     max_backoff=dict(type='float', default=900.0),
 )
-
-
-def possibly_template():
-    """ansible-core's own test of a string that Ansible would template (plugin_utils/trust.py). Imported when first
-    used: at import time module_utils may import only module_utils (ansible-test import sanity); the event sources run
-    on the controller, where ansible-core is."""
-    from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust  # pylint: disable=import-outside-toplevel
-    return trust.possibly_template
 
 
 def withheld_copy(value, path, is_template, withheld):
@@ -172,8 +165,8 @@ class Poller:
 
     name = 'event source'
     spec = {}
-    # Why a string cannot be a job limit, or None (the sources set it to plugin_utils.trust.host_name_problem).
-    host_name_problem = None
+    # Why a string cannot be a job limit, or None.
+    host_name_problem = staticmethod(trust.host_name_problem)
     # Dotted paths, in an event payload, of the ids of its records, which the warning of withhold names.
     record_ids = ()
 
@@ -182,7 +175,6 @@ class Poller:
         self.state_file = StateFile(self.options['state_file'], self.name) if self.options['state_file'] else None
         self.state = self.state_file.load() if self.state_file else None
         self.pending = None
-        self._is_template = None
 
     @property
     def baseline(self):
@@ -207,11 +199,10 @@ class Poller:
                                              self.name, record, record_id, shown, problem)
         return None
 
-    def is_template(self, text):
-        """True when Ansible could template the string text (Templar.is_possibly_template, built once per source)."""
-        if self._is_template is None:
-            self._is_template = possibly_template()
-        return self._is_template(text)
+    @staticmethod
+    def is_template(text):
+        """True when Ansible could template the string text (ansible-core's Templar.is_possibly_template)."""
+        return trust.possibly_template(text)
 
     def withhold(self, event):
         """event ({namespace: payload}) as it may be queued: every string that may be a template (ansible-core's

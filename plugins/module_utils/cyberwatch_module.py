@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: secops.vulnmgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options of Cyberwatch, its client built from them, and CyberwatchModule (the modules' base)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import ApiModule, env, transport_options
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import AUTH_METHODS, ROUTE_SETS, CyberwatchClient
+
+
+def cyberwatch_argument_spec():
+    spec = dict(
+        api_url=dict(type='str', required=True, **env('CYBERWATCH_API_URL', 'CBW_API_URL')),
+        api_key=dict(type='str', required=True, no_log=True, **env('CYBERWATCH_API_KEY', 'CBW_API_KEY')),
+        secret_key=dict(type='str', required=True, no_log=True,
+                        **env('CYBERWATCH_SECRET_KEY', 'CBW_SECRET_KEY')),
+        auth_method=dict(type='str', default='hmac', choices=list(AUTH_METHODS), **env('CYBERWATCH_AUTH_METHOD')),
+        api_routes=dict(type='str', default='current', choices=list(ROUTE_SETS), **env('CYBERWATCH_API_ROUTES')),
+    )
+    spec.update(transport_options('CYBERWATCH'))
+    return spec
+
+
+def cyberwatch_client(options):
+    return CyberwatchClient(
+        options['api_url'], options['api_key'], options['secret_key'], auth_method=options['auth_method'],
+        api_routes=options['api_routes'], validate_certs=options['validate_certs'], ca_path=options['ca_path'],
+        request_timeout=options['request_timeout'], max_retries=options['max_retries'])
+
+
+class CyberwatchModule(ApiModule):
+    connection_spec = staticmethod(cyberwatch_argument_spec)
+    client_factory = staticmethod(cyberwatch_client)
