@@ -31,6 +31,7 @@ def local_ports(sim, count=2):
 
 
 def test_keep_alive_reuses_one_connection_and_applies_faults(sim):
+    sim.reset()  # the session simulator: no fault left by a test before this one on the same worker
     # The default werkzeug front end closes the connection after every answer.
     assert local_ports(sim) == [None, None]
     with Simulator(servers=5, targets=1, scan_seconds=0, keep_alive=True) as alive:
