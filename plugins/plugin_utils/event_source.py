@@ -167,6 +167,8 @@ class Poller:
     spec = {}
     # Why a string cannot be a job limit, or None.
     host_name_problem = staticmethod(trust.host_name_problem)
+    # Whether Ansible could template a string (ansible-core's Templar.is_possibly_template).
+    is_template = staticmethod(trust.possibly_template)
     # Dotted paths, in an event payload, of the ids of its records, which the warning of withhold names.
     record_ids = ()
 
@@ -198,11 +200,6 @@ class Poller:
         logging.getLogger(self.name).warning('%s: %s %s: its events have no limit field: %s cannot be a job limit: %s',
                                              self.name, record, record_id, shown, problem)
         return None
-
-    @staticmethod
-    def is_template(text):
-        """True when Ansible could template the string text (ansible-core's Templar.is_possibly_template)."""
-        return trust.possibly_template(text)
 
     def withhold(self, event):
         """event ({namespace: payload}) as it may be queued: every string that may be a template (ansible-core's

@@ -29,8 +29,9 @@ expects from a vault or the user (`vault_*`, ...) are given as extra vars (EXAMP
 source's `cache_connection` move into a private temporary directory, the objects the examples name and a real
 account would have (a server web-01.prod.example.com with its updates, stored credentials, a custom compliance rule, CyStack
 targets and their last scans: DOCS_WORLD) are added to the seeded simulator once, through its control endpoints or
-its Cyberwatch API as the modules call it, and each reset goes back to that state (/_sim/snapshot), and a YAML block whose first line is a comment naming a file
-(`# inventories/prod.cyberwatch.yml`) is also written there, for the shell snippets that use it.
+its Cyberwatch API as the modules call it, and each reset goes back to that state (/_sim/snapshot). A YAML block
+whose first line is a comment naming a file (`# inventories/prod.cyberwatch.yml`) is also written there, for the shell
+snippets that use it.
 """
 
 import argparse

@@ -69,17 +69,15 @@ class App:
 
     def reset(self, to_snapshot=False):
         """Seeded state again (or the snapshot's), empty log, no faults."""
-        if to_snapshot and self.saved is None:
+        if not to_snapshot:
+            fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets, self.options.hostile)
+            state = fresh.tables, fresh.next_ids, fresh.cve_servers
+        elif self.saved is None:
             raise ValueError("no snapshot: POST /_sim/snapshot first")
-        fresh = fleet.generate(self.options.seed, self.options.servers, self.options.targets, self.options.hostile) \
-            if not to_snapshot else None
+        else:
+            state = copy.deepcopy(self.saved)
         with self.store.lock:
-            if to_snapshot:
-                self.store.tables, self.store.next_ids, self.store.cve_servers = copy.deepcopy(self.saved)
-            else:
-                self.store.tables = fresh.tables
-                self.store.next_ids = fresh.next_ids
-                self.store.cve_servers = fresh.cve_servers
+            self.store.tables, self.store.next_ids, self.store.cve_servers = state
             self.cystack.lifecycle = Lifecycle(self.store, self.options.scan_seconds)
         self.log.clear()
         self.faults.replace([])
