@@ -361,6 +361,10 @@ class CyberwatchBackend:
     def create(self, body):
         return self.client.create(self.resource, body)
 
+    def is_conflict(self, error):
+        """A create refused because the natural key is now taken (Rails: 'Name has already been taken')."""
+        return error.status in (409, 422) and 'already been taken' in str(error).lower()
+
     def update(self, current, changes):
         return self.client.update(self.resource, current['id'], changes)
 

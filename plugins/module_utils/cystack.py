@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""CyStack API client: bearer auth, DRF pagination, ids from href/Location, and normalised objects."""
+"""CyStack API client: bearer auth, DRF pagination, ids from href/Location, and normalised objects.
+The backends of the CyStack state modules (monitoring, vulnerability) for the reconcile engine of resource.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -239,3 +240,48 @@ class CyStackClient:
         path = '/targets/%s/monitor_result' % quote(str(target_id), safe='')
         status, body = self.request('GET', path)[:2]
         return checked_records(body, 'GET', path, SHAPES['monitor_result'], id_field=None, status=status)
+
+
+class CyStackMonitoringBackend:
+    """The monitoring settings of one CyStack target: they always exist, and a PUT sends all three fields."""
+
+    can_create = False
+    FIELDS = ('interval', 'is_activated', 'notifications')
+
+    def __init__(self, client, target):
+        self.client = client
+        self.target = target
+
+    def not_found_message(self):
+        return 'target %s has no monitoring settings' % self.target['id']
+
+    def _with_target(self, settings):
+        return dict(settings, target_id=self.target['id'], address=self.target.get('address'))
+
+    def find(self):
+        settings = self.client.monitoring(self.target['id'])
+        return None if settings is None else self._with_target(settings)
+
+    def update(self, current, changes):
+        body = dict((k, current.get(k)) for k in self.FIELDS)
+        body.update(changes)
+        return self._with_target(self.client.set_monitoring(self.target['id'], body) or body)
+
+
+class CyStackVulnerabilityBackend:
+    """One CyStack vulnerability by id; only false_positive is writable. A 404 fails with the API message."""
+
+    can_create = False
+
+    def __init__(self, client, vuln_id):
+        self.client = client
+        self.vuln_id = vuln_id
+
+    def not_found_message(self):
+        return 'no vulnerability with id %s' % self.vuln_id
+
+    def find(self):
+        return self.client.vulnerability(self.vuln_id, missing_ok=False)
+
+    def update(self, current, changes):
+        return self.client.set_false_positive(current['id'], changes['false_positive'])

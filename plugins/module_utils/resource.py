@@ -4,8 +4,9 @@
 """The reconcile engine shared by every state module of both platforms.
 
 A module declares a ResourceSpec (which options map to which API fields, how they compare, which are secret)
-and hands the engine a backend (find/create/update/delete for one object). The engine finds the object,
-compares only the options the user set, and creates, updates (changed fields only), deletes or does nothing.
+and hands the engine a backend (find/create/update/delete for one object). The engine knows no platform: the backend
+finds the object (by id or natural key) and says whether a refused create is a conflict. The engine compares only
+the options the user set, and creates, updates (changed fields only), deletes or does nothing.
 Check mode predicts the same result and sends no write. The diff is field-level and never shows a secret.
 """
 
@@ -22,11 +23,6 @@ MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 class ResourceNotUnique(ValueError):
     """A natural-key lookup matched more than one object."""
-
-
-def lost_race(exc):
-    """A create refused because the natural key is now taken: another run created the object first."""
-    return exc.status in (409, 422) and 'already been taken' in str(exc).lower()
 
 
 def normalize(value):
@@ -142,7 +138,8 @@ class ResourceSpec:
 
 
 class Reconciler:
-    """Drive one object to the desired state. Backends implement find/create/update/delete (+ can_create)."""
+    """Drive one object to the desired state. Backends implement find/create/update/delete (+ can_create), and
+    is_conflict(error) when they create: whether a refused create means another run took the natural key first."""
 
     def __init__(self, spec, backend, check_mode=False, update_password='on_create'):
         self.spec = spec
@@ -192,13 +189,14 @@ class Reconciler:
         The object found is updated (or left alone) like any other; when the failure may have hidden our own create,
         the result says changed. Nothing found: the original error, which says what to do.
         """
-        if not (lost_race(exc) or exc.unsure):
+        conflict = self.backend.is_conflict(exc)
+        if not (conflict or exc.unsure):
             raise exc
         current = found_after(exc, self.backend.find)
         result = self.present(desired, current=current, found=True, defaults=defaults)
         result['changed'] = result['changed'] or exc.unsure
         result['recovered'] = '%s, then the lookup found %s id %s: converged from it' % (
-            exc.summary('already taken' if lost_race(exc) else None), self.spec.name, current.get('id'))
+            exc.summary('already taken' if conflict else None), self.spec.name, current.get('id'))
         return result
 
     def _create(self, body, before):
@@ -263,48 +261,3 @@ def reconcile(module, spec, backend, desired=None):
         return reconciler.absent()
     return reconciler.present(spec.desired(module.params) if desired is None else desired,
                               defaults=spec.create_defaults(module.params))
-
-
-class CyStackMonitoringBackend:
-    """The monitoring settings of one CyStack target: they always exist, and a PUT sends all three fields."""
-
-    can_create = False
-    FIELDS = ('interval', 'is_activated', 'notifications')
-
-    def __init__(self, client, target):
-        self.client = client
-        self.target = target
-
-    def not_found_message(self):
-        return 'target %s has no monitoring settings' % self.target['id']
-
-    def _with_target(self, settings):
-        return dict(settings, target_id=self.target['id'], address=self.target.get('address'))
-
-    def find(self):
-        settings = self.client.monitoring(self.target['id'])
-        return None if settings is None else self._with_target(settings)
-
-    def update(self, current, changes):
-        body = dict((k, current.get(k)) for k in self.FIELDS)
-        body.update(changes)
-        return self._with_target(self.client.set_monitoring(self.target['id'], body) or body)
-
-
-class CyStackVulnerabilityBackend:
-    """One CyStack vulnerability by id; only false_positive is writable. A 404 fails with the API message."""
-
-    can_create = False
-
-    def __init__(self, client, vuln_id):
-        self.client = client
-        self.vuln_id = vuln_id
-
-    def not_found_message(self):
-        return 'no vulnerability with id %s' % self.vuln_id
-
-    def find(self):
-        return self.client.vulnerability(self.vuln_id, missing_ok=False)
-
-    def update(self, current, changes):
-        return self.client.set_false_positive(current['id'], changes['false_positive'])

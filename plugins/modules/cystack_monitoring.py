@@ -108,9 +108,8 @@ diff:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import check_positive, resolve_target
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    CyStackMonitoringBackend, Field, ResourceSpec, reconcile,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackMonitoringBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
 SPEC = ResourceSpec('monitoring', fields=(
     Field('enabled', api_name='is_activated'),

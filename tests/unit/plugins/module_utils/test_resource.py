@@ -1,8 +1,12 @@
 """The reconcile engine's decisions, against an in-memory backend (no network)."""
 
+import ast
+import os
+
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils import resource
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     MASK, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
 )
@@ -48,6 +52,9 @@ class MemoryBackend:
 
     def not_found_message(self):
         return 'no thing x'
+
+    def is_conflict(self, error):
+        return error.status == 422 and 'already been taken' in str(error)
 
     def writes(self):
         return [c for c in self.calls if c[0] != 'find']
@@ -232,6 +239,24 @@ class FakeClient:
     def list(self, collection):
         self.lists += 1
         return self.items
+
+
+def test_the_engine_imports_no_platform():
+    path = os.path.join(os.path.dirname(resource.__file__), 'resource.py')
+    with open(path) as source:
+        tree = ast.parse(source.read())
+    imported = [node.module or '' for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names]
+    platforms = [name for name in imported if any(part.startswith(('cyberwatch', 'cystack')) for part in name.split('.'))]
+    assert imported and platforms == []
+
+
+def test_cyberwatch_conflict_is_a_taken_natural_key():
+    backend = CyberwatchBackend(FakeClient([]), 'group', key_value='a')
+    assert backend.is_conflict(TAKEN)
+    assert not backend.is_conflict(ApiError('POST /things failed with HTTP 422 (rejected): port is invalid', status=422))
+    assert not backend.is_conflict(LOST)
 
 
 def test_ambiguous_key_fails_listing_candidates():
