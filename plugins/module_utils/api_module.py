@@ -46,16 +46,22 @@ class ApiModule(AnsibleModule):
     connection_spec = staticmethod(dict)
     client_factory = None
 
-    def __init__(self, argument_spec=None, **kwargs):
-        spec = self.connection_spec()
-        spec.update(argument_spec or {})
+    def __init__(self, spec=None, argument_spec=None, **kwargs):
+        """spec: the module's OptionSpec (options.py), which gives its argument spec, its rules between options and
+        the checks of each value; or argument_spec and AnsibleModule's keyword arguments as they are."""
+        arguments = self.connection_spec()
+        arguments.update(spec.argument_spec() if spec is not None else argument_spec or {})
+        kwargs.update(spec.rules if spec is not None else {})
         kwargs.setdefault('supports_check_mode', True)
-        super(ApiModule, self).__init__(argument_spec=spec, **kwargs)
+        super(ApiModule, self).__init__(argument_spec=arguments, **kwargs)
         # A password written inside api_url is a secret like api_key: masked in every result, warning and message.
         self.no_log_values.update(s for s in url_credentials(self.params['api_url'])[1:] if s)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         check_transport_options(self.params, lambda msg: self.fail_json(msg=msg))
+        problems = spec.problems(self.params) if spec is not None else []
+        if problems:
+            self.fail_json(msg='; '.join(problems))
         for warning in connection_warnings(self.params):
             self.warn(warning)
         self._client = None

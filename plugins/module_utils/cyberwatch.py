@@ -326,16 +326,62 @@ def same_key(actual, wanted, casefold=False):
     return actual == wanted
 
 
+def is_id(value):
+    return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+
+
+class Lookup:
+    """Resolves names to ids with one cached list request per collection."""
+
+    def __init__(self, client):
+        self.client = client
+        self._lists = {}
+
+    def all(self, collection):
+        if collection not in self._lists:
+            self._lists[collection] = self.client.list(collection)
+        return self._lists[collection]
+
+    def one(self, collection, value, key='name'):
+        """The object whose id or name is value; ValueError naming the choices otherwise."""
+        items = self.all(collection)
+        matches = [i for i in items if is_id(value) and str(i.get('id')) == str(value).strip()]
+        matches = matches or [i for i in items if same_key(i.get(key), value)]
+        if len(matches) != 1:
+            raise ValueError('%s %r: %s; known: %s' % (
+                RESOURCES[collection].name, value, 'ambiguous' if matches else 'not found',
+                ', '.join('%s (id %s)' % (i.get(key), i.get('id')) for i in items) or 'none'))
+        return matches[0]
+
+    def id_of(self, collection, value):
+        """The id of the object of collection that value names (its id or name); None for None. A node id is taken
+        as given (the server checks it on write), any other is looked up."""
+        if value is None:
+            return None
+        if collection == 'node' and is_id(value):
+            return int(value)
+        return self.one(collection, value)['id']
+
+    def group_ids(self, names):
+        return None if names is None else [self.id_of('group', name) for name in names]
+
+
 class CyberwatchBackend:
     """find/create/update/delete of one Cyberwatch object, found by id or by its natural key."""
 
-    def __init__(self, client, resource, key_value=None, object_id=None, can_create=True, delete_body=None):
+    def __init__(self, client, resource, key_value=None, object_id=None, can_create=True, delete_body=None,
+                 names=None):
         self.client = client
         self.resource = RESOURCES[resource] if isinstance(resource, str) else resource
         self.key_value = key_value
         self.object_id = object_id
         self.can_create = can_create
         self.delete_body = delete_body  # callable(current) -> JSON body of the DELETE (node transfer)
+        self.names = names or Lookup(client)  # shared by the backends of one run: one list request per collection
+
+    def lookup(self, collection, value):
+        """The id of the object of collection (node, stored_credential, group) that the name or id value names."""
+        return self.names.id_of(collection, value)
 
     def describe(self):
         if self.object_id is not None:

@@ -9,12 +9,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, same_key
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map, poll
-
-
-def is_id(value):
-    return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
 
 
 def ids_of(objects):
@@ -26,49 +22,13 @@ def equal_ids(current, desired):
     return ids_of(current) == ids_of(desired)
 
 
-class Lookup:
-    """Resolves names to ids with one cached list request per collection."""
-
-    def __init__(self, client):
-        self.client = client
-        self._lists = {}
-
-    def all(self, collection):
-        if collection not in self._lists:
-            self._lists[collection] = self.client.list(collection)
-        return self._lists[collection]
-
-    def one(self, collection, value, key='name'):
-        """The object whose id or name is value; ValueError naming the choices otherwise."""
-        items = self.all(collection)
-        matches = [i for i in items if is_id(value) and str(i.get('id')) == str(value).strip()]
-        matches = matches or [i for i in items if same_key(i.get(key), value)]
-        if len(matches) != 1:
-            raise ValueError('%s %r: %s; known: %s' % (
-                RESOURCES[collection].name, value, 'ambiguous' if matches else 'not found',
-                ', '.join('%s (id %s)' % (i.get(key), i.get('id')) for i in items) or 'none'))
-        return matches[0]
-
-    def node_id(self, value):
-        """A node id as given (the server checks it on write), or the id of the node with that name."""
-        if value is None or is_id(value):
-            return None if value is None else int(value)
-        return self.one('node', value)['id']
-
-    def credential_id(self, name):
-        """The id of the stored credential with that name (ValueError naming the known ones), None for None."""
-        return None if name is None else self.one('stored_credential', name)['id']
-
-    def group_ids(self, names):
-        return None if names is None else [self.one('group', name)['id'] for name in names]
-
-    def server_groups(self, current, names, purge):
-        """The full id list a server PATCH must send: the wanted groups, plus the current ones unless purge."""
-        wanted = self.group_ids(names)
-        if wanted is None:
-            return None
-        ids = sorted(set(wanted) | (set() if purge else set(ids_of(current.get('groups')))))
-        return ids or [None]  # the recorded way to clear a server's groups
+def server_groups(lookup, current, names, purge):
+    """The full id list a server PATCH must send: the wanted groups, plus the current ones unless purge."""
+    wanted = lookup.group_ids(names)
+    if wanted is None:
+        return None
+    ids = sorted(set(wanted) | (set() if purge else set(ids_of(current.get('groups')))))
+    return ids or [None]  # the recorded way to clear a server's groups
 
 
 def server_cve_changes(detail, ignored_cves, cve_comments):

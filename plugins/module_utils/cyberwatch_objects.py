@@ -27,6 +27,7 @@ CVSS_METRICS = (
     ('A', 'availability_impact', {'N': 'none', 'L': 'low', 'H': 'high'}),
 )
 CVE_CODE = re.compile(r'^CVE-\d{4}-\d{4,}$', re.I)
+CVE_CODE_WORDS = 'a CVE code such as CVE-2021-44228'
 # The customisation of a CVE announcement: what DELETE resets.
 CVE_CUSTOM_FIELDS = ('score_custom', 'cvss_custom', 'note_custom')
 
@@ -53,6 +54,15 @@ def cvss_custom(vector):
                 vector, abbr, ', '.join(sorted(letters)), letter if letter else 'nothing'))
         custom[field] = '%s_%s' % (field, letters[letter])
     return custom
+
+
+def cvss_problem(vector):
+    """Why vector is not a CVSS v3 base vector, in words, or None."""
+    try:
+        cvss_custom(vector)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def cvss_from_api(value):

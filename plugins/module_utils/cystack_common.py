@@ -164,23 +164,10 @@ def monitoring_statistics(checks):
     }
 
 
-def check_positive(module, *options, minimum=1):
-    """fail_json unless every named int option is >= minimum (bad input fails before any request)."""
-    for option in options:
-        value = module.params.get(option)
-        if value is not None and value < minimum:
-            module.fail_json(msg='%s must be an integer >= %d, got %s' % (option, minimum, value))
-
-
 def scan_action(module):
-    """Validate the cystack_scan options now, and return the action that module.run() calls."""
+    """The action that module.run() calls for the state of cystack_scan (its options are valid: SPEC)."""
     params = module.params
-    check_positive(module, 'poll_interval', 'max_workers')
-    check_positive(module, 'wait_timeout', minimum=0)
-    try:
-        max_age = duration(params.get('max_age'), 'max_age', minimum=0)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
+    max_age = duration(params.get('max_age'), 'max_age', minimum=0)
     if params['state'] == 'stopped':
         return lambda: _stop(module)
     if params['state'] == 'absent':

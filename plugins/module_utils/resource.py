@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, found_after
 
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
@@ -52,24 +53,31 @@ def equal_casefold(current, desired):
                  str(desired).lower() if desired is not None else None)
 
 
-class Field:
-    """One module option and the API field it sets.
+class Field(Option):
+    """One module option and the API field it sets: Option's declaration (type, rules) plus the mapping.
 
-    to_api(value, params) turns the option value into the API value (name -> id, friendly -> server enum).
+    to_api(value, params) turns the option value into the API value (friendly -> server enum).
+    lookup names what the value designates (a node, a stored credential): the backend resolves a name to an id
+    before anything is compared (backend.lookup(kind, value)), with one wording of "not found" everywhere.
     compare(current, desired) says whether the server already has the desired value.
-    write_only fields are never returned by the API: they are sent on create, and on update only when
-    update_password=always. create_only fields are sent on create and never compared (the API does not return them).
-    create_default(params) gives the value sent on create when the option is unset (never compared).
+    write_only fields are never returned by the API (no_log options): they are sent on create, and on update only
+    when update_password=always. create_only fields are sent on create and never compared (the API does not return
+    them). create_default(params) gives the value sent on create when the option is unset (never compared).
     from_api(value) turns the API value into the option's form before compare and diff (group dicts -> ids).
     replace fields cannot be updated: a change deletes the object and creates it again.
     required_on_create fields must be set (or defaulted) to create the object.
+    exposed=False: the field is not a module option, only an API field the module sets (with create_default).
     """
 
-    def __init__(self, option, api_name=None, to_api=None, compare=equal, write_only=False, create_only=False,
-                 create_default=None, from_api=None, replace=False, required_on_create=False):
+    def __init__(self, option, api_name=None, to_api=None, lookup=None, compare=equal, write_only=False,
+                 create_only=False, create_default=None, from_api=None, replace=False, required_on_create=False,
+                 exposed=True, **declaration):
+        no_log = declaration.pop('no_log', True if write_only else None)
+        super(Field, self).__init__(option, no_log=no_log, **declaration)
         self.option = option
         self.api_name = api_name or option
         self.to_api = to_api
+        self.lookup = lookup
         self.compare = compare
         self.write_only = write_only
         self.create_only = create_only
@@ -77,6 +85,7 @@ class Field:
         self.from_api = from_api
         self.replace = replace
         self.required_on_create = required_on_create
+        self.exposed = exposed
 
     def current(self, obj):
         """The server's value of this field in the option's form."""
@@ -88,14 +97,29 @@ class Field:
         return self.write_only
 
 
-class ResourceSpec:
-    """Declaration of a state module's resource: the return key and its fields."""
+UPDATE_PASSWORD = Option('update_password', default='on_create', choices=['on_create', 'always'], no_log=False)
 
-    def __init__(self, name, fields, hidden=()):
+
+class ResourceSpec(OptionSpec):
+    """Declaration of a state module's resource: the return key, its fields (options the API stores) and the module's
+    other options (how to find the object, what to do). The argument spec comes from it: state (present, absent by
+    default) and update_password when a field is write-only are added."""
+
+    def __init__(self, name, fields, options=(), hidden=(), states=('present', 'absent'), **rules):
+        super(ResourceSpec, self).__init__(options, states=states, **rules)
         self.name = name
         self.fields = tuple(fields)
         self.hidden = tuple(hidden)  # API fields removed from returned objects
         self.secret_fields = tuple(f.api_name for f in self.fields if f.secret)
+
+    def all_options(self):
+        return tuple(f for f in self.fields if f.exposed) + self.options + (
+            (UPDATE_PASSWORD,) if self.secret_fields else ())
+
+    def resolved(self, params, backend):
+        """params with each lookup field's name replaced by the id the backend finds for it."""
+        return dict(params, **dict((f.option, backend.lookup(f.lookup, params[f.option])) for f in self.fields
+                                   if f.lookup and params.get(f.option) is not None))
 
     def desired(self, params):
         """API field -> value for every option the user set (None means 'not managed')."""
@@ -259,5 +283,6 @@ def reconcile(module, spec, backend, desired=None):
                             update_password=module.params.get('update_password') or 'on_create')
     if module.params.get('state') == 'absent':
         return reconciler.absent()
-    return reconciler.present(spec.desired(module.params) if desired is None else desired,
-                              defaults=spec.create_defaults(module.params))
+    params = spec.resolved(module.params, backend)
+    return reconciler.present(spec.desired(params) if desired is None else desired,
+                              defaults=spec.create_defaults(params))

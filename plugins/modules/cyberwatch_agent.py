@@ -97,19 +97,19 @@ diff:
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import select_agents
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
-SPEC = ResourceSpec('agent', fields=())
+SPEC = ResourceSpec('agent', fields=(), options=(
+    Option('id', type='int'),
+    Option('server'),
+    Option('stale_after'),
+), states=('absent',), mutually_exclusive=[('id', 'server'), ('id', 'stale_after')],
+    required_one_of=[('id', 'server', 'stale_after')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        server=dict(type='str'),
-        stale_after=dict(type='str'),
-        state=dict(type='str', default='absent', choices=['absent']),
-    ), mutually_exclusive=[('id', 'server'), ('id', 'stale_after')],
-        required_one_of=[('id', 'server', 'stale_after')])
+    module = CyberwatchModule(SPEC)
     params = module.params
 
     def run():

@@ -74,14 +74,17 @@ agents:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import select_agents
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('server'),
+    Option('stale_after'),
+), mutually_exclusive=[('id', 'server'), ('id', 'stale_after')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        server=dict(type='str'),
-        stale_after=dict(type='str'),
-    ), mutually_exclusive=[('id', 'server'), ('id', 'stale_after')])
+    module = CyberwatchModule(SPEC)
     params = module.params
 
     def run():

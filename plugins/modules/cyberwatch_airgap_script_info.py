@@ -201,16 +201,19 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
     KINDS, check_dest, check_scripts, fetch_compliance_script, fetch_scripts, os_family, save_scripts,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('os_key', required=True, no_log=False),  # an operating system name, not a secret
+    Option('kind', default='vulnerability', choices=list(KINDS)),
+    Option('script_id', type='int'),
+    Option('repositories', type='list', elements='str'),
+    Option('dest', type='path'),
+), required_if=[('kind', 'compliance', ('repositories',))])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        os_key=dict(type='str', required=True, no_log=False),  # an operating system name, not a secret
-        kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
-        script_id=dict(type='int'),
-        repositories=dict(type='list', elements='str'),
-        dest=dict(type='path'),
-    ), required_if=[('kind', 'compliance', ('repositories',))])
+    module = CyberwatchModule(SPEC)
     params = module.params
 
     def run():

@@ -192,26 +192,25 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
     KINDS, check_output, hostname_mismatch, server_summary, servers_named, upload,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
+
+SPEC = OptionSpec((
+    Option('output', required=True),
+    Option('kind', default='vulnerability', choices=list(KINDS)),
+    Option('groups', type='list', elements='str', only_with=('kind', ['vulnerability'])),
+    Option('expected_hostname', type='list', elements='str'),
+    Option('allow_hostname_mismatch', type='bool', default=False),
+    Option('wait', type='bool', default=False, only_with=('kind', ['vulnerability'])),
+    Option('timeout', type='float', default=300.0, above=0),
+    Option('poll_interval', type='float', default=2.0, above=0),
+))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        output=dict(type='str', required=True),
-        kind=dict(type='str', default='vulnerability', choices=list(KINDS)),
-        groups=dict(type='list', elements='str'),
-        expected_hostname=dict(type='list', elements='str'),
-        allow_hostname_mismatch=dict(type='bool', default=False),
-        wait=dict(type='bool', default=False),
-        timeout=dict(type='float', default=300.0),
-        poll_interval=dict(type='float', default=2.0),
-    ))
+    module = CyberwatchModule(SPEC)
     params = module.params
     kind = params['kind']
-    if kind == 'compliance' and (params['groups'] or params['wait']):
-        module.fail_json(msg='groups and wait apply to kind=vulnerability only')
-    if params['timeout'] <= 0 or params['poll_interval'] <= 0:
-        module.fail_json(msg='timeout and poll_interval must be numbers of seconds greater than 0')
 
     def run():
         hostname = check_output(kind, params['output'])

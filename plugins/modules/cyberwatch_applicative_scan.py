@@ -83,32 +83,23 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, server_message
 
+TARGETS = 'an IP address, an http:// or https:// URL, or a domain name its node can resolve'
 SPEC = ResourceSpec('applicative_scan', fields=(
-    Field('target', required_on_create=True),
-    Field('node', api_name='node_id'),
-))
-ACCEPTED = 'Cyberwatch accepts an IP address, an http:// or https:// URL, or a domain name its node can resolve'
+    Field('target', required_on_create=True, nonempty=True, accepted=TARGETS),
+    Field('node', api_name='node_id', lookup='node'),
+), options=(Option('id', type='int'),), required_one_of=[('id', 'target')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        target=dict(type='str'),
-        node=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), required_one_of=[('id', 'target')])
+    module = CyberwatchModule(SPEC)
     params = module.params
-    if params['target'] is not None and not params['target'].strip():
-        module.fail_json(msg='target must not be empty: %s' % ACCEPTED)
 
     def run():
-        if params['state'] == 'present':
-            params['node'] = Lookup(module.client).node_id(params['node'])
         backend = CyberwatchBackend(module.client, 'applicative_scan', None if params['id'] else params['target'],
                                     params['id'])
         try:
@@ -116,8 +107,8 @@ def main():
         except ApiError as exc:
             if exc.status != 422 or 'target' not in str(exc).lower():
                 raise
-            raise ApiError('Cyberwatch refused the target %r (%s %s, HTTP 422): %s. %s' % (
-                params['target'], exc.method, exc.path, server_message(exc.body), ACCEPTED),
+            raise ApiError('Cyberwatch refused the target %r (%s %s, HTTP 422): %s. Cyberwatch accepts %s' % (
+                params['target'], exc.method, exc.path, server_message(exc.body), TARGETS),
                 status=exc.status, method=exc.method, path=exc.path, body=exc.body, request_id=exc.request_id)
 
     module.run(run)

@@ -80,15 +80,18 @@ assets:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('hostname'),
+    Option('service_name'),
+    Option('service_status'),
+), mutually_exclusive=[('id', 'hostname'), ('id', 'service_name'), ('id', 'service_status')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        hostname=dict(type='str'),
-        service_name=dict(type='str'),
-        service_status=dict(type='str'),
-    ), mutually_exclusive=[('id', 'hostname'), ('id', 'service_name'), ('id', 'service_status')])
+    module = CyberwatchModule(SPEC)
     params = module.params
     module.run(lambda: info_module(module, 'asset', 'assets', 'hostname', filters=dict(
         service_name=params['service_name'], service_status=params['service_status'])))

@@ -106,25 +106,23 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
     find_target, recheck_settled, run_action, wait_for,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import is_id
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import is_id
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('server', nonempty=True, accepted='an id or a hostname'),
+    Option('rule', nonempty=True, accepted='an id or a code'),
+    Option('wait', type='bool', default=False),
+    Option('timeout', type='int', default=600, minimum=0),
+), required_one_of=[('server', 'rule')], mutually_exclusive=[('server', 'rule')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        server=dict(type='str'),
-        rule=dict(type='str'),
-        wait=dict(type='bool', default=False),
-        timeout=dict(type='int', default=600),
-    ), required_one_of=[('server', 'rule')], mutually_exclusive=[('server', 'rule')])
+    module = CyberwatchModule(SPEC)
     params = module.params
     on_server = params['server'] is not None
     resource, value, action = (('compliance_server', params['server'], 'recheck_rules') if on_server
                                else ('compliance_rule', params['rule'], 'recheck_servers'))
-    if params['timeout'] < 0:
-        module.fail_json(msg='timeout must be 0 or more seconds, got %d' % params['timeout'])
-    if not value.strip():
-        module.fail_json(msg='%s must be an id or a %s, got an empty string' % (
-            'server' if on_server else 'rule', 'hostname' if on_server else 'code'))
 
     def run():
         by_id = is_id(value)

@@ -172,52 +172,40 @@ def checks_from_api(checks):
     return [dict((key, check.get(key)) for key in CHECK_KEYS) for check in checks]
 
 
+def unique_orders(checks):
+    orders = [check['order'] for check in checks if check['order'] is not None]
+    if len(orders) != len(set(orders)):
+        return 'checks: each order must be unique, got %s' % ', '.join(str(o) for o in orders)
+    return None
+
+
 def os_keys(values):
     return [value.get('key') if isinstance(value, dict) else value for value in values]
 
 
 SPEC = ResourceSpec('compliance_rule', fields=(
-    Field('code'),
+    Field('code', required=True, nonempty=True),
     Field('name', required_on_create=True),
     Field('description'),
     Field('audit'),
     Field('rationale'),
     Field('remediation'),
-    Field('level'),
-    Field('require_sudo'),
+    Field('level', choices=['minimal', 'medium', 'reinforced', 'high']),
+    Field('require_sudo', type='bool'),
     Field('reference'),
     Field('equation'),
-    Field('checks', to_api=checks_to_api, from_api=checks_from_api),
-    Field('os', from_api=os_keys),
+    Field('checks', type='list', elements='dict', options=dict(
+        order=dict(type='int'),
+        content=dict(type='str', required=True),
+        success=dict(type='str'),
+        failure=dict(type='str'),
+    ), check=unique_orders, to_api=checks_to_api, from_api=checks_from_api),
+    Field('os', type='list', elements='str', from_api=os_keys),
 ))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        code=dict(type='str', required=True),
-        name=dict(type='str'),
-        description=dict(type='str'),
-        audit=dict(type='str'),
-        rationale=dict(type='str'),
-        remediation=dict(type='str'),
-        level=dict(type='str', choices=['minimal', 'medium', 'reinforced', 'high']),
-        require_sudo=dict(type='bool'),
-        reference=dict(type='str'),
-        equation=dict(type='str'),
-        checks=dict(type='list', elements='dict', options=dict(
-            order=dict(type='int'),
-            content=dict(type='str', required=True),
-            success=dict(type='str'),
-            failure=dict(type='str'),
-        )),
-        os=dict(type='list', elements='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ))
-    if not module.params['code'].strip():
-        module.fail_json(msg='code must not be empty')
-    orders = [check['order'] for check in module.params['checks'] or () if check['order'] is not None]
-    if len(orders) != len(set(orders)):
-        module.fail_json(msg='checks: each order must be unique, got %s' % ', '.join(str(o) for o in orders))
+    module = CyberwatchModule(SPEC)
     backend = CyberwatchBackend(module.client, 'compliance_rule', key_value=module.params['code'])
     module.run(lambda: reconcile(module, SPEC, backend))
 

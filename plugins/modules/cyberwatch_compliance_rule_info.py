@@ -73,16 +73,19 @@ compliance_rules:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 CUSTOM = 'CbwCompliance::Rules::Custom'
 
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('code'),
+    Option('custom', type='bool'),
+), mutually_exclusive=[('id', 'code')])
+
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        code=dict(type='str'),
-        custom=dict(type='bool'),
-    ), mutually_exclusive=[('id', 'code')])
+    module = CyberwatchModule(SPEC)
     custom = module.params['custom']
     module.run(lambda: info_module(module, 'compliance_rule', 'compliance_rules', 'code',
                                    check=lambda rule: custom in (None, rule.get('type') == CUSTOM)))

@@ -94,20 +94,21 @@ compliance_servers:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('hostname'),
+    Option('group'),
+    Option('environment_id', type='int'),
+    Option('details', type='bool', default=False),
+    max_workers(8),
+), mutually_exclusive=[('id', 'hostname')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        hostname=dict(type='str'),
-        group=dict(type='str'),
-        environment_id=dict(type='int'),
-        details=dict(type='bool', default=False),
-        max_workers=dict(type='int', default=8),
-    ), mutually_exclusive=[('id', 'hostname')])
+    module = CyberwatchModule(SPEC)
     params = module.params
-    if not 1 <= params['max_workers'] <= 32:
-        module.fail_json(msg='max_workers must be between 1 and 32, got %s' % params['max_workers'])
 
     def run():
         servers = server_listing(

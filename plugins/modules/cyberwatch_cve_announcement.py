@@ -108,36 +108,22 @@ diff:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
-    CVE_CODE, CveCustomisationBackend, cvss_custom, cvss_from_api,
+    CVE_CODE, CVE_CODE_WORDS, CveCustomisationBackend, cvss_custom, cvss_from_api, cvss_problem,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
 SPEC = ResourceSpec('cve_announcement', fields=(
-    Field('score', api_name='score_custom'),
+    Field('score', type='float', api_name='score_custom', minimum=0, maximum=10),
     Field('cvss_vector', api_name='cvss_custom', to_api=lambda value, params: cvss_custom(value),
-          from_api=cvss_from_api),
+          from_api=cvss_from_api, check=cvss_problem),
     Field('note', api_name='note_custom'),
-))
+), options=(Option('cve_code', required=True, pattern=CVE_CODE, accepted=CVE_CODE_WORDS),))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        cve_code=dict(type='str', required=True),
-        score=dict(type='float'),
-        cvss_vector=dict(type='str'),
-        note=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ))
+    module = CyberwatchModule(SPEC)
     params = module.params
-    if not CVE_CODE.match(params['cve_code'].strip()):
-        module.fail_json(msg='cve_code must be a CVE code such as CVE-2021-44228, got %r' % params['cve_code'])
-    if params['score'] is not None and not 0 <= params['score'] <= 10:
-        module.fail_json(msg='score must be between 0 and 10, got %s' % params['score'])
-    if params['cvss_vector'] is not None:
-        try:
-            cvss_custom(params['cvss_vector'])
-        except ValueError as exc:
-            module.fail_json(msg=str(exc))
     backend = CveCustomisationBackend(module.client, params['cve_code'].strip(), present=params['state'] == 'present')
     module.run(lambda: reconcile(module, SPEC, backend))
 

@@ -87,6 +87,7 @@ cve_announcements:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 LEVELS = ['critical', 'high', 'medium', 'low']
 
@@ -96,15 +97,18 @@ def api_level(level):
     return level if level.startswith('level_') else 'level_' + level
 
 
+SPEC = OptionSpec((
+    Option('cve_code'),
+    Option('level', type='list', elements='str', choices=LEVELS + [api_level(level) for level in LEVELS]),
+    Option('exploitable', type='bool'),
+    Option('active', type='bool'),
+    Option('technology_product'),
+), mutually_exclusive=[('cve_code', 'level'), ('cve_code', 'exploitable'), ('cve_code', 'active'),
+                       ('cve_code', 'technology_product')])
+
+
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        cve_code=dict(type='str'),
-        level=dict(type='list', elements='str', choices=LEVELS + [api_level(level) for level in LEVELS]),
-        exploitable=dict(type='bool'),
-        active=dict(type='bool'),
-        technology_product=dict(type='str'),
-    ), mutually_exclusive=[('cve_code', 'level'), ('cve_code', 'exploitable'), ('cve_code', 'active'),
-                           ('cve_code', 'technology_product')])
+    module = CyberwatchModule(SPEC)
     params = module.params
     levels = sorted(set(api_level(level) for level in params['level'] or ()))
     product = params['technology_product']

@@ -88,17 +88,16 @@ diff:
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import run_action
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
-SPEC = ResourceSpec('discovery', fields=())
+SPEC = ResourceSpec('discovery', fields=(), options=(Option('id', type='int'), Option('name')),
+                    states=('relaunched', 'absent'), required_one_of=[('id', 'name')],
+                    mutually_exclusive=[('id', 'name')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        name=dict(type='str'),
-        state=dict(type='str', default='relaunched', choices=['relaunched', 'absent']),
-    ), required_one_of=[('id', 'name')], mutually_exclusive=[('id', 'name')])
+    module = CyberwatchModule(SPEC)
     params = module.params
 
     def run():

@@ -60,13 +60,16 @@ discoveries:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('name'),
+), mutually_exclusive=[('id', 'name')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        name=dict(type='str'),
-    ), mutually_exclusive=[('id', 'name')])
+    module = CyberwatchModule(SPEC)
     module.run(lambda: info_module(module, 'discovery', 'discoveries', 'name'))
 
 

@@ -101,45 +101,25 @@ diff:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import DockerImageBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
 SPEC = ResourceSpec('docker_image', fields=(
-    Field('image_name', required_on_create=True),
-    Field('image_tag'),
-    Field('registry', api_name='docker_registry_id'),
-    Field('engine', api_name='docker_engine_id'),
-    Field('node', api_name='node_id'),
-))
+    Field('image_name', required_on_create=True, nonempty=True),
+    Field('image_tag', nonempty=True),
+    Field('registry', api_name='docker_registry_id', lookup='stored_credential'),
+    Field('engine', api_name='docker_engine_id', lookup='stored_credential'),
+    Field('node', api_name='node_id', lookup='node'),
+), options=(Option('id', type='int'),), required_one_of=[('id', 'image_name')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        image_name=dict(type='str'),
-        image_tag=dict(type='str'),
-        registry=dict(type='str'),
-        engine=dict(type='str'),
-        node=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), required_one_of=[('id', 'image_name')])
+    module = CyberwatchModule(SPEC)
     params = module.params
-    for option in ('image_name', 'image_tag'):
-        if params[option] is not None and not params[option].strip():
-            module.fail_json(msg='%s must not be empty' % option)
     if params['id'] is None and params['image_tag'] is None:
         params['image_tag'] = 'latest'
-
-    def run():
-        lookup = Lookup(module.client)
-        if params['state'] == 'present':
-            for option in ('registry', 'engine'):
-                params[option] = lookup.credential_id(params[option])
-            params['node'] = lookup.node_id(params['node'])
-        backend = DockerImageBackend(module.client, params['image_name'], params['image_tag'], params['id'])
-        return reconcile(module, SPEC, backend)
-
-    module.run(run)
+    backend = DockerImageBackend(module.client, params['image_name'], params['image_tag'], params['id'])
+    module.run(lambda: reconcile(module, SPEC, backend))
 
 
 if __name__ == '__main__':

@@ -65,14 +65,17 @@ docker_images:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('image_name'),
+    Option('image_tag'),
+), mutually_exclusive=[('id', 'image_name'), ('id', 'image_tag')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        image_name=dict(type='str'),
-        image_tag=dict(type='str'),
-    ), mutually_exclusive=[('id', 'image_name'), ('id', 'image_tag')])
+    module = CyberwatchModule(SPEC)
     tag = module.params['image_tag']
     module.run(lambda: info_module(module, 'docker_image', 'docker_images', 'image_name',
                                    check=lambda image: tag is None or image.get('image_tag') == tag))

@@ -105,24 +105,15 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     Field, ResourceSpec, equal_casefold, reconcile,
 )
 
-COLOR = re.compile(r'^#[0-9A-Fa-f]{6}$')
-
 SPEC = ResourceSpec('group', fields=(
-    Field('name'),
+    Field('name', required=True, nonempty=True),
     Field('description'),
-    Field('color', compare=equal_casefold),
+    Field('color', compare=equal_casefold, pattern=re.compile(r'^#[0-9A-Fa-f]{6}$'), accepted='#RRGGBB (six hex digits)'),
 ))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        name=dict(type='str', required=True),
-        description=dict(type='str'),
-        color=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ))
-    if module.params['color'] is not None and not COLOR.match(module.params['color']):
-        module.fail_json(msg='color must be #RRGGBB (six hex digits), got %r' % module.params['color'])
+    module = CyberwatchModule(SPEC)
     backend = CyberwatchBackend(module.client, 'group', key_value=module.params['name'])
     module.run(lambda: reconcile(module, SPEC, backend))
 

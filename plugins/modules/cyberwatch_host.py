@@ -134,38 +134,25 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     Field, ResourceSpec, equal_casefold, reconcile,
 )
 
 SPEC = ResourceSpec('host', fields=(
     Field('target', compare=equal_casefold, replace=True, required_on_create=True),
-    Field('node', api_name='node_id', required_on_create=True),
+    Field('node', api_name='node_id', lookup='node', required_on_create=True),
     Field('hostname'),
     Field('category'),
-))
+), options=(Option('id', type='int'),), required_one_of=[('target', 'id')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        target=dict(type='str'),
-        id=dict(type='int'),
-        node=dict(type='str'),
-        hostname=dict(type='str'),
-        category=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), required_one_of=[('target', 'id')])
+    module = CyberwatchModule(SPEC)
     params = module.params
-
-    def run():
-        backend = CyberwatchBackend(module.client, 'host', params['target'], params['id'],
-                                    can_create=params['id'] is None)
-        node_id = Lookup(module.client).node_id(params['node']) if params['state'] == 'present' else None
-        return reconcile(module, SPEC, backend, desired=SPEC.desired(dict(params, node=node_id)))
-
-    module.run(run)
+    backend = CyberwatchBackend(module.client, 'host', params['target'], params['id'], can_create=params['id'] is None)
+    module.run(lambda: reconcile(module, SPEC, backend))
 
 
 if __name__ == '__main__':

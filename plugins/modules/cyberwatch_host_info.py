@@ -65,13 +65,16 @@ hosts:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('target'),
+), mutually_exclusive=[('id', 'target')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        target=dict(type='str'),
-    ), mutually_exclusive=[('id', 'target')])
+    module = CyberwatchModule(SPEC)
     module.run(lambda: info_module(module, 'host', 'hosts', 'target'))
 
 

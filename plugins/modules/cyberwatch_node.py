@@ -101,21 +101,20 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
-SPEC = ResourceSpec('node', fields=())
+SPEC = ResourceSpec('node', fields=(), options=(
+    Option('name'),
+    Option('id', type='int'),
+    Option('transfer_to'),
+), required_one_of=[('name', 'id')], mutually_exclusive=[('name', 'id')],
+    required_if=[('state', 'absent', ('transfer_to',))])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        name=dict(type='str'),
-        id=dict(type='int'),
-        transfer_to=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), required_one_of=[('name', 'id')], mutually_exclusive=[('name', 'id')],
-        required_if=[('state', 'absent', ('transfer_to',))])
+    module = CyberwatchModule(SPEC)
     params = module.params
 
     def run():
@@ -127,7 +126,7 @@ def main():
         if params['state'] == 'present':
             return reconciler.present({}, current, found=True)
         if current is not None:
-            target.update(Lookup(module.client).one('node', params['transfer_to']))
+            target.update(backend.names.one('node', params['transfer_to']))
             if target['id'] == current['id']:
                 raise ValueError('transfer_to must be another node than %s (id %s)' % (current['name'], current['id']))
         return dict(reconciler.absent(current, found=True), **({'transfer_to': target['id']} if target else {}))

@@ -60,12 +60,15 @@ operating_systems:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('key', no_log=False),
+))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        key=dict(type='str', no_log=False),
-    ))
+    module = CyberwatchModule(SPEC)
     module.run(lambda: info_module(module, 'os', 'operating_systems', 'key'))
 
 

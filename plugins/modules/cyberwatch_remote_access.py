@@ -228,23 +228,19 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import (
-    apply, check_remote_access, deployment_test, remote_access_options,
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import SPEC, apply, deployment_test
+
+MODULE_SPEC = SPEC.with_options(
+    Option('test_deploy', type='bool', default=False),
+    Option('test_deploy_timeout', type='float', default=30.0),
+    Option('fail_on_invalid', type='bool', default=False),
 )
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        remote_access_options(),
-        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
-        test_deploy=dict(type='bool', default=False),
-        test_deploy_timeout=dict(type='float', default=30.0),
-        fail_on_invalid=dict(type='bool', default=False),
-    ))
-    error = check_remote_access(module.params)
-    if error:
-        module.fail_json(msg=error)
+    module = CyberwatchModule(MODULE_SPEC)
 
     def run():
         params = module.params

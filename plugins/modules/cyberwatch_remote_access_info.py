@@ -65,13 +65,16 @@ remote_accesses:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('address'),
+), mutually_exclusive=[('id', 'address')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        address=dict(type='str'),
-    ), mutually_exclusive=[('id', 'address')])
+    module = CyberwatchModule(SPEC)
     module.run(lambda: info_module(module, 'remote_access', 'remote_accesses', 'address'))
 
 

@@ -199,10 +199,21 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import (
-    apply, check_remote_access, deployment_test, remote_access_options,
+    SPEC, apply, deployment_test, item_options,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import UPDATE_PASSWORD
+
+MODULE_SPEC = OptionSpec((
+    Option('remote_accesses', type='list', elements='dict', required=True, options=item_options(),
+           mutually_exclusive=SPEC.rules['mutually_exclusive']),
+    UPDATE_PASSWORD,
+    Option('purge', type='bool', default=False),
+    Option('test_deploy', type='bool', default=False),
+    Option('test_deploy_timeout', type='float', default=30.0),
+))
 
 
 def action_of(result, state):
@@ -219,29 +230,23 @@ def check_before_writing(lookup, todo):
     for item, current, dummy in todo:
         if (item.get('state') or 'present') != 'present':
             continue
-        lookup.node_id(item.get('node'))  # ValueError naming the known nodes
-        lookup.credential_id(item.get('credential'))  # ValueError naming the known stored credentials
+        lookup.id_of('node', item.get('node'))  # ValueError naming the known nodes
+        lookup.id_of('stored_credential', item.get('credential'))  # ValueError naming the known stored credentials
         if current is None and not item.get('type'):
             raise ValueError('remote_accesses: type is required to create %s' % item['address'])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        remote_accesses=dict(type='list', elements='dict', required=True, options=remote_access_options()),
-        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
-        purge=dict(type='bool', default=False),
-        test_deploy=dict(type='bool', default=False),
-        test_deploy_timeout=dict(type='float', default=30.0),
-    ))
+    module = CyberwatchModule(MODULE_SPEC)
     items, seen = module.params['remote_accesses'], set()
     for index, item in enumerate(items):
-        error = check_remote_access(item, where='remote_accesses[%d].' % index)
+        problems = ['remote_accesses[%d].%s' % (index, problem) for problem in SPEC.problems(item)]
         address = item['address'].strip().lower()
         if address in seen:
-            error = 'remote_accesses[%d].address %s is declared twice' % (index, item['address'])
+            problems.append('remote_accesses[%d].address %s is declared twice' % (index, item['address']))
         seen.add(address)
-        if error:
-            module.fail_json(msg=error)
+        if problems:
+            module.fail_json(msg='; '.join(problems))
 
     def run():
         client, lookup = module.client, Lookup(module.client)
@@ -253,7 +258,7 @@ def main():
         check_before_writing(lookup, todo)
         out = dict(changed=False, remote_accesses=[], results=[], invalid=[], diff=dict(before={}, after={}))
         for item, current, declared in todo:
-            params = dict((name, item.get(name)) for name in remote_access_options())
+            params = dict((name, item.get(name)) for name in item_options())
             params['state'] = item.get('state') or 'present'
             result = apply(client, lookup, params, module.check_mode, module.params['update_password'],
                            current=current, found=True)

@@ -145,45 +145,26 @@ diff:
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
-    CVE_CODE, DetailBackend, codes_from_api,
+    CVE_CODE, CVE_CODE_WORDS, DetailBackend, codes_from_api,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
-LEVELS = ['info', 'low', 'medium', 'high', 'critical']
-
 SPEC = ResourceSpec('security_issue', fields=(
-    Field('sid'),
+    Field('sid', required=True, nonempty=True),
     Field('title'),
     Field('description'),
-    Field('level', to_api=lambda value, params: 'level_' + value),
-    Field('score', create_only=True),
-    Field('cve_announcements', to_api=lambda value, params: sorted(c.strip().upper() for c in value),
-          from_api=codes_from_api),
-    Field('servers', compare=equal_ids, from_api=ids_of),
-    Field('type', create_default=lambda params: 'SecurityIssues::Custom'),
+    Field('level', choices=['info', 'low', 'medium', 'high', 'critical'], to_api=lambda value, params: 'level_' + value),
+    Field('score', type='float', create_only=True, minimum=0, maximum=10),
+    Field('cve_announcements', type='list', elements='str', pattern=CVE_CODE, accepted=CVE_CODE_WORDS,
+          to_api=lambda value, params: sorted(c.strip().upper() for c in value), from_api=codes_from_api),
+    Field('servers', type='list', elements='int', compare=equal_ids, from_api=ids_of),
+    Field('type', exposed=False, create_default=lambda params: 'SecurityIssues::Custom'),
 ))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        sid=dict(type='str', required=True),
-        title=dict(type='str'),
-        description=dict(type='str'),
-        level=dict(type='str', choices=LEVELS),
-        score=dict(type='float'),
-        cve_announcements=dict(type='list', elements='str'),
-        servers=dict(type='list', elements='int'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ))
-    params = module.params
-    if not params['sid'].strip():
-        module.fail_json(msg='sid must not be empty')
-    if params['score'] is not None and not 0 <= params['score'] <= 10:
-        module.fail_json(msg='score must be between 0 and 10, got %s' % params['score'])
-    wrong = [code for code in params['cve_announcements'] or () if not CVE_CODE.match(code.strip())]
-    if wrong:
-        module.fail_json(msg='cve_announcements must be CVE codes such as CVE-2021-44228, got %s' % ', '.join(wrong))
-    backend = DetailBackend(module.client, 'security_issue', key_value=params['sid'])
+    module = CyberwatchModule(SPEC)
+    backend = DetailBackend(module.client, 'security_issue', key_value=module.params['sid'])
     module.run(lambda: reconcile(module, SPEC, backend))
 
 

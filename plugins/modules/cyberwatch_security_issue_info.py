@@ -72,14 +72,17 @@ security_issues:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('sid'),
+    Option('level', choices=['info', 'low', 'medium', 'high', 'critical']),
+), mutually_exclusive=[('id', 'sid')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        sid=dict(type='str'),
-        level=dict(type='str', choices=['info', 'low', 'medium', 'high', 'critical']),
-    ), mutually_exclusive=[('id', 'sid')])
+    module = CyberwatchModule(SPEC)
     level = module.params['level'] and 'level_' + module.params['level']
     module.run(lambda: info_module(module, 'security_issue', 'security_issues', 'sid',
                                    check=lambda issue: level in (None, issue.get('level'))))

@@ -170,34 +170,30 @@ diff:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (
-    Lookup, apply_server_cves, equal_ids, ids_of,
+    apply_server_cves, equal_ids, ids_of, server_groups,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, Reconciler, ResourceSpec
 
 CATEGORIES = ['server', 'desktop', 'hypervisor', 'network_device', 'docker_image', 'network_target_or_website']
 
 SPEC = ResourceSpec('server', fields=(
     Field('description'),
-    Field('category'),
-    Field('groups', compare=equal_ids, from_api=ids_of),
-    Field('compliance_groups', compare=equal_ids, from_api=ids_of),
-))
+    Field('category', choices=CATEGORIES),
+    Field('groups', type='list', elements='str', compare=equal_ids, from_api=ids_of),
+    Field('compliance_groups', type='list', elements='int', compare=equal_ids, from_api=ids_of),
+), options=(
+    Option('id', type='int'),
+    Option('hostname'),
+    Option('purge_groups', type='bool', default=False),
+    Option('ignored_cves', type='list', elements='str'),
+    Option('cve_comments', type='dict'),
+), required_one_of=[('id', 'hostname')], mutually_exclusive=[('id', 'hostname')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        hostname=dict(type='str'),
-        description=dict(type='str'),
-        category=dict(type='str', choices=CATEGORIES),
-        groups=dict(type='list', elements='str'),
-        purge_groups=dict(type='bool', default=False),
-        compliance_groups=dict(type='list', elements='int'),
-        ignored_cves=dict(type='list', elements='str'),
-        cve_comments=dict(type='dict'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), required_one_of=[('id', 'hostname')], mutually_exclusive=[('id', 'hostname')])
+    module = CyberwatchModule(SPEC)
     params = module.params
 
     def run():
@@ -208,7 +204,7 @@ def main():
         current = backend.find()
         if current is None:
             raise ValueError(backend.not_found_message())
-        groups = Lookup(module.client).server_groups(current, params['groups'], params['purge_groups'])
+        groups = server_groups(backend.names, current, params['groups'], params['purge_groups'])
         compliance = params['compliance_groups']
         compliance = None if compliance is None else sorted(set(compliance)) or [None]  # [null] clears, as recorded
         result = reconciler.present(SPEC.desired(dict(params, groups=groups, compliance_groups=compliance)), current,

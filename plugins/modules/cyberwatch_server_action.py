@@ -154,25 +154,22 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
     analysed_after, counts, find_target, refresh_server, run_action, wait_for,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('hostname'),
+    Option('action', required=True, choices=['refresh', 'install_updates', 'reboot']),
+    Option('update_ids', type='list', elements='int', only_with=('action', ['install_updates'])),
+    Option('wait', type='bool', default=False, only_with=('action', ['refresh'])),
+    Option('timeout', type='int', default=300, minimum=0),
+), required_one_of=[('id', 'hostname')], mutually_exclusive=[('id', 'hostname')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        hostname=dict(type='str'),
-        action=dict(type='str', required=True, choices=['refresh', 'install_updates', 'reboot']),
-        update_ids=dict(type='list', elements='int'),
-        wait=dict(type='bool', default=False),
-        timeout=dict(type='int', default=300),
-    ), required_one_of=[('id', 'hostname')], mutually_exclusive=[('id', 'hostname')])
+    module = CyberwatchModule(SPEC)
     params = module.params
-    if params['update_ids'] is not None and params['action'] != 'install_updates':
-        module.fail_json(msg='update_ids is only accepted with action=install_updates, not action=%s' % params['action'])
-    if params['wait'] and params['action'] != 'refresh':
-        module.fail_json(msg='wait is only accepted with action=refresh, not action=%s' % params['action'])
-    if params['timeout'] < 0:
-        module.fail_json(msg='timeout must be 0 or more seconds, got %d' % params['timeout'])
 
     def run():
         client = module.client

@@ -166,32 +166,18 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
-SECRETS = RESOURCES['stored_credential'].write_only
-
 SPEC = ResourceSpec('stored_credential', fields=(
-    Field('name'),
+    Field('name', required=True, nonempty=True),
     Field('type', required_on_create=True),
     Field('user'),
     Field('endpoint'),
     Field('ca_cert'),
     Field('client_cert'),
-) + tuple(Field(name, write_only=True) for name in SECRETS))
+) + tuple(Field(name, write_only=True) for name in RESOURCES['stored_credential'].write_only))
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        name=dict(type='str', required=True),
-        type=dict(type='str'),
-        user=dict(type='str'),
-        endpoint=dict(type='str'),
-        ca_cert=dict(type='str'),
-        client_cert=dict(type='str'),
-        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        **dict((name, dict(type='str', no_log=True)) for name in SECRETS)
-    ))
-    if not module.params['name'].strip():
-        module.fail_json(msg='name must not be empty')
+    module = CyberwatchModule(SPEC)
     backend = CyberwatchBackend(module.client, 'stored_credential', key_value=module.params['name'])
     module.run(lambda: reconcile(module, SPEC, backend))
 

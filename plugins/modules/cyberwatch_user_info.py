@@ -77,14 +77,17 @@ users:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('login'),
+    Option('auth_provider'),
+), mutually_exclusive=[('id', 'login')])
 
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        login=dict(type='str'),
-        auth_provider=dict(type='str'),
-    ), mutually_exclusive=[('id', 'login')])
+    module = CyberwatchModule(SPEC)
     provider = module.params['auth_provider']
     module.run(lambda: info_module(module, 'user', 'users', 'login', filters={'auth_provider': provider},
                                    check=lambda user: provider in (None, user.get('auth_provider'))))

@@ -107,25 +107,20 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import check_positive, resolve_target
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import resolve_target
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import CyStackMonitoringBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 
 SPEC = ResourceSpec('monitoring', fields=(
-    Field('enabled', api_name='is_activated'),
-    Field('interval'),
-    Field('notifications'),
-))
+    Field('enabled', type='bool', api_name='is_activated'),
+    Field('interval', type='int', minimum=1),
+    Field('notifications', type='list', elements='int'),
+), options=(Option('target', required=True),), states=None)
 
 
 def main():
-    module = CyStackModule(argument_spec=dict(
-        target=dict(type='str', required=True),
-        enabled=dict(type='bool'),
-        interval=dict(type='int'),
-        notifications=dict(type='list', elements='int'),
-    ))
-    check_positive(module, 'interval')
+    module = CyStackModule(SPEC)
     module.run(lambda: reconcile(module, SPEC, CyStackMonitoringBackend(
         module.client, resolve_target(module.client, module.params['target']))))
 

@@ -36,7 +36,7 @@ options:
     default: true
   max_workers:
     description:
-      - How many targets are read in parallel without O(target).
+      - How many targets are read in parallel without O(target), between 1 and 32.
     type: int
     default: 4
 '''
@@ -134,17 +134,15 @@ monitoring:
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (
-    check_positive, monitoring_report, resolve_target,
+    monitoring_report, resolve_target,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
+
+SPEC = OptionSpec((Option('target'), Option('checks', type='bool', default=True), max_workers(4)))
 
 
 def main():
-    module = CyStackModule(argument_spec=dict(
-        target=dict(type='str'),
-        checks=dict(type='bool', default=True),
-        max_workers=dict(type='int', default=4),
-    ))
-    check_positive(module, 'max_workers')
+    module = CyStackModule(SPEC)
     params = module.params
 
     def action():

@@ -131,7 +131,7 @@ options:
     type: raw
   max_workers:
     description:
-      - How many vulnerability details are fetched in parallel with O(wait=true).
+      - How many vulnerability details are fetched in parallel with O(wait=true), between 1 and 32.
     type: int
     default: 4
 attributes:
@@ -298,6 +298,8 @@ diff:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import scan_action
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration_problem
 
 AUTHENTICATION = dict(
     authentication_method=dict(type='str', choices=['form', 'cookie', 'basic']),
@@ -312,30 +314,28 @@ AUTHENTICATION = dict(
     check_string=dict(type='str'),
 )
 
+SPEC = OptionSpec((
+    Option('target'),
+    Option('id'),
+    Option('profile', type='int'),
+    Option('notifications', type='list', elements='int'),
+    Option('description'),
+    Option('advances', type='dict', options=dict(
+        headers=dict(type='dict'),
+        authentication=dict(type='dict', options=AUTHENTICATION),
+    )),
+    Option('wait', type='bool', default=False),
+    Option('wait_timeout', type='int', default=3600, minimum=0),
+    Option('poll_interval', type='int', default=15, minimum=1),
+    Option('max_age', type='raw', check=lambda value: duration_problem(value, 'max_age', minimum=0)),
+    max_workers(4),
+), states=('present', 'stopped', 'absent'), required_if=[
+    ('state', 'present', ('target', 'profile')), ('state', 'stopped', ('id',)), ('state', 'absent', ('id',))],
+    mutually_exclusive=[('id', 'target')])
+
 
 def main():
-    module = CyStackModule(
-        argument_spec=dict(
-            state=dict(type='str', default='present', choices=['present', 'stopped', 'absent']),
-            target=dict(type='str'),
-            id=dict(type='str'),
-            profile=dict(type='int'),
-            notifications=dict(type='list', elements='int'),
-            description=dict(type='str'),
-            advances=dict(type='dict', options=dict(
-                headers=dict(type='dict'),
-                authentication=dict(type='dict', options=AUTHENTICATION),
-            )),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=3600),
-            poll_interval=dict(type='int', default=15),
-            max_age=dict(type='raw'),
-            max_workers=dict(type='int', default=4),
-        ),
-        required_if=[('state', 'present', ('target', 'profile')), ('state', 'stopped', ('id',)),
-                     ('state', 'absent', ('id',))],
-        mutually_exclusive=[('id', 'target')],
-    )
+    module = CyStackModule(SPEC)
     module.run(scan_action(module))
 
 

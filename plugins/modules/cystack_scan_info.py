@@ -52,7 +52,7 @@ options:
     default: false
   max_workers:
     description:
-      - How many requests run in parallel with O(vulnerabilities=true).
+      - How many requests run in parallel with O(vulnerabilities=true), between 1 and 32.
     type: int
     default: 4
 '''
@@ -138,19 +138,21 @@ scans:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SCAN_STATUSES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import check_positive, expand_scans
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import expand_scans
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
+
+SPEC = OptionSpec((
+    Option('id'),
+    Option('q'),
+    Option('ordering'),
+    Option('status', choices=list(SCAN_STATUSES)),
+    Option('vulnerabilities', type='bool', default=False),
+    max_workers(4),
+), mutually_exclusive=[('id', 'q'), ('id', 'ordering'), ('id', 'status')])
 
 
 def main():
-    module = CyStackModule(argument_spec=dict(
-        id=dict(type='str'),
-        q=dict(type='str'),
-        ordering=dict(type='str'),
-        status=dict(type='str', choices=list(SCAN_STATUSES)),
-        vulnerabilities=dict(type='bool', default=False),
-        max_workers=dict(type='int', default=4),
-    ), mutually_exclusive=[('id', 'q'), ('id', 'ordering'), ('id', 'status')])
-    check_positive(module, 'max_workers')
+    module = CyStackModule(SPEC)
     params = module.params
 
     def action():

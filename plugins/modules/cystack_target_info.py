@@ -93,14 +93,17 @@ targets:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+
+SPEC = OptionSpec((
+    Option('target', aliases=['id', 'address']),
+    Option('q'),
+    Option('ordering'),
+))
 
 
 def main():
-    module = CyStackModule(argument_spec=dict(
-        target=dict(type='str', aliases=['id', 'address']),
-        q=dict(type='str'),
-        ordering=dict(type='str'),
-    ))
+    module = CyStackModule(SPEC)
     params = module.params
 
     def action():

@@ -42,7 +42,7 @@ def test_bad_target_fails_readably(sim, ansible):
              " HTTP 422): Validation failed: Target must be an IP, an HTTP URL or a successfully resolved domain name.\")",
              "'http:// or https:// URL' in bad.msg", "moved.status == 422", "'not a host' in moved.msg"),
         dict(task(SCAN, register='empty', target=''), ignore_errors=True),
-        that("'target must not be empty' in empty.msg"),
+        that("'target must be an IP address, an http:// or https:// URL, or a domain name' in empty.msg"),
     ], ['-vvvv'])
     assert 'Traceback' not in out.stdout
     text = out.stdout + out.stderr

@@ -53,7 +53,7 @@ BAD_INPUT = [
     ({'cve_code': CVE, 'cvss_vector': 'AV:N/AC:L'}, "cvss_vector 'AV:N/AC:L': PR must be one of H, L, N, got nothing"),
     ({'cve_code': CVE, 'cvss_vector': 'AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'}, 'AV must be one of A, L, N, P, got X'),
     ({'cve_code': CVE, 'cvss_vector': 'AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P'}, 'unknown metric E'),
-    ({'cve_code': CVE, 'score': 12}, 'score must be between 0 and 10, got 12'),
+    ({'cve_code': CVE, 'score': 12}, 'score must be a number between 0 and 10, got 12.0'),
     ({'cve_code': 'log4shell'}, "cve_code must be a CVE code such as CVE-2021-44228, got 'log4shell'"),
 ]
 

@@ -50,7 +50,7 @@ def test_bad_input_and_unknown_names(sim, ansible):
         dict(task(IMAGE, register='empty', image_name=' '), ignore_errors=True),
         dict(task(IMAGE, register='nothing', node='master'), ignore_errors=True),
         dict(task(IMAGE, register='registry', image_name='x', registry='no-such-registry'), ignore_errors=True),
-        that("'image_name must not be empty' in empty.msg",
+        that("'image_name must be a non-empty string' in empty.msg",
              "'one of the following is required: id, image_name' in nothing.msg",
              "'stored_credential' in registry.msg and 'not found' in registry.msg", "'linux-scan-password' in registry.msg"),
     ])

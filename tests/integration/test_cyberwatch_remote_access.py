@@ -59,8 +59,8 @@ def test_no_patch_when_nothing_changed(sim, ansible):
 
 @pytest.mark.parametrize('params,message', [
     (dict(RA, type='telnet'), 'value of type must be one of: snmp, ssh_key, ssh_password, winrm_negotiate'),
-    (dict(RA, port=70000), 'port must be between 1 and 65535, got 70000'),
-    (dict(RA, port=0), 'port must be between 1 and 65535, got 0'),
+    (dict(RA, port=70000), 'port must be an integer between 1 and 65535, got 70000'),
+    (dict(RA, port=0), 'port must be an integer between 1 and 65535, got 0'),
     ({'type': 'snmp'}, 'missing required arguments: address'),
     (dict(RA, update_password='sometimes'), 'value of update_password must be one of: on_create, always'),
 ])

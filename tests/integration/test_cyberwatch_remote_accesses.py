@@ -63,7 +63,7 @@ def test_purge_deletes_what_is_not_declared(sim, ansible):
 @pytest.mark.parametrize('items,message', [
     ([{'address': 'a.example.com', 'type': 'snmp'}, {'address': 'A.example.com', 'type': 'snmp'}],
      'remote_accesses[1].address A.example.com is declared twice'),
-    ([{'address': 'a.example.com', 'type': 'snmp', 'port': 70000}], 'remote_accesses[0].port must be between'),
+    ([{'address': 'a.example.com', 'type': 'snmp', 'port': 70000}], 'remote_accesses[0].port must be an integer between 1 and 65535, got 70000'),
     ([{'address': 'a.example.com', 'type': 'telnet'}], 'value of type must be one of'),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, items, message):

@@ -52,10 +52,10 @@ def test_life_cycle(sim, ansible, routes):
 
 BAD_INPUT = [
     ({'sid': 'x', 'level': 'urgent'}, 'value of level must be one of: info, low, medium, high, critical, got: urgent'),
-    ({'sid': 'x', 'score': 11}, 'score must be between 0 and 10, got 11'),
+    ({'sid': 'x', 'score': 11}, 'score must be a number between 0 and 10, got 11.0'),
     ({'sid': 'x', 'cve_announcements': ['CVE-2021-44228', 'log4shell']},
-     'cve_announcements must be CVE codes such as CVE-2021-44228, got log4shell'),
-    ({'sid': ' '}, 'sid must not be empty'),
+     "cve_announcements must be a CVE code such as CVE-2021-44228, got 'log4shell'"),
+    ({'sid': ' '}, "sid must be a non-empty string, got ' '"),
     ({'level': 'low'}, 'missing required arguments: sid'),
 ]
 

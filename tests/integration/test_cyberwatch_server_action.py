@@ -76,7 +76,7 @@ def test_bad_input_fails_before_any_request_and_an_unknown_server_clearly(sim, a
         that("'update_ids is only accepted with action=install_updates' in a.msg",
              "'wait is only accepted with action=refresh' in b.msg",
              "'value of action must be one of: refresh, install_updates, reboot' in c.msg",
-             "'timeout must be 0 or more' in d.msg", "e.msg == \"no server with hostname 'nope.example.com' exists\""),
+             "'timeout must be an integer of 0 or more, got -1' in d.msg", "e.msg == \"no server with hostname 'nope.example.com' exists\""),
     ])
     # Only the last task reached the API: the lookup of the hostname.
     assert {(r['method'], r['path']) for r in sim.requests()} == {('GET', '/api/v3/vulnerabilities/servers')}

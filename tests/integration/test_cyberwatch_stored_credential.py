@@ -73,9 +73,9 @@ BAD_INPUT = [
     (MODULE, {'name': 'no-type', 'password': PASSWORD}, 'type is required to create a stored_credential'),
     (MODULE, {'type': 'x'}, 'missing required arguments: name'),
     (MODULE, {'name': 'x', 'update_password': 'sometimes'}, 'value of update_password must be one of: on_create, always'),
-    (MODULE, {'name': ' '}, 'name must not be empty'),
+    (MODULE, {'name': ' '}, "name must be a non-empty string, got ' '"),
     ('secops.vulnmgmt.cyberwatch_remote_access', {'address': 'x.example.com', 'credential': 'a', 'credential_id': 1},
-     'credential and credential_id are mutually exclusive'),
+     'parameters are mutually exclusive: credential|credential_id'),
 ]
 
 

@@ -68,7 +68,7 @@ def test_monitoring_check_mode_and_diff(sim, ansible):
 
 
 @pytest.mark.parametrize('module,params,message', [
-    ('cystack_monitoring', {'target': CYSTACK_NET, 'interval': -5}, 'interval must be an integer >= 1, got -5'),
+    ('cystack_monitoring', {'target': CYSTACK_NET, 'interval': -5}, 'interval must be an integer of 1 or more, got -5'),
     ('cystack_monitoring', {'target': CYSTACK_NET, 'interval': 'often'}, "argument 'interval' is of type"),
     ('cystack_vulnerability', {'id': UNKNOWN, 'false_positive': 'maybe'}, "argument 'false_positive' is of type"),
     ('cystack_scan_info', {'status': 'Done'}, 'value of status must be one of'),

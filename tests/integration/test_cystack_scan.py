@@ -125,7 +125,7 @@ def test_unknown_target_fails_after_reading_targets_only(sim, ansible):
     ({'target': CYSTACK_NET}, 'state is present but all of the following are missing: profile'),
     ({'state': 'absent'}, 'state is absent but all of the following are missing: id'),
     ({'target': CYSTACK_NET, 'profile': 5, 'max_age': '2 hours'}, 'max_age must be a duration: a number of seconds'),
-    ({'target': CYSTACK_NET, 'profile': 5, 'poll_interval': 0}, 'poll_interval must be an integer >= 1'),
+    ({'target': CYSTACK_NET, 'profile': 5, 'poll_interval': 0}, 'poll_interval must be an integer of 1 or more, got 0'),
     ({'target': CYSTACK_NET, 'profile': 5, 'notifications': ['x']}, "notifications"),
 ])
 def test_bad_input_fails_before_any_request(sim, ansible, params, message):

@@ -5,14 +5,14 @@ import os
 
 import pytest
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend, Lookup
 from ansible_collections.secops.vulnmgmt.plugins.module_utils import resource
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     MASK, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (
-    Lookup, equal_ids, ids_of, server_cve_changes, wait_test_deploy,
+    equal_ids, ids_of, server_cve_changes, server_groups, wait_test_deploy,
 )
 
 SPEC = ResourceSpec('thing', fields=(
@@ -269,19 +269,20 @@ def test_ambiguous_key_fails_listing_candidates():
 def test_lookup_resolves_names_once_and_ids_without_request():
     client = FakeClient([{'id': 1, 'name': 'master'}, {'id': 2, 'name': 'dmz'}])
     lookup = Lookup(client)
-    assert lookup.node_id('3') == 3 and client.lists == 0
-    assert lookup.node_id('dmz') == 2 and lookup.node_id('master') == 1 and client.lists == 1
+    assert lookup.id_of('node', '3') == 3 and client.lists == 0
+    assert lookup.id_of('node', 'dmz') == 2 and lookup.id_of('node', 'master') == 1 and client.lists == 1
+    assert lookup.id_of('node', None) is None and client.lists == 1
     with pytest.raises(ValueError, match="node 'x': not found; known: master \\(id 1\\), dmz \\(id 2\\)"):
-        lookup.node_id('x')
+        lookup.id_of('node', 'x')
 
 
 def test_server_groups_merge_or_purge():
     lookup = Lookup(FakeClient([{'id': 1, 'name': 'prod'}, {'id': 2, 'name': 'web'}]))
     current = {'groups': [{'id': 2}, {'id': 7}]}
-    assert lookup.server_groups(current, ['prod'], purge=False) == [1, 2, 7]
-    assert lookup.server_groups(current, ['prod'], purge=True) == [1]
-    assert lookup.server_groups(current, [], purge=True) == [None]
-    assert lookup.server_groups(current, None, purge=True) is None
+    assert server_groups(lookup, current, ['prod'], purge=False) == [1, 2, 7]
+    assert server_groups(lookup, current, ['prod'], purge=True) == [1]
+    assert server_groups(lookup, current, [], purge=True) == [None]
+    assert server_groups(lookup, current, None, purge=True) is None
 
 
 def test_server_cve_changes_only_differences():
