@@ -204,7 +204,9 @@ cache_timeout: 3600
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import cyberwatch_client
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, ROUTES
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS, analysis_key, changed_details
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (
+    COUNT_FIELDS, analysis_key, changed_details,
+)
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
     ApiInventory, MalformedAnswer, Record, sanitize, shorten,

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Cyberwatch action modules (server refresh/updates/reboot, compliance rechecks, discovery relaunch) and the
-backends of the objects that are not found by one natural key (docker images)."""
+"""Cyberwatch actions (server refresh, updates and reboot, compliance rechecks, discovery relaunch): the object an
+action aims at, the request, and the wait for its result."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,10 +10,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, CyberwatchBackend, same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import COUNT_FIELDS
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
+
 
 PENDING = 'gen_analyzing'  # a compliance result while its check runs
 
@@ -36,23 +35,6 @@ def run_action(module, resource, name, method, suffix, current, body=None):
     return {'changed': True, 'action': name, RESOURCES[resource].name: answer or current}
 
 
-def analysed_after(server, previous, requested_at):
-    """Whether the server's analyzed_at moved past the previous analysis and the (server-clock) request time."""
-    analysed = timestamp(server.get('analyzed_at'), strict=False)
-    if analysed is None:
-        return False
-    return (previous is None or analysed > previous) and (requested_at is None or analysed >= requested_at)
-
-
-def refresh_server(client, server):
-    """PUT servers/{id}/refresh; returns (the server as answered, the request time by the server's clock or None).
-
-    The server's Date header is the request time, so the controller's clock does not matter.
-    """
-    dummy, answer, headers, dummy_response = client.http.request('PUT', client.path('servers', server['id'], 'refresh'))
-    return answer or server, timestamp(headers.get('Date'), strict=False)
-
-
 def recheck_settled(obj):
     """No result of a compliance server (its rules) or of a rule (its servers) is still being analysed."""
     rows = obj.get('rules') if 'rules' in obj else obj.get('servers')
@@ -70,27 +52,3 @@ def wait_for(module, resource, obj, done, failure, interval=1.0, clock=time.mono
     if not finished:
         module.fail_json(msg=failure(latest), changed=True, **{name: latest, name + '_id': obj['id']})
     return latest
-
-
-def counts(server):
-    """The CVE and update counts of a server."""
-    return dict((key, (server or {}).get(key)) for key in COUNT_FIELDS)
-
-
-class DockerImageBackend(CyberwatchBackend):
-    """A docker image found by id, or by (image_name, image_tag): the API has no single natural key for it."""
-
-    def __init__(self, client, image_name=None, image_tag=None, object_id=None):
-        super(DockerImageBackend, self).__init__(client, 'docker_image', image_name, object_id)
-        self.image_tag = image_tag
-
-    def describe(self):
-        if self.object_id is not None:
-            return super(DockerImageBackend, self).describe()
-        return 'docker_image %s:%s' % (self.key_value, self.image_tag)
-
-    def find(self):
-        if self.object_id is not None:
-            return super(DockerImageBackend, self).find()
-        return self.one_of([image for image in self.client.list(self.resource) if same_key(
-            image.get('image_name'), self.key_value) and same_key(image.get('image_tag'), self.image_tag)])

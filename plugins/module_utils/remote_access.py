@@ -7,8 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import REMOTE_ACCESS_TYPES, CyberwatchBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import wait_test_deploy
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import poll
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     Field, Reconciler, ResourceSpec, equal_casefold,
 )
@@ -36,6 +38,16 @@ SPEC = ResourceSpec('remote_access', fields=(
 def item_options():
     """The options of one remote access in a list (cyberwatch_remote_accesses): update_password is the list's."""
     return dict((name, option) for name, option in SPEC.argument_spec().items() if name != 'update_password')
+
+
+def wait_test_deploy(client, remote_access_id, timeout, interval=0.5, clock=time.monotonic, sleep=time.sleep):
+    """Run test_deploy and poll the remote access until is_valid is not null or timeout seconds passed."""
+    started = client.test_deploy(remote_access_id)
+    if started.get('is_valid') is not None:
+        return started
+    obj, dummy = poll(lambda: client.get('remote_access', remote_access_id) or started,
+                      lambda current: current.get('is_valid') is not None, timeout, interval, clock, sleep)
+    return obj
 
 
 def apply(client, lookup, params, check_mode, update_password, current=None, found=False):

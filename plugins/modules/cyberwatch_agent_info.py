@@ -73,7 +73,7 @@ agents:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import select_agents
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import select_agents
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 SPEC = OptionSpec((

@@ -188,7 +188,8 @@ server:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import analysed_after, wait_for
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import wait_for
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import analysed_after
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_airgap import (
     KINDS, check_output, hostname_mismatch, server_summary, servers_named, upload,
 )

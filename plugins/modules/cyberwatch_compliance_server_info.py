@@ -93,7 +93,7 @@ compliance_servers:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import server_listing
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
 
 SPEC = OptionSpec((

@@ -107,8 +107,11 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
-    CVE_CODE, CVE_CODE_WORDS, CveCustomisationBackend, cvss_custom, cvss_from_api, cvss_problem,
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import (
+    CVE_CODE, CVE_CODE_WORDS, CveCustomisationBackend,
+)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_cvss import (
+    cvss_custom, cvss_from_api, cvss_problem,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile

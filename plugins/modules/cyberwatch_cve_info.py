@@ -86,7 +86,7 @@ cve_announcements:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import query
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 LEVELS = ['critical', 'high', 'medium', 'low']

@@ -143,9 +143,9 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import equal_ids, ids_of
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
-    CVE_CODE, CVE_CODE_WORDS, DetailBackend, codes_from_api,
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import equal_ids, ids_of
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import (
+    CVE_CODE, CVE_CODE_WORDS, codes_from_api, DetailBackend,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
 

@@ -152,7 +152,10 @@ counts_before:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    analysed_after, counts, find_target, refresh_server, run_action, wait_for,
+    find_target, run_action, wait_for,
+)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (
+    analysed_after, counts, refresh_server,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp

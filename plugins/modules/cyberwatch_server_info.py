@@ -98,7 +98,7 @@ servers:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import server_listing
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import server_listing
 
 COMM_FAILED = 'server_update_comm_fail'
 

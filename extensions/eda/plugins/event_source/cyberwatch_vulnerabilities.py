@@ -158,7 +158,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module 
     cyberwatch_argument_spec, cyberwatch_client,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES  # noqa: E402
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (  # noqa: E402
     analysis_key, changed_details,
 )
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.event_source import (  # noqa: E402

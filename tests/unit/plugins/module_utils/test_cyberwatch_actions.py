@@ -5,9 +5,9 @@ import pytest
 
 from ansible_collections.secops.vulnmgmt.tests.unit.scripted_server import Reply
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import (
-    DockerImageBackend, analysed_after, recheck_settled, wait_for,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import recheck_settled, wait_for
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import DockerImageBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import analysed_after
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend, CyberwatchClient
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp

@@ -2,9 +2,13 @@
 
 import pytest
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_objects import (
-    CveCustomisationBackend, DetailBackend, codes_from_api, cvss_custom, cvss_from_api, cvss_request, select_agents,
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import (
+    codes_from_api, CveCustomisationBackend, DetailBackend,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_cvss import (
+    cvss_custom, cvss_from_api, cvss_request,
+)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import select_agents
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 

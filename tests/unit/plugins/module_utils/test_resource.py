@@ -11,9 +11,11 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     MASK, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import (
-    equal_ids, ids_of, server_cve_changes, server_groups, wait_test_deploy,
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import equal_ids, ids_of
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (
+    server_cve_changes, server_groups,
 )
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.remote_access import wait_test_deploy
 
 SPEC = ResourceSpec('thing', fields=(
     Field('name'),
