@@ -2,6 +2,7 @@
 through the API the air-gap upload, refresh and install_updates that derive a server's CVEs and updates from its
 packages (analysis.py), with the demo package of the remediation end-to-end test."""
 
+import subprocess
 import time
 
 import pytest
@@ -182,9 +183,27 @@ def test_upload_at_1_0_then_1_1_closes_the_critical_cve(api):
     assert all(c["detected_at"] >= fixed_at[c["cve_code"]] for c in again["cve_announcements"])
 
 
-def test_the_linux_script_prints_the_reboot_flag(api):
+def test_the_linux_script_prints_the_reboot_flag(api, tmp_path):
+    """The InfoScript as served, run with its flag file moved to a temporary path (the machine's own is not
+    touched), then its output uploaded."""
     contents = api.cw("GET", SCRIPTS + "/2").json()["contents"]
-    assert 'if [ -e /var/run/reboot-required ]; then echo "REBOOT:True"; else echo "REBOOT:False"; fi' in contents
+    assert contents.count("/var/run/reboot-required") == 1
+    flag = tmp_path / "reboot-required"
+    script = tmp_path / "InfoScript.sh"
+    script.write_text(contents.replace("/var/run/reboot-required", str(flag)))
+    outputs = []
+    for present in (True, False):
+        if present:
+            flag.write_text("*** System restart required ***\n")
+        else:
+            flag.unlink()
+        run = subprocess.run(["sh", str(script)], capture_output=True, text=True, timeout=30, check=True)
+        outputs.append(run.stdout)
+    assert "REBOOT:True" in outputs[0].splitlines() and "REBOOT:False" in outputs[1].splitlines()
+    named = outputs[0].replace("IDENTIFIER_HOSTNAME:", "IDENTIFIER_HOSTNAME:reboot-flag-")
+    sid = api.cw("POST", SCRIPTS, json={"output": named}).json()["server_id"]
+    time.sleep(DELAY)
+    assert detail(api, sid)["reboot_required"] is True
 
 
 def add_server(api, hostname, version):
