@@ -25,7 +25,7 @@ define make_venv
 	py=$${PYTHON_$(subst .,,$(2)):-$$($(FIND_PYTHON) $(2))} && rm -rf $(1) && "$$py" -m venv $(1)
 	$(1)/bin/python -m pip install $(PIP_FLAGS) -U pip 2>&1 | grep -v '^WARNING: Location' || true
 	$(1)/bin/python -m pip install $(PIP_FLAGS) -r $(3) 2>&1 | grep -v '^WARNING: Location' || true
-	$(1)/bin/python -c "import ansible, requests, werkzeug, pytest, coverage"
+	$(1)/bin/python -c "import ansible, requests, werkzeug, pytest, coverage, debian.debian_support, univers.versions"
 	touch $(1)/.stamp
 endef
 

@@ -54,11 +54,14 @@ def problems():
     return found
 
 
-def interactions():
-    """[(test id, folder, cassette name, index, interaction dict)] in file order, for the cassettes present."""
+def interactions(names=None):
+    """[(test id, folder, cassette name, index, interaction dict)] in file order, for the cassettes present (names:
+    only the cassettes of these names, in every folder)."""
     found = []
     for folder in FOLDERS:
         for path in sorted((ROOT / folder).glob("*.yaml")):
+            if names is not None and path.stem not in names:
+                continue
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             for index, item in enumerate(data["interactions"]):
                 request, response = item["request"], item["response"]

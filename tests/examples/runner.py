@@ -108,12 +108,7 @@ DOCS_WORLD = [
 ]
 # Examples that do not pass yet, with the reason (a docs bug to fix, or a limit of the simulator); each must still fail,
 # so the list cannot rot.
-PENDING = {
-    'docs/docsite/rst/airgap.rst: Scan, then gate':
-        "runs for real (read-only roles), and the gate rightly fails the host: the scan uploads this machine's packages "
-        "and the simulator maps package names to CVEs whatever their version (bash: CVE-2014-6271, xz-utils: "
-        "CVE-2024-3094, ...), so every Debian or RHEL host has critical, exploitable CVEs; not a docs bug",
-}
+PENDING = {}
 NOT_INSTALLED = ('awx.awx.', 'ansible.eda.')
 # Roles whose work on a managed host only reads: the gates read the APIs and write their reports on the controller;
 # cyberwatch_airgap_scan runs Cyberwatch's air-gap scripts, which list the system and its packages, and uploads their

@@ -7,9 +7,10 @@ GET  /api/v2/compliances/scripts?os=&repositories[]=   {"filename", "script_cont
 POST /api/v2/compliances/scripts            {"output"} -> 204; 422 when it cannot be read, 404 for an unknown server
 
 The shell scripts are real and harmless (they only read: uname, /etc/os-release, dpkg-query or rpm -qa) and print
-KEY:VALUE lines. An upload is parsed, the server found by hostname (case-insensitive) or created, its OS and packages
-recorded, and its CVEs derived from PACKAGE_CVES when the analysis settles (after the test-deploy delay), so the
-inventory, the CVE routes and the gate roles see them.
+KEY:VALUE lines. An upload is parsed, the server found by hostname (case-insensitive) or created, its OS, packages and
+reboot flag recorded, and its CVEs and updates derived from the version-aware package table (packages.py, through
+analysis.py) when the analysis settles (after the test-deploy delay), so the inventory, the CVE routes, the gate roles
+and the remediation see them.
 
 Two test OS keys serve hostile scripts (TEST_OS_SCRIPTS): debian_injected lists a script named like a shell command,
 debian_impostor an InfoScript that claims the hostname of the fleet's first server.
@@ -17,6 +18,8 @@ debian_impostor an InfoScript that claims the hostname of the fleet's first serv
 
 import hashlib
 
+import analysis
+from packages import DEB, RPM, WINAPP
 from views_common import ApiError, as_int, json_body, json_response, params
 
 ROUTE = "/api/v2/cbw_scans/scripts"
@@ -35,20 +38,21 @@ echo "OS_VERSION:${{VERSION_ID:-unknown}}"
 echo "OS_PRETTYNAME:${{PRETTY_NAME:-$(uname -s)}}"
 echo "KERNEL_VERSION:$(uname -r)"
 echo "ARCH:$(uname -m)"
+if [ -e /var/run/reboot-required ]; then echo "REBOOT:True"; else echo "REBOOT:False"; fi
 echo "SUCCESS:Script completed"
 """
 DPKG_PACKAGES = """#!/bin/sh
 # Cyberwatch air-gap script (simulator): installed Debian packages. Reads only.
 set -e
 {ident}command -v dpkg-query >/dev/null 2>&1 || {{ echo "dpkg-query not found: not a Debian-family host" >&2; exit 3; }}
-dpkg-query -W -f='PACKAGE:${{Package}}|${{Version}}\\n'
+dpkg-query -W -f='${{db:Status-Abbrev}}|${{Package}}|${{Version}}\\n' | awk -F'|' 'substr($1, 2, 1) == "i" {{ print "PACKAGE:" $2 "|" $3 }}'
 echo "SUCCESS:Script completed"
 """
 RPM_PACKAGES = """#!/bin/sh
 # Cyberwatch air-gap script (simulator): installed RPM packages. Reads only.
 set -e
 {ident}command -v rpm >/dev/null 2>&1 || {{ echo "rpm not found: not a RHEL-family host" >&2; exit 3; }}
-rpm -qa --qf 'PACKAGE:%{{NAME}}|%{{VERSION}}-%{{RELEASE}}\\n'
+rpm -qa --qf 'PACKAGE:%{{NAME}}|%|EPOCH?{{%{{EPOCH}}:}}:{{}}|%{{VERSION}}-%{{RELEASE}}\\n'
 echo "SUCCESS:Script completed"
 """
 WINDOWS_INFO = """# Cyberwatch air-gap script (simulator): Windows information and installed programs. Reads only.
@@ -99,26 +103,6 @@ OS_SCRIPTS = {"debian": (2, 3), "ubuntu": (2, 3), "rhel": (2, 4), "centos": (2, 
               "almalinux": (2, 4), "oraclelinux": (2, 4), "fedora": (2, 4), "amazon": (2, 4), "windows": (1,)}
 OS_TYPES = {"debian": "Os::Debian", "ubuntu": "Os::Ubuntu", "rhel": "Os::Redhat", "centos": "Os::Centos",
             "rocky": "Os::Rocky", "almalinux": "Os::Almalinux", "fedora": "Os::Fedora", "amazon": "Os::Amazon"}
-# The built-in package -> CVE table (the package names of dpkg, rpm and Windows programs).
-PACKAGE_CVES = {
-    "bash": ("CVE-2014-6271",), "libc6": ("CVE-2023-4911",), "glibc": ("CVE-2023-4911",),
-    "openssl": ("CVE-2022-0778", "CVE-2023-0286"), "libssl3": ("CVE-2023-0286",), "openssl-libs": ("CVE-2023-0286",),
-    "sudo": ("CVE-2021-3156",), "curl": ("CVE-2023-38545",), "libcurl4": ("CVE-2023-38545",),
-    "openssh-client": ("CVE-2023-38408",), "openssh-server": ("CVE-2024-6387",), "openssh": ("CVE-2023-38408",),
-    "zlib1g": ("CVE-2022-37434",), "zlib": ("CVE-2022-37434",), "libexpat1": ("CVE-2022-40674",),
-    "expat": ("CVE-2022-40674",), "tar": ("CVE-2022-48303",), "git": ("CVE-2024-32002",),
-    "policykit-1": ("CVE-2021-4034",), "polkit": ("CVE-2021-4034",), "xz-utils": ("CVE-2024-3094",),
-    "xz": ("CVE-2024-3094",), "7-Zip": ("CVE-2022-29072",), "Mozilla Firefox": ("CVE-2020-15673",),
-}
-# Catalogue fields of the derived CVEs that are not in the seeded catalogue: (score, product).
-CVE_FACTS = {
-    "CVE-2014-6271": (9.8, "bash"), "CVE-2023-4911": (7.8, "glibc"), "CVE-2022-0778": (7.5, "openssl"),
-    "CVE-2023-0286": (7.4, "openssl"), "CVE-2021-3156": (7.8, "sudo"), "CVE-2023-38545": (9.8, "curl"),
-    "CVE-2023-38408": (9.8, "openssh"), "CVE-2024-6387": (8.1, "openssh"), "CVE-2022-37434": (9.8, "zlib"),
-    "CVE-2022-40674": (8.1, "libexpat"), "CVE-2022-48303": (5.5, "tar"), "CVE-2024-32002": (9.0, "git"),
-    "CVE-2021-4034": (7.8, "polkit"), "CVE-2024-3094": (10.0, "xz"), "CVE-2022-29072": (7.8, "7-zip"),
-    "CVE-2020-15673": (8.8, "firefox"),
-}
 COMPLIANCE_SCRIPT = """#!/bin/sh
 # Cyberwatch air-gap compliance script (simulator) for {os}, repositories {repositories}. Reads only.
 echo "IDENTIFIER_SCRIPT:compliance"
@@ -194,8 +178,8 @@ class Airgap:
             raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
         server = self._server(hostname)
         windows = "Windows" in facts.get("OS_PRETTYNAME", "") or "SYSVERSION" in facts
-        kind = "Packages::Msi" if windows else "Packages::Rpm" if os_prefix(facts.get("OS_ID")) in (
-            "rhel", "centos", "rocky", "almalinux", "fedora", "amazon", "oraclelinux") else "Packages::Deb"
+        kind = WINAPP if windows else RPM if os_prefix(facts.get("OS_ID")) in (
+            "rhel", "centos", "rocky", "almalinux", "fedora", "amazon", "oraclelinux") else DEB
         if packages or not server["packages"]:
             server["packages"] = [{"vendor": None, "product": name, "type": kind, "version": version}
                                   for name, version in packages]
@@ -217,7 +201,7 @@ class Airgap:
             server = self.store.servers.get(sid)
             if server is not None and server.get("airgap_due") == due:  # not reset or replaced since
                 server["airgap_due"] = None
-                self._analyse(server, now)
+                analysis.analyse(self.store, server, now)
 
     def _read(self, body):
         output = body.get("output")
@@ -254,36 +238,6 @@ class Airgap:
         names = [str(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) is None]
         ids = [as_int(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) in self.store.groups]
         return ids + self.api.writes._groups_by_name(",".join(names), create=True)  # pylint: disable=protected-access
-
-    def _analyse(self, server, now):
-        codes = sorted({code for p in server["packages"] for code in PACKAGE_CVES.get(p["product"], ())})
-        old = server["cves"]
-        for code in set(old) - set(codes):
-            self.store.cve_servers.get(code, set()).discard(server["id"])
-        cves = {}
-        for code in codes:
-            record = self.store.cves.get(code) or self._add_cve(code)
-            previous = old.get(code) or {}
-            cves[code] = {"ignored": previous.get("ignored", False), "comment": previous.get("comment"),
-                          "detected_at": previous.get("detected_at", now), "fixed_at": None,
-                          "prioritized": record["score"] >= 7.5}
-            self.store.cve_servers.setdefault(code, set()).add(server["id"])
-        server["cves"] = cves
-        # analyzed_at moves forward by a whole second at least: the API shows it to the second.
-        server["analyzed_at"] = max(now, (server["analyzed_at"] or 0) + 1)
-        server["status"] = "server_vulnerable" if cves else "server_compliant"
-
-    def _add_cve(self, code):
-        score, product = CVE_FACTS.get(code, (5.0, "unknown"))
-        level = ("level_critical" if score >= 9 else "level_high" if score >= 7 else "level_medium" if score >= 4
-                 else "level_low")
-        record = {"cve_code": code, "content": "Air-gap simulator CVE %s in %s." % (code, product),
-                  "last_modified": self.store.now(), "level": level, "published": self.store.now(), "score": score,
-                  "score_v2": score, "score_v3": score, "score_custom": None, "exploit_code_maturity": "functional",
-                  "note_custom": None, "exploitable": score >= 9, "technologies": [{"vendor": product, "product": product}],
-                  "cvss_custom": None, "cwe": {"cwe_id": "CWE-20"}, "scannable": True}
-        self.store.cves[code] = record
-        return record
 
     # ---- compliance
     def _compliance(self, request):

@@ -6,6 +6,7 @@ Each action completes --test-deploy-delay seconds after the request, evaluated l
 (callers hold the store lock), like test_deploy and compliance rechecks.
 """
 
+import analysis
 import cyberwatch_views as views
 from store import iso
 from views_common import ApiError, as_int, json_body
@@ -109,7 +110,7 @@ class Actions:
         for sid in list(self.pending):
             server = self.store.servers.get(sid)
             if server is not None:
-                self._settle_server(server, now)
+                self._settle_server(self.store, server, now)
             if server is None or not _due(server):
                 self.pending.discard(sid)
         for record in self.store.discoveries.values():
@@ -117,15 +118,20 @@ class Actions:
                 record.update(status="finished", updated_at=record["relaunch_due"], relaunch_due=None)
 
     @staticmethod
-    def _settle_server(server, now):
+    def _settle_server(store, server, now):
         due = server.get("updates_due")
         if due is not None and due <= now:
             pending = set(server.pop("updates_pending", None) or ())
             for update in [u for u in server["updates"] if u["id"] in pending]:
-                for code in update["cve_announcements"]:
-                    if code in server["cves"] and server["cves"][code]["fixed_at"] is None:
-                        server["cves"][code]["fixed_at"] = due
+                analysis.install(server, update)
+                if update.get("source") != analysis.SOURCE:  # not derived from the packages: its CVEs are fixed
+                    for code in update["cve_announcements"]:
+                        link = server["cves"].get(code)
+                        if link and link["fixed_at"] is None and link.get("source") != analysis.SOURCE:
+                            link["fixed_at"] = due
                 server["updates"].remove(update)
+            # The installed versions give the derived CVEs and updates (not a new analysis: analyzed_at stays).
+            analysis.derive_again(store, server, due)
             server["updates_due"] = None
             server["reboot_required"] = bool(pending) or server["reboot_required"]
         due = server.get("reboot_due")
@@ -134,10 +140,6 @@ class Actions:
                           status=server.pop("status_before_reboot", server["status"]))
         due = server.get("refresh_due")
         if due is not None and due <= now:
-            # The new analysis finds the first active CVE fixed (as if it had been patched meanwhile).
-            active = views.active_cves(server)
-            if active:
-                server["cves"][active[0]]["fixed_at"] = due
-            server.update(analyzed_at=due, last_communication=due, refresh_due=None)
-            if server["status"] == "server_awaiting_analysis":
-                server["status"] = "server_vulnerable" if views.active_cves(server) else "server_compliant"
+            # The new analysis derives the CVEs and updates from the packages the server has.
+            analysis.analyse(store, server, due)
+            server.update(last_communication=due, refresh_due=None)

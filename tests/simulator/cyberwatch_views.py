@@ -9,6 +9,7 @@ CVSS_V3 = {"access_vector": "access_vector_network", "access_complexity": "acces
            "privileges_required": "privileges_required_none", "user_interaction": "user_interaction_none",
            "scope": "scope_unchanged", "confidentiality_impact": "confidentiality_impact_high",
            "integrity_impact": "integrity_impact_high", "availability_impact": "availability_impact_high"}
+UPDATE_KEYS = ("id", "ignored", "patchable", "target", "current", "cve_announcements")
 CUSTOM_FIELDS = ("access_vector", "access_complexity", "privileges_required", "user_interaction", "scope",
                  "confidentiality_impact", "integrity_impact", "availability_impact")
 
@@ -61,10 +62,16 @@ def server_detail(store, server):
     detail = {key: item[key] for key in list(item)[:14]}
     detail["cve_announcements"] = cves
     detail.update({key: item[key] for key in list(item)[14:]})
-    detail["updates"] = [dict(u) for u in server["updates"]]
+    detail["updates"] = [update_item(u) for u in server["updates"]]
     detail["security_issues"] = [issue_item(store.security_issues[i]) for i in server["security_issues"]
                                  if i in store.security_issues]
     return detail
+
+
+def update_item(update):
+    """Update of a server detail, in the recorded order (cassette server_ok): {id, ignored, patchable, target,
+    current, cve_announcements}; what the simulator keeps beside them (its source) is not shown."""
+    return {key: update[key] for key in UPDATE_KEYS if key in update}
 
 
 def asset_item(store, server):
