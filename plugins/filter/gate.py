@@ -23,14 +23,13 @@ from xml.etree import ElementTree
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES as CYSTACK_SEVERITIES
+# Severity levels, the allow-list with expiry and its dates are shared with the remediation filters (plugin_utils).
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.gate_rules import (
+    SEVERITIES, allowance_for as _allowance_for, canonical_severity as _canonical_severity,
+    parse_allow_list as _allow_list, parse_date as _date,
+)
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import untrusted
 
-SEVERITIES = {
-    'cystack': list(CYSTACK_SEVERITIES),
-    'cyberwatch': ['critical', 'high', 'medium', 'low', 'unknown'],
-    'generic': ['critical', 'high', 'medium', 'low', 'info', 'unknown'],
-}
 TITLES = {'cystack': ('CyStack scan gate', 'Target'), 'cyberwatch': ('Cyberwatch CVE gate', 'Host'),
           'generic': ('Vulnerability gate', 'Subject')}
 EXTRA_THRESHOLDS = ('exploitable', 'reboot_required')
@@ -53,16 +52,6 @@ def _score(value):
         return None if value is None or isinstance(value, bool) else round(float(value), 1)
     except (TypeError, ValueError):
         return None
-
-
-def _canonical_severity(kind, value):
-    value = to_text(value or 'unknown')
-    if value.startswith('level_'):
-        value = value[len('level_'):]
-    for name in SEVERITIES[kind]:
-        if name.lower() == value.lower():
-            return name
-    return 'unknown' if 'unknown' in SEVERITIES[kind] else value
 
 
 def _cystack(data, fail_unknown):
@@ -192,50 +181,6 @@ def _generic(data):
                                  tuple(item.get('keys') or ()), rule=item.get('rule'), help_text=item.get('help'),
                                  help_uri=item.get('help_uri'), score=item.get('score')))
     return findings, subjects, [], [], {}
-
-
-# --- allow-list ---------------------------------------------------------------------------------------------------
-
-def _date(value, where):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.datetime.strptime(to_text(value).strip(), '%Y-%m-%d').date()
-    except ValueError:
-        raise AnsibleFilterError('%s: %r is not a date in YYYY-MM-DD form' % (where, value))
-
-
-def _allow_list(entries, today):
-    parsed = []
-    for index, entry in enumerate(entries or []):
-        where = 'allow-list entry %d' % (index + 1)
-        if not isinstance(entry, dict):
-            raise AnsibleFilterError('%s must be a dictionary with match, justification and expires' % where)
-        missing = [key for key in ('match', 'justification', 'expires') if not entry.get(key)]
-        unknown = sorted(set(entry) - {'match', 'justification', 'expires', 'subjects'})
-        if missing or unknown:
-            raise AnsibleFilterError('%s (%s): %s' % (where, entry.get('match', '?'), '; '.join(
-                (['missing %s' % ', '.join(missing)] if missing else [])
-                + (['unknown key(s) %s; accepted: match, justification, expires, subjects' % ', '.join(unknown)]
-                   if unknown else []))))
-        subjects = entry.get('subjects') or []
-        if isinstance(subjects, str):
-            subjects = [subjects]
-        expires = _date(entry['expires'], where)
-        parsed.append({'match': to_text(entry['match']), 'justification': to_text(entry['justification']),
-                       'expires': expires.isoformat(), 'subjects': [to_text(s) for s in subjects],
-                       'expired': expires < today, 'matched': 0})
-    return parsed
-
-
-def _allowance_for(finding, allow_list):
-    for entry in allow_list:
-        if entry['match'].lower() in finding['keys'] and (
-                not entry['subjects'] or finding['subject'].lower() in [s.lower() for s in entry['subjects']]):
-            return entry
-    return None
 
 
 # --- thresholds ---------------------------------------------------------------------------------------------------
