@@ -46,6 +46,11 @@ def _error(where, message):
 _cut = packages.shorten
 
 
+def _shown(value):
+    """repr of an API or user value, cut to a readable length."""
+    return _cut(repr(value))
+
+
 # --- remediation_plan ----------------------------------------------------------------------------------------------
 
 def _selection(selection):
@@ -59,7 +64,7 @@ def _selection(selection):
         raise _error(where, 'unknown key(s) %s; accepted: %s' % (', '.join(unknown), ', '.join(SELECTION_KEYS)))
     min_level, cves = selection.get('min_level'), selection.get('cves') or []
     if isinstance(cves, str) or not isinstance(cves, list):
-        raise _error(where, 'cves must be a list of CVE codes, got %r' % (_cut(cves),))
+        raise _error(where, 'cves must be a list of CVE codes, got %s' % (_shown(cves),))
     if min_level is not None and cves:
         raise _error(where, 'give min_level or cves, not both')
     if min_level is None and not cves:
@@ -67,12 +72,12 @@ def _selection(selection):
     if min_level is not None:
         level = canonical_severity('cyberwatch', min_level)
         if not isinstance(min_level, str) or level.lower() != to_text(min_level).lower().replace('level_', ''):
-            raise _error(where, 'min_level must be one of %s, got %r' % (', '.join(LEVELS), _cut(min_level)))
+            raise _error(where, 'min_level must be one of %s, got %s' % (', '.join(LEVELS), _shown(min_level)))
         min_level = level
     requested = []
     for index, code in enumerate(cves):
         if not isinstance(code, str) or not code.strip():
-            raise _error(where, 'cves[%d] must be a CVE code, got %r' % (index, _cut(code)))
+            raise _error(where, 'cves[%d] must be a CVE code, got %s' % (index, _shown(code)))
         if code.strip().upper() not in requested:
             requested.append(code.strip().upper())
     today = parse_date(selection['today'], '%s today' % where) if selection.get('today') else datetime.date.today()
@@ -83,7 +88,7 @@ def _server_id(server, where):
     if 'id' not in server or server['id'] is None:
         raise _error(where, 'the server detail has no id')
     if isinstance(server['id'], bool) or not isinstance(server['id'], (int, str)) or not to_text(server['id']).isdigit():
-        raise _error(where, 'the server detail id %r is not a server id' % (_cut(server['id']),))
+        raise _error(where, 'the server detail id %s is not a server id' % (_shown(server['id']),))
     return int(server['id'])
 
 
@@ -149,7 +154,7 @@ def _update_problem(update, index):
         return 'Cyberwatch marks the update not patchable (patchable: %s)' % _cut(update.get('patchable'))
     update_id = update.get('id')
     if isinstance(update_id, bool) or not isinstance(update_id, int) or update_id < 1:
-        return 'updates[%d].id %r is not an update id' % (index, _cut(update_id))
+        return 'updates[%d].id %s is not an update id' % (index, _shown(update_id))
     return None
 
 
@@ -166,15 +171,15 @@ def _package_problem(update, index, codes, os_detail):
     family = packages.PACKAGE_FAMILIES.get(kind)
     if family is None:
         return None, '%s is not a Deb or Rpm package: patch it by hand or with the cyberwatch method' % (
-            'an update without a type' if not kind else 'the type %r' % _cut(kind))
+            'an update without a type' if not kind else 'the type %s' % _shown(kind))
     if current.get('type') != kind:
-        return None, 'the current type %r is not the target type %r' % (_cut(current.get('type')), _cut(kind))
+        return None, 'the current type %s is not the target type %s' % (_shown(current.get('type')), _shown(kind))
     name = target.get('product')
     problem = packages.name_problem(family, name)
     if problem:
         return None, problem
     if current.get('product') != name:
-        return None, 'the target package %r is not the installed package %r' % (_cut(name), _cut(current.get('product')))
+        return None, 'the target package %s is not the installed package %s' % (_shown(name), _shown(current.get('product')))
     problem = packages.version_problem(family, version) or packages.version_problem(
         family, current.get('version'), 'current')
     if problem:
@@ -195,7 +200,7 @@ def remediation_plan(server_detail, selection, catalogue=None, subject=None, met
         raise _error(where, 'expects a Cyberwatch server detail (cyberwatch_server_info with id), got %s'
                      % type(server_detail).__name__)
     if method not in METHODS:
-        raise _error(where, 'method must be one of %s, got %r' % (', '.join(METHODS), _cut(method)))
+        raise _error(where, 'method must be one of %s, got %s' % (', '.join(METHODS), _shown(method)))
     min_level, requested, today, allow_list = _selection(selection)
     server_id = _server_id(server_detail, where)
     updates = server_detail.get('updates')
@@ -280,8 +285,8 @@ def _checked_package(package, index, where):
         raise _error(where, 'packages[%d] of the plan is not a record' % index)
     family = packages.PACKAGE_FAMILIES.get(package.get('type'))
     if family is None or package.get('manager') not in MODULES:
-        raise _error(where, 'packages[%d] of the plan has type %r and manager %r; accepted: Packages::Deb or '
-                     'Packages::Rpm, with %s' % (index, _cut(package.get('type')), _cut(package.get('manager')),
+        raise _error(where, 'packages[%d] of the plan has type %s and manager %s; accepted: Packages::Deb or '
+                     'Packages::Rpm, with %s' % (index, _shown(package.get('type')), _shown(package.get('manager')),
                                                  ', '.join(sorted(MODULES))))
     problem = packages.name_problem(family, package.get('name')) or packages.version_problem(
         family, package.get('target'))
@@ -313,7 +318,7 @@ def remediation_package_args(plan, policy='latest', installed=None):
     where = 'remediation_package_args'
     plan = _plan(plan, where)
     if policy not in POLICIES:
-        raise _error(where, 'policy must be one of %s, got %r' % (', '.join(POLICIES), _cut(policy)))
+        raise _error(where, 'policy must be one of %s, got %s' % (', '.join(POLICIES), _shown(policy)))
     if installed is not None and not isinstance(installed, dict):
         raise _error(where, 'installed must be the packages of ansible.builtin.package_facts (a dictionary), got %s'
                      % type(installed).__name__)
@@ -421,8 +426,8 @@ def remediation_verify(plan, server_detail_after, rebooted=False, reboot_require
 
 def _verified(item, index, where):
     if not isinstance(item, dict) or not isinstance(item.get('subject'), str) or not item['subject']:
-        raise _error(where, 'item %d must be a remediation_verify result or {subject, problem}, got %r'
-                     % (index, _cut(item)))
+        raise _error(where, 'item %d must be a remediation_verify result or {subject, problem}, got %s'
+                     % (index, _shown(item)))
     if any(key not in item for key in VERIFY_KEYS):
         if not item.get('problem'):
             raise _error(where, 'item %d (%s) is neither a remediation_verify result nor a {subject, problem} record'
