@@ -99,15 +99,15 @@ def manager_for(family, os_detail):
     """(manager, None) for a package family on an OS (a Cyberwatch `os` {type, key, name}), or (None, why not)."""
     if family == 'deb':
         return 'apt', None
-    words = ' '.join(to_text(os_detail.get(key) or '') for key in ('type', 'key', 'name')).lower() \
-        if isinstance(os_detail, dict) else ''
-    if not words.strip():
+    words = ' '.join(to_text(os_detail[key]) for key in ('type', 'key', 'name')
+                     if os_detail.get(key)).lower() if isinstance(os_detail, dict) else ''
+    if not words:
         return None, 'the server detail names no OS, so neither dnf nor zypper can be chosen for an RPM package'
     for manager, markers in RPM_MANAGERS:
         if any(marker in words for marker in markers):
             return manager, None
     return None, 'no RPM package manager is known for the OS %r (known: SUSE with zypper; Red Hat, CentOS, Rocky, ' \
-                 'Alma, Fedora, Amazon and Oracle Linux with dnf)' % shorten(words.strip())
+                 'Alma, Fedora, Amazon and Oracle Linux with dnf)' % shorten(words)
 
 
 def installed_version(family, entries):
