@@ -229,8 +229,8 @@ def remediation_plan(server_detail, selection, catalogue=None, subject=None, met
                             'expires': entry['expires']})
             continue
         if entry is not None:
-            notes.append('the allow-list entry %s expired on %s: %s stays selected' % (entry['match'], entry['expires'],
-                                                                                    code))
+            notes.append('the allow-list entry %s expired on %s: %s stays selected'
+                         % (entry['match'], entry['expires'], code))
         selected.append(code)
 
     planned, package_list, manual, covered, other = [], [], [], set(), 0
@@ -439,8 +439,8 @@ def _verified(item, index, where):
 
 def _note(item):
     parts = ['%d closed' % len(item['closed'])]
-    for key, label in (('remaining', 'remaining'), ('not_patchable', 'not patchable'), ('ignored', 'ignored in '
-                                                                                            'Cyberwatch')):
+    labels = (('remaining', 'remaining'), ('not_patchable', 'not patchable'), ('ignored', 'ignored in Cyberwatch'))
+    for key, label in labels:
         if item[key]:
             parts.append('%d %s (%s)' % (len(item[key]), label, '; '.join(
                 '%s: %s' % (code, item['reasons'][code]) if item['reasons'].get(code) else code for code in item[key])))
