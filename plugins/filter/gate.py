@@ -130,12 +130,17 @@ def _cve_data_problem(server):
     return None
 
 
-def _cyberwatch(data, catalogue, fail_unknown):
+def _cyberwatch(data, catalogue, fail_unknown, details=None):
     """Cyberwatch server details (with `cve_announcements`), matched to the CVE catalogue for level/exploitability.
 
     Items may be bare server details or {"subject": <inventory host>, "server": <detail or null>, "problem": <why the
     host has no server, e.g. an ambiguous match, or null>, "names": <the names it was looked up by>}. A host without a
-    server, with a problem or without CVE data fails (an unknown host only when fail_unknown)."""
+    server, with a problem or without CVE data fails (an unknown host only when fail_unknown). With details (server
+    details read apart), each item's server is replaced by its detail, found by id; a server without one keeps only
+    its id, so has no CVE data."""
+    detail_of = None
+    if details is not None:
+        detail_of = dict((to_text(d.get('id')), d) for d in details if isinstance(d, dict))
     by_code = {}
     for cve in catalogue or []:
         if isinstance(cve, dict):
@@ -146,6 +151,8 @@ def _cyberwatch(data, catalogue, fail_unknown):
             raise AnsibleFilterError('gate_evaluate(kind=cyberwatch) expects server details or {subject, server} '
                                      'records, got %r' % (_cut(item),))
         server = item.get('server') if 'server' in item or 'subject' in item else item
+        if detail_of is not None and server is not item and isinstance(server, dict):
+            server = detail_of.get(to_text(server.get('id')), {'id': server.get('id')})
         subject = to_text(item.get('subject') or (server or {}).get('hostname') or 'unknown host')
         subjects.append(subject)
         if item.get('problem'):
@@ -293,7 +300,7 @@ def _violations(thresholds, counts, reboot_required):
 
 
 def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope='subject', catalogue=None,
-                  today=None, name=None, fail_unknown=True):
+                  today=None, name=None, fail_unknown=True, details=None):
     """Evaluate findings against thresholds and an allow-list; see gate_evaluate.yml."""
     if kind not in SEVERITIES:
         raise AnsibleFilterError('kind must be one of %s, got %r' % (', '.join(sorted(SEVERITIES)), kind))
@@ -306,7 +313,7 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
     if kind == 'cystack':
         findings, subjects, notes, reboot, problems = _cystack(data, fail_unknown)
     elif kind == 'cyberwatch':
-        findings, subjects, notes, reboot, problems = _cyberwatch(data, catalogue, fail_unknown)
+        findings, subjects, notes, reboot, problems = _cyberwatch(data, catalogue, fail_unknown, details)
     else:
         findings, subjects, notes, reboot, problems = _generic(data)
 
