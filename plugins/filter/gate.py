@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -607,33 +608,42 @@ def gate_junit(summary):
     return untrusted('<?xml version="1.0" encoding="UTF-8"?>\n%s\n' % xml)
 
 
-def _matches(servers, names, field):
-    """{name: servers matching it by field ('hostname' or 'addresses')}, for the names that match any."""
-    found = {}
-    for name in names:
-        for server in servers:
+MATCHED_FIELDS = ('hostname', 'addresses')     # an exact hostname match wins over any address
+
+
+def cyberwatch_server_index(servers):
+    """{field: {name: servers with that name}} for each field of MATCHED_FIELDS, names without case, servers in
+    listing order; see cyberwatch_server_index.yml."""
+    index = dict((field, {}) for field in MATCHED_FIELDS)
+    for server in servers or []:
+        if not isinstance(server, dict):
+            continue
+        for field in MATCHED_FIELDS:
             values = server.get(field) if field == 'addresses' else [server.get(field)]
-            if isinstance(values, list) and name in [to_text(v).strip().lower() for v in values if v]:
-                found.setdefault(name, []).append(server)
-    return found
+            if not isinstance(values, list):
+                continue
+            for name in dict.fromkeys(to_text(v).strip().lower() for v in values if v):
+                index[field].setdefault(name, []).append(server)
+    return untrusted(index)
 
 
 def cyberwatch_server_match(servers, names):
-    """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml."""
+    """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml. servers:
+    a listing, or its cyberwatch_server_index (a play matching many hosts indexes the listing once)."""
     wanted = []
     for name in [names] if isinstance(names, str) else names or []:
         name = to_text(name).strip().lower() if name else ''
         if name and name not in wanted:
             wanted.append(name)
-    servers = [server for server in servers or [] if isinstance(server, dict)]
-    for field in ('hostname', 'addresses'):     # an exact hostname match wins over any address
-        found = _matches(servers, wanted, field)
+    index = servers if isinstance(servers, Mapping) else cyberwatch_server_index(servers)
+    for field in MATCHED_FIELDS:
         for name in wanted:                     # the first name wins: the inventory hostname before ansible_host
-            if name not in found:
+            found = index.get(field, {}).get(name)
+            if not found:
                 continue
-            ids = sorted(to_text(server.get('id')) for server in found[name])
-            if len(found[name]) == 1:
-                return untrusted({'server': found[name][0], 'server_ids': ids, 'problem': None})
+            ids = sorted(to_text(server.get('id')) for server in found)
+            if len(found) == 1:
+                return untrusted({'server': found[0], 'server_ids': ids, 'problem': None})
             return untrusted({'server': None, 'server_ids': ids, 'problem': 'ambiguous: %d Cyberwatch servers have the '
                               '%s %s (ids %s)' % (len(ids), 'hostname' if field == 'hostname' else 'address', name,
                                                   ', '.join(ids))})
@@ -645,4 +655,5 @@ class FilterModule(object):
 
     def filters(self):
         return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report, 'gate_sarif': gate_sarif,
-                'gate_junit': gate_junit, 'cyberwatch_server_match': cyberwatch_server_match}
+                'gate_junit': gate_junit, 'cyberwatch_server_match': cyberwatch_server_match,
+                'cyberwatch_server_index': cyberwatch_server_index}
