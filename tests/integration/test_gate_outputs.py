@@ -237,8 +237,8 @@ def test_the_gate_reads_the_details_once_per_play_and_reports_as_before(sim, ans
              'same-server': {'ansible_host': by_name['addresses'][0]}, gone['hostname']: {},
              'never-scanned.example.com': {}, 'ambiguous-host': {'ansible_host': '10.77.0.5'}}
     inventory = tmp_path / 'hosts.yml'
-    inventory.write_text(json.dumps({'gated': {'hosts': dict((name, dict(host, ansible_connection='local'))
-                                                              for name, host in hosts.items())}}))
+    gated = dict((name, dict(host, ansible_connection='local')) for name, host in hosts.items())
+    inventory.write_text(json.dumps({'gated': {'hosts': gated}}))
     allowed = cyberwatch_api.get('server', by_name['id'])['cve_announcements'][0]['cve_code']
     gate_vars = {'cyberwatch_cve_gate_thresholds': {'critical': 0, 'high': 1, 'exploitable': 0},
                  'cyberwatch_cve_gate_fail': False, 'cyberwatch_cve_gate_report_name': 'gate',

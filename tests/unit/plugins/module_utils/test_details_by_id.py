@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchClient
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_lookup import details_by_id
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import details_by_id
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
 
