@@ -62,7 +62,7 @@ def test_ids_fails_on_a_detail_that_fails(sim, ansible):
     ('server_info', {'ids': [4, 0, -2]}, 'ids must be server ids, integers of 1 or more; got 0, -2'),
     ('server_info', {'ids': [4], 'hostname': 'web'}, 'parameters are mutually exclusive: ids|hostname'),
     ('server_info', {'ids': [4], 'id': 4}, 'parameters are mutually exclusive: ids|id'),
-    ('server_info', {'ids': ['web-01']}, "Elements value for option 'ids' is of type <class 'str'> and we were unable"),
+    ('server_info', {'ids': ['web-01']}, "Elements value for option 'ids' is of type "),
     ('cve_info', {'level': ['level_severe']}, 'value of level must be one or more of'),
     ('user_info', {'id': 1, 'login': 'x'}, 'parameters are mutually exclusive: id|login'),
 ])
