@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from malformed import VARIANTS
+from core.malformed import VARIANTS
 from test_inventory_support import source
 
 

@@ -20,7 +20,7 @@ import hashlib
 
 import analysis
 from packages import DEB, RPM, WINAPP
-from views_common import ApiError, as_int, json_body, json_response, params
+from core.web import ApiError, as_int, json_body, json_response, params
 
 ROUTE = "/api/v2/cbw_scans/scripts"
 COMPLIANCE_ROUTE = "/api/v2/compliances/scripts"

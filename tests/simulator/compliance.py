@@ -12,7 +12,7 @@ import zlib
 
 from compliance_catalogue import WITH_SCRIPT
 from cyberwatch_views import environment, group
-from store import iso
+from core.store import iso
 
 PENDING = "gen_analyzing"
 FAILED_PERCENT = 30

@@ -8,8 +8,8 @@ Each action completes --test-deploy-delay seconds after the request, evaluated l
 
 import analysis
 import cyberwatch_views as views
-from store import iso
-from views_common import ApiError, as_int, json_body
+from core.store import iso
+from core.web import ApiError, as_int, json_body
 
 # (collection kind, sub-route, HTTP methods, action name) served on each prefix of the kind
 ROUTES = (

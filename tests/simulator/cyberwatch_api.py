@@ -12,8 +12,8 @@ import cyberwatch_assets_more as more
 import cyberwatch_views as views
 import cyberwatch_writes as writes
 from compliance import Compliance, rule_item
-from pagination import cyberwatch_page
-from views_common import ApiError, as_int, json_response, params, truthy
+from core.pagination import cyberwatch_page
+from core.web import ApiError, as_int, json_response, params, truthy
 
 # kind -> (route prefixes: current first, then legacy; model name in 404 messages)
 RESOURCES = {

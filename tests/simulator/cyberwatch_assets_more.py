@@ -3,8 +3,8 @@
 /api/v3/assets/servers and the CVE note. Every behaviour here is invented; tests/simulator/README.md lists it.
 """
 
-from store import iso
-from views_common import ApiError
+from core.store import iso
+from core.web import ApiError
 
 # Never rendered: the API takes them on create and update and never returns them.
 CREDENTIAL_SECRETS = ("password", "key", "client_key", "auth_password", "priv_password")

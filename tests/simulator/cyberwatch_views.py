@@ -1,6 +1,6 @@
 """Rendering of Cyberwatch store records into the recorded v3 JSON shapes (reference/cyberwatch_api.md §4)."""
 
-from store import iso
+from core.store import iso
 
 CVSS_V2 = {"access_vector": "access_vector_network", "access_complexity": "access_complexity_low",
            "authentication": "authentication_none", "confidentiality_impact": "confidentiality_impact_partial",

@@ -9,7 +9,7 @@ import cyberwatch_actions
 import cyberwatch_assets_more
 import cyberwatch_views as views
 from compliance_catalogue import CUSTOM, LEVELS as RULE_LEVELS, WITH_SCRIPT, copy_rule
-from views_common import ApiError, as_int, json_body, truthy
+from core.web import ApiError, as_int, json_body, truthy
 
 RA_PORTS = {"CbwRam::RemoteAccess::Ssh::WithPassword": 22, "CbwRam::RemoteAccess::Ssh::WithKey": 22,
             "CbwRam::RemoteAccess::WinRm::WithNegotiate": 5985, "CbwRam::RemoteAccess::Snmp": 161}

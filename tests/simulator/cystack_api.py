@@ -5,8 +5,8 @@ from werkzeug.routing import Map, Rule
 
 import cystack_views as views
 from fleet import PROFILES, WEB_FINDINGS, scan_findings
-from pagination import drf_page
-from views_common import ApiError, as_int, json_body, json_response
+from core.pagination import drf_page
+from core.web import ApiError, as_int, json_body, json_response
 from scan_lifecycle import Lifecycle
 
 SCAN_STATUSES = ("Stopped", "Running", "Stopping", "Queued")

@@ -1,14 +1,13 @@
 """Seeded generator of a self-consistent Cyberwatch fleet and CyStack account (deterministic from the seed)."""
 
-import base64
 import random
-import re
 import uuid
 
 import compliance_catalogue
 import cyberwatch_actions
 import cyberwatch_assets_more
-from store import Store
+from core.hostile import SAFE_MARKERS, Payloads
+from core.store import Store
 
 BASE_TS = 1704103200  # 2024-01-01T10:00:00Z: every seeded timestamp is an offset from here
 DAY = 86400
@@ -58,14 +57,6 @@ WEB_FINDINGS = (
 
 def _uuid(rng):
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def make_keys(seed):
-    """Deterministic key material: Cyberwatch id (32 bytes b64), secret (64 bytes b64), CyStack token."""
-    rng = random.Random("keys-%s" % seed)
-    cbw_key = base64.b64encode(rng.randbytes(32)).decode()
-    cbw_secret = base64.b64encode(rng.randbytes(64)).decode()
-    return cbw_key, cbw_secret, rng.randbytes(20).hex()
 
 
 def _cve_catalogue(rng, size):
@@ -282,63 +273,15 @@ def _cystack(rng, store, seed, targets):
                                 "stop_time": None, "created_mono": store.now(), "finished": False}
 
 
-# The hostile fleet (--hostile): every free-text string the APIs serve is one of these payloads. Each kind that runs
-# something would create the file <markers>/<field>.<kind> (field: where the string was served, e.g.
-# server-3-hostname), so a test that finds the marker directory empty knows that no payload ran.
-HOSTILE_KINDS = ("jinja_lookup", "jinja_statement", "jinja_query", "shell_subst", "shell_backtick", "shell_semicolon",
-                 "traversal", "localhost", "loopback", "all", "ungrouped", "group", "cystack_group", "comma", "glob",
-                 "negation", "dash", "control", "markup", "huge")
-HOSTILE_SIZE = 100 * 1024
-DEFAULT_MARKERS = "/tmp/vulnmgmt-hostile-markers"
-SAFE_MARKERS = re.compile(r"/[A-Za-z0-9_./-]+\Z")  # inserted unquoted into shell payloads
-
-
-def hostile_string(kind, field, markers=DEFAULT_MARKERS):
-    """The payload of a kind, served in field; a payload that ran would create <markers>/<field>.<kind>."""
-    touch = "touch %s/%s.%s" % (markers, field, kind)
-    payloads = {
-        "jinja_lookup": "{{ lookup('ansible.builtin.pipe', '%s') }}" % touch,
-        "jinja_statement": "{%% set x = lookup('pipe', '%s') %%}{{ x }}" % touch,
-        "jinja_query": "x{{ query('pipe', '%s') | join }}.example.com" % touch,
-        "shell_subst": "$(%s)" % touch,
-        "shell_backtick": "`%s`" % touch,
-        "shell_semicolon": "a;%s;#" % touch.replace(" ", "${IFS}"),
-        "traversal": "../../../../etc/passwd",
-        "localhost": "localhost",
-        "loopback": "127.0.0.1",
-        "all": "all",
-        "ungrouped": "ungrouped",
-        "group": "cyberwatch_vulnerable",  # a group the Cyberwatch inventory plugin makes
-        "cystack_group": "cystack_unverified",  # one the CyStack inventory plugin makes
-        "comma": "web-01,db-01",
-        "glob": "web*",
-        "negation": "!db-01",
-        "dash": "-oProxyCommand=%s" % touch.replace(" ", "${IFS}"),
-        "control": "ctl\x00\x07\x08\x1b[31mred\x1b[0m\x1b]0;title\x07\r\nfatal: [injected]\x7f\u2028\u202eevil",
-        "markup": "<b>&amp;</b>]]></failure><!-- | *x* | [l](javascript:alert(1)) <script>alert(1)</script>",
-    }
-    if kind == "huge":
-        head = payloads["jinja_lookup"].replace(".jinja_lookup", ".huge")
-        return head + "A" * (HOSTILE_SIZE - len(head))
-    return payloads[kind]
-
-
 def _make_hostile(store, markers):
     """Replace every free-text string of the store with a payload, deterministically: record i of a table gets kind
     (i + field offset) % len(HOSTILE_KINDS), so each field holds every kind over len(HOSTILE_KINDS) records.
     Ids, levels, statuses, types, timestamps and CVE codes stay valid."""
-    offsets = {}
-
-    def payload(table, index, field):
-        offset = offsets.setdefault(field, len(offsets) * 7)
-        kind = HOSTILE_KINDS[(index + offset) % len(HOSTILE_KINDS)]
-        return hostile_string(kind, "%s-%s-%s" % (table, index, field.replace("_", "")), markers)
+    payloads = Payloads(markers)
+    payload = payloads.payload
 
     def replace(table, fields):
-        for index, record in enumerate(store.tables[table].values()):
-            for field in fields:
-                if record.get(field) is not None:
-                    record[field] = payload(table, index, field)
+        payloads.replace(store, table, fields)
 
     replace("groups", ("name", "description"))
     replace("environments", ("name",))

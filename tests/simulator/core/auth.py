@@ -5,6 +5,7 @@ Cyberwatch HMAC follows the api-auth canonical string (reference/cyberwatch_api.
 """
 
 import base64
+import random
 import binascii
 import hashlib
 import hmac
@@ -24,6 +25,14 @@ READONLY = "-readonly"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # CyStack stops a scan with a GET: a write all the same.
 _CYSTACK_GET_WRITE = re.compile(r"^/v1/scans/[^/]+/stop/?$")
+
+
+def make_keys(seed):
+    """Deterministic key material: Cyberwatch id (32 bytes b64), secret (64 bytes b64), CyStack token."""
+    rng = random.Random("keys-%s" % seed)
+    cbw_key = base64.b64encode(rng.randbytes(32)).decode()
+    cbw_secret = base64.b64encode(rng.randbytes(64)).decode()
+    return cbw_key, cbw_secret, rng.randbytes(20).hex()
 
 
 def canonical(method, content_type, content_md5, path_and_query, date):

@@ -9,16 +9,16 @@ import uuid
 
 from werkzeug.wrappers import Request, Response
 
-import fleet
-from auth import Credentials
-from control import Control
+import fleet  # the seeded state (reset)
+from core.auth import Credentials
+from core.control import Control
 from cyberwatch_api import CyberwatchApi, error_response
 from cystack_api import CyStackApi
-import malformed
-from faults import AFTER_COMMIT, AFTER_HANDLING, HTML_502, Faults
-from mutations import Mutator
+from core import malformed
+from core.faults import AFTER_COMMIT, AFTER_HANDLING, HTML_502, Faults
+from core.mutations import Mutator
 from scan_lifecycle import Lifecycle
-from views_common import json_response
+from core.web import json_response
 
 CBW_HEADERS = {"Cache-Control": "max-age=0, private, must-revalidate"}
 

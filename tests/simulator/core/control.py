@@ -6,7 +6,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from cystack_views import scan_detail
-from views_common import as_int, json_body, json_response
+from core.web import as_int, json_body, json_response
 
 URLS = Map([
     Rule("/_sim/requests", endpoint="requests", methods=["GET", "DELETE"]),

@@ -21,7 +21,7 @@ import random
 import re
 import threading
 
-import malformed
+from core import malformed
 
 KINDS = ("status", "retry_after", "latency", "truncate", "non_json", "drop", "status_after_commit",
          "drop_after_commit", "mutate_listing", "malformed")

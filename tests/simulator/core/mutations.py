@@ -8,8 +8,8 @@ records are inserted at the head of the listing, which makes the last K served r
 import random
 
 import fleet
-from pagination import cyberwatch_window, drf_offset
-from views_common import params, truthy
+from core.pagination import cyberwatch_window, drf_offset
+from core.web import params, truthy
 
 # (api, listing kind) -> table; the routes of each kind are in cyberwatch_api.RESOURCES / cystack_api._rules.
 SUPPORTED = {("cyberwatch", "servers"): "servers", ("cyberwatch", "assets"): "servers",

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from views_common import as_int
+from core.web import as_int
 
 CBW_DEFAULT_PER_PAGE = 25
 DRF_PAGE_SIZE = 10
