@@ -9,16 +9,16 @@ import uuid
 
 from werkzeug.wrappers import Request, Response
 
-import fleet  # the seeded state (reset)
+from core import fleet, malformed
 from core.auth import Credentials
 from core.control import Control
-from cyberwatch_api import CyberwatchApi, error_response
-from cystack_api import CyStackApi
-from core import malformed
 from core.faults import AFTER_COMMIT, AFTER_HANDLING, HTML_502, Faults
 from core.mutations import Mutator
-from scan_lifecycle import Lifecycle
 from core.web import json_response
+from cyberwatch.api import CyberwatchApi
+from cyberwatch.common import error_response
+from cystack.api import CyStackApi
+from cystack.scans import Lifecycle
 
 CBW_HEADERS = {"Cache-Control": "max-age=0, private, must-revalidate"}
 

@@ -23,6 +23,12 @@ def cyberwatch_window(params, max_per_page):
     return max(as_int(params.get("page"), 1), 1), per_page
 
 
+def cyberwatch_offset(params, max_per_page):
+    """Index of the first item of the requested Cyberwatch page."""
+    page, per_page = cyberwatch_window(params, max_per_page)
+    return (page - 1) * per_page
+
+
 def cyberwatch_page(request, params, items, max_per_page):
     """Slice items for the request; return (page_items, headers) with X-* headers and the Link header."""
     page, per_page = cyberwatch_window(params, max_per_page)

@@ -13,7 +13,6 @@ import time
 
 from werkzeug.serving import make_server
 
-import fleet
 from core import hostile
 from core.app import App
 from core.auth import Credentials, make_keys

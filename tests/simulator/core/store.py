@@ -9,6 +9,8 @@ CBW_TABLES = ("groups", "environments", "nodes", "users", "cves", "servers", "re
               "agents", "security_issues", "rule_groups", "compliance_rules", "docker_images", "applicative_scans",
               "discoveries", "stored_credentials", "os")
 CYSTACK_TABLES = ("targets", "scans", "vulnerabilities")
+BASE_TS = 1704103200  # 2024-01-01T10:00:00Z: every seeded timestamp is an offset from here
+DAY = 86400
 
 
 def iso(ts):

@@ -1,5 +1,5 @@
 """A Cyberwatch analysis of one server in the store: its CVEs and updates derived again from its packages
-(packages.py). The air-gap upload (airgap.py), refresh and install_updates (cyberwatch_actions.py) all end here.
+(packages.py). The air-gap upload (airgap.py), refresh and install_updates (server_actions.py) all end here.
 
 Only what the package table derives is the analysis' to change. The CVEs and updates it derived carry
 source "packages" (never rendered); the seeded ones, the DOCS_WORLD ones and those /_sim/ adds are left alone: the
@@ -8,7 +8,7 @@ fixed_at set (the vendor's own examples, cyberwatch_api examples/mean_cve_resolu
 from a server's cve_announcements by fixed_at; the counts leave them out).
 """
 
-import packages
+from cyberwatch import packages
 
 SOURCE = "packages"
 # The statuses an analysis decides; the others belong to something else (a reboot, a lost agent, an unsupported OS).

@@ -8,8 +8,7 @@ free, as rules deleted before the recording). Ids have gaps, like a database tha
 
 import random
 
-BASE_TS = 1704103200  # fleet.BASE_TS
-DAY = 86400
+from core.store import BASE_TS, DAY
 CATALOGUE_SIZE = 4646  # X-Total of the recorded /api/v3/compliance/rules listing
 FIRST_RECORDED_ID = 6882
 WITH_SCRIPT = "CbwCompliance::Checks::WithScript"
@@ -19,7 +18,7 @@ RULE_GROUPS = ((1, "CIS_Benchmark"), (2, "CIS_Benchmark_level_1"), (3, "CIS_Benc
                (4, "Security_Best_Practices"), (5, "Anssi"))
 RULE_GROUP_COLOR = "#336699"
 LEVELS = ("minimal", "medium", "reinforced", "high")
-# (code prefix, OS keys, number of rules): the seeded fleet's OS keys (fleet.OSES, fleet.WINDOWS_OS) come first.
+# (code prefix, OS keys, number of rules): the seeded fleet's OS keys (servers.OSES, servers.WINDOWS_OS) come first.
 BENCHMARKS = (
     ("CIS-ubuntu-2004", ("ubuntu_2004_64",), 92), ("CIS-ubuntu-2204", ("ubuntu_2204_64",), 95),
     ("CIS-debian-12", ("debian_12_64",), 84), ("CIS-red-hat-enterprise-9", ("rhel_9_64",), 88),

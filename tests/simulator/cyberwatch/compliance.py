@@ -6,13 +6,19 @@ a recheck of the server or of the rule is due, else "failed" or "succeed", a fun
 rule revision) only, verified at the latest completed recheck of either (the seeded servers: their analyzed_at).
 A recheck (recheck_rules, recheck_servers, a change of a rule's checks/equation/OS/groups or of a server's compliance
 groups) completes --test-deploy-delay seconds after the request, evaluated lazily from the timestamps.
+
+Recorded: the rule and compliance server shapes (cassettes), the rule groups' ids and color. Invented: the results
+and their rule, the detail's `rules` items of a compliance server (only [] was recorded), the status
+cbw_compliance_server_compliant. The routes are compliance_servers.py and compliance_rules.py.
 """
 
 import zlib
 
-from compliance_catalogue import WITH_SCRIPT
-from cyberwatch_views import environment, group
 from core.store import iso
+from core.web import ApiError
+from cyberwatch import environments, groups
+from cyberwatch.common import find
+from cyberwatch.compliance_catalogue import WITH_SCRIPT
 
 PENDING = "gen_analyzing"
 FAILED_PERCENT = 30
@@ -97,8 +103,8 @@ class Compliance:
         item.update({"compliance_rules_count": len(statuses),
                      "compliance_rules_failed_count": statuses.count("failed"),
                      "compliance_rules_succeed_count": statuses.count("succeed"), "status": server_status(statuses),
-                     "os": server["os"], "environment": environment(self.store, server["environment_id"]),
-                     "groups": [group(self.store, gid) for gid in server["groups"] if gid in self.store.groups],
+                     "os": server["os"], "environment": environments.render(self.store, server["environment_id"]),
+                     "groups": [groups.render(self.store, gid) for gid in server["groups"] if gid in self.store.groups],
                      "compliance_groups": rule_groups(self.store, server["compliance_groups"])})
         return item
 
@@ -145,6 +151,20 @@ def server_status(statuses):
 def rule_groups(store, ids):
     """Rule group objects {id, name, description, color} of a list of ids (unknown ids skipped)."""
     return [dict(store.rule_groups[gid]) for gid in ids if gid in store.rule_groups]
+
+
+def rule_group_ids(store, value):
+    """Compliance groups (rule groups) from a body: a list of ids or {"id"} objects replacing the set; [null], [] and
+    null clear; an unknown id -> 404; a comma-separated names string is accepted too (unknown names ignored)."""
+    if value is None:
+        return []
+    if isinstance(value, str):  # names, v2 style, unknown ones ignored (as for groups)
+        by_name = {g["name"]: gid for gid, g in store.rule_groups.items()}
+        return [by_name[name.strip()] for name in value.split(",") if name.strip() in by_name]
+    if not isinstance(value, list):
+        raise ApiError(400, "rule_groups is invalid")
+    ids = [item.get("id") if isinstance(item, dict) else item for item in value]
+    return [find(store, "rule_groups", gid, "Group")["id"] for gid in ids if gid not in (None, "")]
 
 
 def rule_item(store, rule):

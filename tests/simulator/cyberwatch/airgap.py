@@ -1,5 +1,8 @@
 """Simulated Cyberwatch air-gapped scanning: the script routes and the upload that creates or updates a server.
 
+Recorded: GET /api/v2/cbw_scans/scripts/1 (cassette fetch_airgapped_script). From cbw-api-toolbox 2.3.2 and
+cyberwatch-cli: the other routes. Invented: the scripts and the way an upload is read and analysed.
+
 GET  /api/v2/cbw_scans/scripts[?os=KEY]     script list ({id, type}), filtered by the OS key's family when given
 GET  /api/v2/cbw_scans/scripts/<id>         one script, in the recorded shape {id, type, contents, attachement, version}
 POST /api/v2/cbw_scans/scripts              {"output", "groups"} -> 201 {"server_id"}; 422 when it cannot be read
@@ -18,12 +21,9 @@ debian_impostor an InfoScript that claims the hostname of the fleet's first serv
 
 import hashlib
 
-import analysis
-from packages import DEB, RPM, WINAPP
 from core.web import ApiError, as_int, json_body, json_response, params
-
-ROUTE = "/api/v2/cbw_scans/scripts"
-COMPLIANCE_ROUTE = "/api/v2/compliances/scripts"
+from cyberwatch import analysis, groups, servers
+from cyberwatch.packages import DEB, RPM, WINAPP
 
 _IDENT = """echo "IDENTIFIER_SCRIPT:{id}"
 echo "IDENTIFIER_HOSTNAME:$(uname -n)"
@@ -145,121 +145,130 @@ def parse_output(output):
     return facts, packages
 
 
-class Airgap:
-    """The air-gap routes of one simulated Cyberwatch API (api: the CyberwatchApi, for its store and add_server)."""
+def list_scripts(api, request):
+    """GET scripts[?os=KEY]: {id, type} of every script, or of those of the key's family."""
+    del api
+    key = str(params(request).get("os") or "").strip().lower()
+    prefix = os_prefix(key) if key else None
+    ids = TEST_OS_SCRIPTS.get(key) or (OS_SCRIPTS[prefix] if prefix else (() if key else sorted(SCRIPTS)))
+    return json_response([{"id": sid, "type": (SCRIPTS.get(sid) or TEST_SCRIPTS[sid])[0]} for sid in ids])
 
-    def __init__(self, api, analysis_delay):
-        self.api = api
-        self.store = api.store
-        self.delay = analysis_delay
-        self.pending = {}  # server id -> when its analysis is due
 
-    def handle(self, request, action, kind, args):
-        if kind == "compliance":
-            return self._compliance(request)
-        if action == "airgap_item":
-            script_id = as_int(args["item_id"])
-            if script_id not in SCRIPTS and script_id not in TEST_SCRIPTS:
-                raise ApiError(404, "Couldn't find Script with 'id'=%s" % args["item_id"])
-            first = self.store.servers[min(self.store.servers)]["hostname"] if self.store.servers else "none"
-            return json_response(script_body(script_id, claimed=first))
-        if request.method == "GET":
-            key = str(params(request).get("os") or "").strip().lower()
-            prefix = os_prefix(key) if key else None
-            ids = TEST_OS_SCRIPTS.get(key) or (OS_SCRIPTS[prefix] if prefix else (() if key else sorted(SCRIPTS)))
-            return json_response([{"id": sid, "type": (SCRIPTS.get(sid) or TEST_SCRIPTS[sid])[0]} for sid in ids])
-        return json_response({"server_id": self.upload(json_body(request))}, 201)
+def show_script(api, request, item_id):
+    """GET scripts/{id}: the recorded shape."""
+    del request
+    script_id = as_int(item_id)
+    if script_id not in SCRIPTS and script_id not in TEST_SCRIPTS:
+        raise ApiError(404, "Couldn't find Script with 'id'=%s" % item_id)
+    store = api.store
+    first = store.servers[min(store.servers)]["hostname"] if store.servers else "none"
+    return json_response(script_body(script_id, claimed=first))
 
-    # ---- vulnerability upload
-    def upload(self, body):
-        facts, packages = self._read(body)
-        hostname = facts.get("IDENTIFIER_HOSTNAME") or facts.get("HOSTNAME")
-        if not hostname:
-            raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
-        server = self._server(hostname)
-        windows = "Windows" in facts.get("OS_PRETTYNAME", "") or "SYSVERSION" in facts
-        kind = WINAPP if windows else RPM if os_prefix(facts.get("OS_ID")) in (
-            "rhel", "centos", "rocky", "almalinux", "fedora", "amazon", "oraclelinux") else DEB
-        if packages or not server["packages"]:
-            server["packages"] = [{"vendor": None, "product": name, "type": kind, "version": version}
-                                  for name, version in packages]
-        server["os"] = self._os(facts, windows) or server["os"]
-        server["reboot_required"] = facts.get("REBOOT", "").lower() == "true"
-        server["last_communication"] = self.store.now()
-        server["groups"] = sorted(set(server["groups"]) | set(self._groups(body.get("groups"))))
-        server["status"] = "server_awaiting_analysis"
-        server["airgap_due"] = self.pending[server["id"]] = self.store.now() + self.delay
-        return server["id"]
 
-    def settle(self):
-        """Finish the analyses that are due: derive the CVEs from the packages (callers hold the lock)."""
-        now = self.store.now()
-        for sid, due in list(self.pending.items()):
-            if due > now:
-                continue
-            del self.pending[sid]
-            server = self.store.servers.get(sid)
-            if server is not None and server.get("airgap_due") == due:  # not reset or replaced since
-                server["airgap_due"] = None
-                analysis.analyse(self.store, server, now)
+def upload(api, request):
+    """POST scripts {"output", "groups"} -> 201 {"server_id"}: the server found by hostname or created, its
+    analysis due after the delay."""
+    store = api.store
+    body = json_body(request)
+    facts, packages = _read(body)
+    hostname = facts.get("IDENTIFIER_HOSTNAME") or facts.get("HOSTNAME")
+    if not hostname:
+        raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
+    server = _server(store, hostname)
+    windows = "Windows" in facts.get("OS_PRETTYNAME", "") or "SYSVERSION" in facts
+    kind = WINAPP if windows else RPM if os_prefix(facts.get("OS_ID")) in (
+        "rhel", "centos", "rocky", "almalinux", "fedora", "amazon", "oraclelinux") else DEB
+    if packages or not server["packages"]:
+        server["packages"] = [{"vendor": None, "product": name, "type": kind, "version": version}
+                              for name, version in packages]
+    server["os"] = _os(facts, windows) or server["os"]
+    server["reboot_required"] = facts.get("REBOOT", "").lower() == "true"
+    server["last_communication"] = store.now()
+    server["groups"] = sorted(set(server["groups"]) | set(_groups(store, body.get("groups"))))
+    server["status"] = "server_awaiting_analysis"
+    server["airgap_due"] = api.airgap_due[server["id"]] = store.now() + api.delay
+    return json_response({"server_id": server["id"]}, 201)
 
-    def _read(self, body):
-        output = body.get("output")
-        if not isinstance(output, str) or not output.strip():
-            raise ApiError(422, "Validation failed: Output can't be blank")
-        return parse_output(output)
 
-    def _server(self, hostname):
-        for server in self.store.servers.values():
-            if server["hostname"].lower() == hostname.lower():
-                return server
-        item = self.api.add_server({"hostname": hostname, "analyzed_at": None, "addresses": [], "environment_id": 2})
-        return self.store.servers[item["id"]]
+def settle(store, due):
+    """Finish the analyses that are due (due: the api's server id -> time; callers hold the lock)."""
+    now = store.now()
+    for sid, when in list(due.items()):
+        if when > now:
+            continue
+        del due[sid]
+        server = store.servers.get(sid)
+        if server is not None and server.get("airgap_due") == when:  # not reset or replaced since
+            server["airgap_due"] = None
+            analysis.analyse(store, server, now)
 
-    @staticmethod
-    def _os(facts, windows):
-        if windows:
-            name = facts.get("OS_PRETTYNAME") or "Windows"
-            digits = "".join(c for c in name if c.isdigit())
-            return {"key": "windows_%s_64" % digits if digits else "windows_64", "name": name,
-                    "arch": facts.get("ARCH"), "eol": None, "short_name": name.replace("Microsoft ", ""),
-                    "type": "Os::Windows"}
-        os_id = (facts.get("OS_ID") or "").lower()
-        if not os_id or os_id == "unknown":
-            return None
-        version = (facts.get("OS_VERSION") or "").replace(".", "")
-        return {"key": "%s_%s_64" % (os_id, version) if version else os_id, "name": facts.get("OS_PRETTYNAME"),
-                "arch": facts.get("ARCH"), "eol": None, "short_name": facts.get("OS_PRETTYNAME"),
-                "type": OS_TYPES.get(os_prefix(os_id), "Os::" + os_id.capitalize())}
 
-    def _groups(self, value):
-        if not value:
-            return []
-        names = [str(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) is None]
-        ids = [as_int(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) in self.store.groups]
-        return ids + self.api.writes._groups_by_name(",".join(names), create=True)  # pylint: disable=protected-access
+def _read(body):
+    output = body.get("output")
+    if not isinstance(output, str) or not output.strip():
+        raise ApiError(422, "Validation failed: Output can't be blank")
+    return parse_output(output)
 
-    # ---- compliance
-    def _compliance(self, request):
-        if request.method == "GET":
-            query = params(request)
-            prefix = os_prefix(query.get("os"))
-            if prefix is None:
-                raise ApiError(422, "Validation failed: Os is not supported: %s" % (query.get("os") or "blank"))
-            repositories = query.get("repositories") or []
-            repositories = repositories if isinstance(repositories, list) else [repositories]
-            if prefix == "windows":
-                content = "Write-Output \"IDENTIFIER_SCRIPT:compliance\"\nWrite-Output \"IDENTIFIER_HOSTNAME:" \
-                          "$([System.Net.Dns]::GetHostName())\"\n"
-                return json_response({"filename": "compliance_%s.ps1" % query["os"], "script_content": content})
-            content = COMPLIANCE_SCRIPT.format(os=query["os"], repositories=",".join(repositories) or "none")
-            return json_response({"filename": "compliance_%s.sh" % query["os"], "script_content": content})
-        facts, _packages = self._read(json_body(request))
-        hostname = facts.get("IDENTIFIER_HOSTNAME") or facts.get("HOSTNAME")
-        if not hostname:
-            raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
-        server = next((s for s in self.store.servers.values() if s["hostname"].lower() == hostname.lower()), None)
-        if server is None:
-            raise ApiError(404, "Couldn't find Server with 'hostname'=%s" % hostname)
-        server["compliance_verified_at"] = self.store.now()
-        return json_response(None, 204)
+
+def _server(store, hostname):
+    for server in store.servers.values():
+        if server["hostname"].lower() == hostname.lower():
+            return server
+    return servers.add(store, {"hostname": hostname, "analyzed_at": None, "addresses": [], "environment_id": 2})
+
+
+def _os(facts, windows):
+    if windows:
+        name = facts.get("OS_PRETTYNAME") or "Windows"
+        digits = "".join(c for c in name if c.isdigit())
+        return {"key": "windows_%s_64" % digits if digits else "windows_64", "name": name,
+                "arch": facts.get("ARCH"), "eol": None, "short_name": name.replace("Microsoft ", ""),
+                "type": "Os::Windows"}
+    os_id = (facts.get("OS_ID") or "").lower()
+    if not os_id or os_id == "unknown":
+        return None
+    version = (facts.get("OS_VERSION") or "").replace(".", "")
+    return {"key": "%s_%s_64" % (os_id, version) if version else os_id, "name": facts.get("OS_PRETTYNAME"),
+            "arch": facts.get("ARCH"), "eol": None, "short_name": facts.get("OS_PRETTYNAME"),
+            "type": OS_TYPES.get(os_prefix(os_id), "Os::" + os_id.capitalize())}
+
+
+def _groups(store, value):
+    if not value:
+        return []
+    names = [str(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) is None]
+    ids = [as_int(v) for v in (value if isinstance(value, list) else [value]) if as_int(v) in store.groups]
+    return ids + groups.by_name(store, ",".join(names), create=True)
+
+
+# ---- compliance
+def compliance_script(api, request):
+    """GET /api/v2/compliances/scripts?os=KEY&repositories[]=...: {filename, script_content} (422 for an unknown
+    key)."""
+    del api
+    query = params(request)
+    prefix = os_prefix(query.get("os"))
+    if prefix is None:
+        raise ApiError(422, "Validation failed: Os is not supported: %s" % (query.get("os") or "blank"))
+    repositories = query.get("repositories") or []
+    repositories = repositories if isinstance(repositories, list) else [repositories]
+    if prefix == "windows":
+        content = "Write-Output \"IDENTIFIER_SCRIPT:compliance\"\nWrite-Output \"IDENTIFIER_HOSTNAME:" \
+                  "$([System.Net.Dns]::GetHostName())\"\n"
+        return json_response({"filename": "compliance_%s.ps1" % query["os"], "script_content": content})
+    content = COMPLIANCE_SCRIPT.format(os=query["os"], repositories=",".join(repositories) or "none")
+    return json_response({"filename": "compliance_%s.sh" % query["os"], "script_content": content})
+
+
+def compliance_upload(api, request):
+    """POST /api/v2/compliances/scripts {"output"} -> 204 for a known server (sets compliance_verified_at), 404 for
+    an unknown hostname."""
+    facts, _packages = _read(json_body(request))
+    hostname = facts.get("IDENTIFIER_HOSTNAME") or facts.get("HOSTNAME")
+    if not hostname:
+        raise ApiError(422, "Validation failed: Output has no IDENTIFIER_HOSTNAME line")
+    server = next((s for s in api.store.servers.values() if s["hostname"].lower() == hostname.lower()), None)
+    if server is None:
+        raise ApiError(404, "Couldn't find Server with 'hostname'=%s" % hostname)
+    server["compliance_verified_at"] = api.store.now()
+    return json_response(None, 204)
