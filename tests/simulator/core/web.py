@@ -2,6 +2,7 @@
 
 import json
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -61,3 +62,15 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def get_handler(url_map, request):
+    """The handler a GET request routes to in url_map, else None (another method, or no route): what the
+    mutate_listing fault asks to know whether a request reads a listing."""
+    if request.method != "GET":
+        return None
+    try:
+        handler, _args = url_map.bind_to_environ(request.environ).match()
+    except HTTPException:
+        return None
+    return handler

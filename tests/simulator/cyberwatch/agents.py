@@ -2,8 +2,7 @@
 Invented: one agent per odd server (at most 200)."""
 
 from core.store import iso
-from core.web import json_response
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, index_of, show_of
 
 MODEL = "Agent"
 HOSTILE_FIELDS = ("remote_ip",)
@@ -26,20 +25,7 @@ def render(record):
     return item
 
 
-def index(api, request):
-    """GET agents."""
-    return listing(api, request, all_rows("agents"), render)
-
-
-def show(api, request, item_id):
-    """GET agents/{id}."""
-    del request
-    return json_response(render(find(api.store, "agents", item_id, MODEL)))
-
-
-def destroy(api, request, item_id):
-    """DELETE agent: 200 with it."""
-    del request
-    record = find(api.store, "agents", item_id, MODEL)
-    del api.store.agents[record["id"]]
-    return json_response(render(record))
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("agents", render)
+show = show_of("agents", MODEL, render)
+destroy = destroy_of("agents", MODEL, render)

@@ -7,10 +7,14 @@ relaunches, air-gap analyses), so that a client sees them as if they had run in 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from core.web import ApiError
-from cyberwatch import airgap, discoveries, remote_accesses, server_actions, servers
+from core.web import ApiError, get_handler
+from cyberwatch import airgap, assets, discoveries, remote_accesses, server_actions, servers
 from cyberwatch.common import error_response
-from cyberwatch.routes import MUTABLE_LISTINGS, ROUTES, ping
+from cyberwatch.routes import ROUTES, ping
+
+
+# Listings the mutate_listing fault changes between two pages (core/mutations.py): handler -> rows of the listing.
+MUTABLE_LISTINGS = {servers.index: servers.rows, assets.index: assets.rows}
 
 
 class CyberwatchApi:
@@ -58,11 +62,6 @@ class CyberwatchApi:
 
     def mutable_listing(self, request):
         """The servers.Listing a GET reads when mutate_listing can change it, else None."""
-        if request.method != "GET":
-            return None
-        try:
-            handler, _args = self._match(request)
-        except (MethodNotAllowed, NotFound):
-            return None
+        handler = get_handler(self.url_map, request)
         rows_for = MUTABLE_LISTINGS.get(handler)
         return servers.Listing(self, rows_for) if rows_for is not None else None

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from core.web import ApiError, json_body, json_response
 from cyberwatch import nodes
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, find, index_of, show_of
 
 MODEL = "CbwRam::ApplicativeScan"
 HOSTILE_FIELDS = ("target",)
@@ -47,17 +47,6 @@ def _target(body, default):
     return target
 
 
-def index(api, request):
-    """GET applicative_scans."""
-    return listing(api, request, all_rows("applicative_scans"), dict)
-
-
-def show(api, request, item_id):
-    """GET applicative_scans/{id}."""
-    del request
-    return json_response(dict(find(api.store, "applicative_scans", item_id, MODEL)))
-
-
 def create(api, request):
     """POST applicative scan."""
     body = json_body(request)
@@ -79,9 +68,7 @@ def update(api, request, item_id):
     return json_response(dict(record))
 
 
-def destroy(api, request, item_id):
-    """DELETE applicative scan: 200 with it."""
-    del request
-    record = find(api.store, "applicative_scans", item_id, MODEL)
-    del api.store.applicative_scans[record["id"]]
-    return json_response(dict(record))
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("applicative_scans", dict)
+show = show_of("applicative_scans", MODEL, dict)
+destroy = destroy_of("applicative_scans", MODEL, dict)

@@ -6,9 +6,7 @@ behind them (not rendered): a Windows server runs `spooler`, disabled on even id
 server runs `sshd`, running.
 """
 
-from core.web import json_response
 from cyberwatch import servers
-from cyberwatch.common import find, listing, matching
 
 MODEL = "Server"
 KEYS = ("id", "hostname", "description", "last_communication", "reboot_required", "boot_at", "category",
@@ -42,26 +40,5 @@ def render_detail(store, server):
     return item
 
 
-def rows(store, query):
-    """The assets listed for a query."""
-    return matching(list(store.servers.values()), query, FILTERS)
-
-
-def index(api, request):
-    """GET assets/servers[?service_name, service_status]."""
-    return listing(api, request, rows, lambda server: render(api.store, server))
-
-
-def show(api, request, item_id):
-    """GET assets/servers/{id}."""
-    del request
-    return json_response(render_detail(api.store, find(api.store, "servers", item_id, MODEL)))
-
-
-def destroy(api, request, item_id):
-    """DELETE assets/servers/{id}: the server goes, answered as an asset."""
-    del request
-    server = find(api.store, "servers", item_id, MODEL)
-    rendered = render(api.store, server)
-    api.store.drop_server(server["id"])
-    return json_response(rendered)
+# GET assets/servers[?service_name, service_status], GET {id} (with packages), DELETE {id}
+rows, index, show, destroy = servers.view(FILTERS, render, render_detail)

@@ -42,3 +42,28 @@ def listing(api, request, rows_for, render):
 def all_rows(table):
     """rows_for of a listing without filters."""
     return lambda store, query: list(store.tables[table].values())
+
+
+def index_of(table, render):
+    """The GET handler of a listing without filters."""
+    def index(api, request):
+        return listing(api, request, all_rows(table), render)
+    return index
+
+
+def show_of(table, model, render):
+    """The GET {id} handler of a table."""
+    def show(api, request, item_id):
+        del request
+        return json_response(render(find(api.store, table, item_id, model)))
+    return show
+
+
+def destroy_of(table, model, render):
+    """The DELETE {id} handler of a table whose deletion touches nothing else: 200 with the record."""
+    def destroy(api, request, item_id):
+        del request
+        record = find(api.store, table, item_id, model)
+        del api.store.tables[table][record["id"]]
+        return json_response(render(record))
+    return destroy

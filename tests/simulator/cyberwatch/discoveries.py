@@ -4,7 +4,7 @@ the relaunch (running until --test-deploy-delay passes, then finished; evaluated
 
 from core.store import BASE_TS, DAY, iso
 from core.web import json_response
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, find, index_of, show_of
 
 MODEL = "CbwAssets::Discovery"
 KEYS = ("id", "type", "name", "node_id", "target", "status", "created_at", "updated_at", "last_launched_at")
@@ -38,25 +38,6 @@ def settle(store):
             record.update(status="finished", updated_at=record["relaunch_due"], relaunch_due=None)
 
 
-def index(api, request):
-    """GET discoveries."""
-    return listing(api, request, all_rows("discoveries"), render)
-
-
-def show(api, request, item_id):
-    """GET discoveries/{id}."""
-    del request
-    return json_response(render(find(api.store, "discoveries", item_id, MODEL)))
-
-
-def destroy(api, request, item_id):
-    """DELETE discovery: 200 with it."""
-    del request
-    record = find(api.store, "discoveries", item_id, MODEL)
-    del api.store.discoveries[record["id"]]
-    return json_response(render(record))
-
-
 def relaunch(api, request, item_id):
     """PUT discoveries/{id}/relaunch: running until the delay passes, then finished."""
     del request
@@ -64,3 +45,9 @@ def relaunch(api, request, item_id):
     now = api.store.now()
     record.update(status="running", last_launched_at=now, updated_at=now, relaunch_due=now + api.delay)
     return json_response(render(record))
+
+
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("discoveries", render)
+show = show_of("discoveries", MODEL, render)
+destroy = destroy_of("discoveries", MODEL, render)

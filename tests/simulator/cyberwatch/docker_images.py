@@ -4,7 +4,7 @@ defaulting to latest, no server for a new or seeded image."""
 
 from core.web import ApiError, as_int, json_body, json_response
 from cyberwatch import nodes
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, find, index_of, show_of
 
 MODEL = "CbwRam::DockerImage"
 HOSTILE_FIELDS = ("image_name", "image_tag")
@@ -31,17 +31,6 @@ def _fields(store, record, body):
     return record
 
 
-def index(api, request):
-    """GET docker_images."""
-    return listing(api, request, all_rows("docker_images"), dict)
-
-
-def show(api, request, item_id):
-    """GET docker_images/{id}."""
-    del request
-    return json_response(dict(find(api.store, "docker_images", item_id, MODEL)))
-
-
 def create(api, request):
     """POST docker image."""
     record = _fields(api.store, {"id": None, "image_name": None, "image_tag": "latest", "docker_registry_id": None,
@@ -58,9 +47,7 @@ def update(api, request, item_id):
     return json_response(dict(record))
 
 
-def destroy(api, request, item_id):
-    """DELETE docker image: 200 with it."""
-    del request
-    record = find(api.store, "docker_images", item_id, MODEL)
-    del api.store.docker_images[record["id"]]
-    return json_response(dict(record))
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("docker_images", dict)
+show = show_of("docker_images", MODEL, dict)
+destroy = destroy_of("docker_images", MODEL, dict)

@@ -6,7 +6,7 @@ or an air-gap upload names are created lower-case #12afcb, like the seeded ones.
 """
 
 from core.web import ApiError, json_body, json_response
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import find, index_of, show_of
 
 MODEL = "Group"
 SEEDED = (("prod", "Production servers"), ("staging", ""), ("dev", "Development"), ("dmz", "Exposed hosts"),
@@ -59,17 +59,6 @@ def _name(store, name, own_id):
     return name
 
 
-def index(api, request):
-    """GET groups."""
-    return listing(api, request, all_rows("groups"), dict)
-
-
-def show(api, request, item_id):
-    """GET groups/{id}."""
-    del request
-    return json_response(dict(find(api.store, "groups", item_id, MODEL)))
-
-
 def create(api, request):
     """POST group: default color #12AFCB (upper-case on create, as recorded). Validated before an id is taken."""
     body = json_body(request)
@@ -101,3 +90,8 @@ def destroy(api, request, item_id):
         if record["id"] in server["groups"]:
             server["groups"] = [g for g in server["groups"] if g != record["id"]]
     return json_response(dict(record))
+
+
+# GET list (no filter), GET {id}
+index = index_of("groups", dict)
+show = show_of("groups", MODEL, dict)

@@ -7,7 +7,7 @@ Invented: `target` unique without case (as remote access addresses), category ch
 from core.store import BASE_TS, DAY, iso
 from core.web import ApiError, as_int, json_body, json_response
 from cyberwatch import nodes
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, find, index_of, show_of
 
 MODEL = "Host"
 CATEGORIES = ("linux", "windows", "other", "unknown", "network_device")
@@ -44,17 +44,6 @@ def _category(body):
     return body["category"]
 
 
-def index(api, request):
-    """GET hosts."""
-    return listing(api, request, all_rows("hosts"), render)
-
-
-def show(api, request, item_id):
-    """GET hosts/{id}."""
-    del request
-    return json_response(render(find(api.store, "hosts", item_id, MODEL)))
-
-
 def create(api, request):
     """POST host: target required and unique; category defaults to unknown."""
     store = api.store
@@ -88,9 +77,7 @@ def update(api, request, item_id):
     return json_response(render_short(record))
 
 
-def destroy(api, request, item_id):
-    """DELETE host: 200 with the short shape."""
-    del request
-    record = find(api.store, "hosts", item_id, MODEL)
-    del api.store.hosts[record["id"]]
-    return json_response(render_short(record))
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("hosts", render)
+show = show_of("hosts", MODEL, render)
+destroy = destroy_of("hosts", MODEL, render_short)

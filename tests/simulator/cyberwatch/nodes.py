@@ -3,7 +3,7 @@ errors. Invented: what moves to the new node (remote accesses, hosts, agents, do
 
 from core.store import BASE_TS, DAY, iso
 from core.web import ApiError, json_body, json_response
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import find, index_of, show_of
 
 MODEL = "Node"
 HOSTILE_FIELDS = ("name",)
@@ -35,17 +35,6 @@ def node_id(store, body, default):
     return default
 
 
-def index(api, request):
-    """GET nodes."""
-    return listing(api, request, all_rows("nodes"), render)
-
-
-def show(api, request, item_id):
-    """GET nodes/{id}."""
-    del request
-    return json_response(render(find(api.store, "nodes", item_id, MODEL)))
-
-
 def destroy(api, request, item_id):
     """DELETE node with {"new_id"}: what ran on it moves to new_id."""
     record = find(api.store, "nodes", item_id, MODEL)
@@ -61,3 +50,8 @@ def destroy(api, request, item_id):
                 row["node_id"] = new_id
     del api.store.nodes[record["id"]]
     return json_response(render(record))
+
+
+# GET list (no filter), GET {id}
+index = index_of("nodes", render)
+show = show_of("nodes", MODEL, render)

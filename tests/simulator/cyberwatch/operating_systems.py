@@ -2,8 +2,7 @@
 short_name, type} from cbw-api-toolbox 2.3.2; the catalogue (the OSes of the seeded servers, then two more) is
 invented."""
 
-from core.web import json_response
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import index_of, show_of
 
 MODEL = "Os"
 HOSTILE_FIELDS = ("key", "name", "short_name", "arch")
@@ -21,12 +20,6 @@ def seed(store, oses):
         store.os[oid] = dict({"id": oid}, **os_record)
 
 
-def index(api, request):
-    """GET os (paginated like any list)."""
-    return listing(api, request, all_rows("os"), dict)
-
-
-def show(api, request, item_id):
-    """GET os/{id}."""
-    del request
-    return json_response(dict(find(api.store, "os", item_id, MODEL)))
+# GET list (no filter), GET {id}
+index = index_of("os", dict)
+show = show_of("os", MODEL, dict)

@@ -12,7 +12,7 @@ import ipaddress
 
 from core.web import ApiError, as_int, json_body, json_response
 from cyberwatch import groups, nodes
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, find, index_of, show_of
 
 MODEL = "CbwRam::RemoteAccess"
 PORTS = {"CbwRam::RemoteAccess::Ssh::WithPassword": 22, "CbwRam::RemoteAccess::Ssh::WithKey": 22,
@@ -69,17 +69,6 @@ def _address(store, address, own_id):
     return address
 
 
-def index(api, request):
-    """GET remote_accesses."""
-    return listing(api, request, all_rows("remote_accesses"), render)
-
-
-def show(api, request, item_id):
-    """GET remote_accesses/{id}."""
-    del request
-    return json_response(render(find(api.store, "remote_accesses", item_id, MODEL)))
-
-
 def create(api, request):
     """POST remote access; server_groups is a comma-separated string of group names (missing ones are created)."""
     store = api.store
@@ -124,14 +113,6 @@ def update(api, request, item_id):
     return json_response(render(record))
 
 
-def destroy(api, request, item_id):
-    """DELETE remote access: 200 with it."""
-    del request
-    record = find(api.store, "remote_accesses", item_id, MODEL)
-    del api.store.remote_accesses[record["id"]]
-    return json_response(render(record))
-
-
 def test_deploy(api, request, item_id):
     """PUT (or POST, as in the seed doc) remote_accesses/{id}/test_deploy: answers is_valid null now, resolved by
     deploy_outcome() after the delay."""
@@ -140,3 +121,9 @@ def test_deploy(api, request, item_id):
     record["is_valid"] = None
     record["test_due"] = api.store.now() + api.delay
     return json_response(render(record))
+
+
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("remote_accesses", render)
+show = show_of("remote_accesses", MODEL, render)
+destroy = destroy_of("remote_accesses", MODEL, render)

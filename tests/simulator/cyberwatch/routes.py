@@ -148,5 +148,3 @@ ROUTES = (
     ("GET", "/api/v2/compliances/scripts", airgap.compliance_script),
     ("POST", "/api/v2/compliances/scripts", airgap.compliance_upload),
 )
-# Listings the mutate_listing fault changes between two pages (core/mutations.py): handler -> rows of the listing.
-MUTABLE_LISTINGS = {servers.index: servers.rows, assets.index: assets.rows}

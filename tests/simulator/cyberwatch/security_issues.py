@@ -5,7 +5,7 @@ Recorded: the list shape, the longer shape of create, update and delete (with se
 """
 
 from core.web import ApiError, json_body, json_response
-from cyberwatch.common import find, listing, matching
+from cyberwatch.common import destroy_of, find, listing, matching, show_of
 
 MODEL = "SecurityIssue"
 LEVELS = ("level_info", "level_low", "level_medium", "level_high", "level_critical")
@@ -57,12 +57,6 @@ def index(api, request):
                    render)
 
 
-def show(api, request, item_id):
-    """GET security_issues/{id}."""
-    del request
-    return json_response(render_full(find(api.store, "security_issues", item_id, MODEL)))
-
-
 def create(api, request):
     """POST security issue (sid and type may be omitted: they stay null, as recorded in 2020)."""
     iid = api.store.new_id("security_issues")
@@ -79,9 +73,6 @@ def update(api, request, item_id):
     return json_response(_fields(api.store, record, json_body(request)))
 
 
-def destroy(api, request, item_id):
-    """DELETE security issue: 200 with it."""
-    del request
-    record = find(api.store, "security_issues", item_id, MODEL)
-    del api.store.security_issues[record["id"]]
-    return json_response(render_full(record))
+# GET {id}, DELETE {id} (200 with the record)
+show = show_of("security_issues", MODEL, render_full)
+destroy = destroy_of("security_issues", MODEL, render_full)

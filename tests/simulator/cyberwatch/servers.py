@@ -208,20 +208,31 @@ def render_update(update):
 
 
 # ---- routes
-def rows(store, query):
-    """The servers listed for a query, filtered, in id order."""
-    return matching(list(store.servers.values()), query, FILTERS)
+def view(filters, render_item, render_one):
+    """rows, index, show and destroy of a view of the servers (the servers routes; assets.py, the asset view):
+    rows(store, query) filters them in id order; DELETE answers the record as listed, its agents and CVE index
+    entries go with it."""
+    def rows(store, query):
+        return matching(list(store.servers.values()), query, filters)
+
+    def index(api, request):
+        return listing(api, request, rows, lambda server: render_item(api.store, server))
+
+    def show(api, request, item_id):
+        del request
+        return json_response(render_one(api.store, find(api.store, "servers", item_id, MODEL)))
+
+    def destroy(api, request, item_id):
+        del request
+        server = find(api.store, "servers", item_id, MODEL)
+        rendered = render_item(api.store, server)
+        api.store.drop_server(server["id"])
+        return json_response(rendered)
+    return rows, index, show, destroy
 
 
-def index(api, request):
-    """GET servers[?hostname, group_id, reboot_required, communication_failed, active]."""
-    return listing(api, request, rows, lambda server: render(api.store, server))
-
-
-def show(api, request, item_id):
-    """GET servers/{id}: the detail."""
-    del request
-    return json_response(render_detail(api.store, find(api.store, "servers", item_id, MODEL)))
+# GET servers[?hostname, group_id, reboot_required, communication_failed, active], GET {id} (the detail), DELETE {id}
+rows, index, show, destroy = view(FILTERS, render, render_detail)
 
 
 def apply_update(store, server, body, delay):
@@ -253,15 +264,6 @@ def update(api, request, item_id):
     server = find(api.store, "servers", item_id, MODEL)
     apply_update(api.store, server, json_body(request), api.delay)
     return json_response(render(api.store, server))
-
-
-def destroy(api, request, item_id):
-    """DELETE servers/{id}: answers the server as listed; its agents and CVE index entries go with it."""
-    del request
-    server = find(api.store, "servers", item_id, MODEL)
-    rendered = render(api.store, server)
-    api.store.drop_server(server["id"])
-    return json_response(rendered)
 
 
 def update_cve(api, request, item_id, cve):

@@ -9,7 +9,7 @@ unknown); deleting a credential leaves the remote accesses that use it alone.
 
 from core.store import BASE_TS, DAY, iso
 from core.web import ApiError, json_body, json_response
-from cyberwatch.common import all_rows, find, listing
+from cyberwatch.common import destroy_of, find, index_of, show_of
 
 MODEL = "CbwRam::StoredCredential"
 # Never rendered: the API takes them on create and update and never returns them.
@@ -53,17 +53,6 @@ def _fields(store, record, body):
     return record
 
 
-def index(api, request):
-    """GET credentials."""
-    return listing(api, request, all_rows("stored_credentials"), render)
-
-
-def show(api, request, item_id):
-    """GET credentials/{id}."""
-    del request
-    return json_response(render(find(api.store, "stored_credentials", item_id, MODEL)))
-
-
 def create(api, request):
     """POST stored credential: validated before an id is taken."""
     record = dict({key: None for key in FIELDS}, id=None, created_at=api.store.now())
@@ -80,9 +69,7 @@ def update(api, request, item_id):
     return json_response(render(record))
 
 
-def destroy(api, request, item_id):
-    """DELETE stored credential: 200 with it; the remote accesses that name it keep their credential_id."""
-    del request
-    record = find(api.store, "stored_credentials", item_id, MODEL)
-    del api.store.stored_credentials[record["id"]]
-    return json_response(render(record))
+# GET list (no filter), GET {id}, DELETE {id} (200 with the record)
+index = index_of("stored_credentials", render)
+show = show_of("stored_credentials", MODEL, render)
+destroy = destroy_of("stored_credentials", MODEL, render)

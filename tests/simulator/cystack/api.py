@@ -4,9 +4,14 @@ scan lifecycle moves forward before each request."""
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from core.web import ApiError, json_response
-from cystack.routes import MUTABLE_LISTINGS, ROUTES
+from core.web import ApiError, get_handler, json_response
+from cystack.routes import ROUTES
+from cystack import scans, targets
 from cystack.scans import Lifecycle
+
+
+# Listings the mutate_listing fault changes between two pages (core/mutations.py).
+MUTABLE_LISTINGS = {targets.index: targets.Listing, scans.index: scans.Listing}
 
 
 class CyStackApi:
@@ -40,11 +45,6 @@ class CyStackApi:
 
     def mutable_listing(self, request):
         """The targets or scans Listing a GET reads, else None."""
-        if request.method != "GET":
-            return None
-        try:
-            handler, _args = self._match(request)
-        except (MethodNotAllowed, NotFound):
-            return None
+        handler = get_handler(self.url_map, request)
         listing = MUTABLE_LISTINGS.get(handler)
         return listing(self) if listing is not None else None

@@ -2,7 +2,7 @@
 
 import uuid
 
-from core.pagination import drf_page
+from core.pagination import drf_offset, drf_page
 from core.web import ApiError, json_response
 
 
@@ -42,3 +42,22 @@ def paged(api, request, rows, render):
     envelope, rows = page
     envelope["results"] = [render(row) for row in rows]
     return json_response(envelope)
+
+
+class DrfListing:
+    """A listing that a busy account changes between two pages (core/mutations.py): rows_for(store, request) and
+    drop_record(store, key) are the resource's; a subclass adds insert(request, count, rng)."""
+
+    rows_for = None
+    drop_record = None
+
+    def __init__(self, api):
+        self.api = api
+
+    def rows(self, request):
+        """(rows for this request or None for an invalid filter, offset of the requested page)."""
+        return type(self).rows_for(self.api.store, request), drf_offset(request)
+
+    def drop(self, key):
+        """Delete a record as the API would, with what depends on it."""
+        type(self).drop_record(self.api.store, key)

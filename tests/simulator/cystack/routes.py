@@ -22,5 +22,3 @@ ROUTES = (
     ("GET", "/v1/vulnerabilities/<vid>", vulnerabilities.show),
     ("PUT", "/v1/vulnerabilities/<vid>", vulnerabilities.update),
 )
-# Listings the mutate_listing fault changes between two pages (core/mutations.py).
-MUTABLE_LISTINGS = {targets.index: targets.Listing, scans.index: scans.Listing}

@@ -13,10 +13,9 @@ invented: the seeded history, POST /_sim/cystack/scans and .../advance, the scan
 import random
 import time
 
-from core.pagination import drf_offset
 from core.store import BASE_TS, DAY
 from core.web import as_int, json_body, json_response
-from cystack.common import choice_error, get, new_uuid, order, paged
+from cystack.common import DrfListing, choice_error, get, new_uuid, order, paged
 from cystack.vulnerabilities import WEB_FINDINGS, scan_findings
 
 PROFILES = {1: "Quick Scan", 2: "Web Application", 3: "SQL Injection", 4: "XSS", 5: "Full Audit"}
@@ -270,19 +269,11 @@ def add_finished(api, target, profile=5, age=3600, findings=None):
 
 
 # ---- mutate_listing (core/mutations.py)
-class Listing:
+class Listing(DrfListing):
     """The scans listing that a busy account changes between two pages."""
 
-    def __init__(self, api):
-        self.api = api
-
-    def rows(self, request):
-        """(rows for this request or None for a bad status, offset of the requested page)."""
-        return rows(self.api.store, request), drf_offset(request)
-
-    def drop(self, key):
-        """Delete a scan and its findings."""
-        drop(self.api.store, key)
+    rows_for = staticmethod(rows)
+    drop_record = staticmethod(drop)
 
     def insert(self, request, count, rng):
         """New Queued scans started now: newest first, they head the default listing (fitted to q and status)."""

@@ -7,10 +7,9 @@ mutate_listing inserts.
 """
 
 from core import mutations
-from core.pagination import drf_offset
 from core.store import BASE_TS, DAY
 from core.web import json_response
-from cystack.common import get, new_uuid, order, paged
+from cystack.common import DrfListing, get, new_uuid, order, paged
 
 FIRST_ID = "599fc347-3e46-4163-8a1d-444bd1928a85"  # the docs' example
 
@@ -96,19 +95,11 @@ def drop(store, tid):
     del store.targets[tid]
 
 
-class Listing:
+class Listing(DrfListing):
     """The targets listing that a busy account changes between two pages (core/mutations.py)."""
 
-    def __init__(self, api):
-        self.api = api
-
-    def rows(self, request):
-        """(rows for this request, offset of the requested page)."""
-        return rows(self.api.store, request), drf_offset(request)
-
-    def drop(self, key):
-        """Delete a target, its scans and findings."""
-        drop(self.api.store, key)
+    rows_for = staticmethod(rows)
+    drop_record = staticmethod(drop)
 
     def insert(self, request, count, rng):
         """count new targets at the head of the listing, their address containing q."""
