@@ -40,8 +40,10 @@ def update(uid, product, kind, current, target, cves, patchable=True, ignored=Fa
             'current': {'vendor': None, 'product': current_product or product, 'type': kind, 'version': current}}
 
 
-def detail(updates, os_detail=RHEL, cves=None, **extra):
-    """A server detail in the recorded shape, its active CVEs those its updates fix unless cves is given."""
+def detail(updates, os_detail='rhel', cves=None, **extra):
+    """A server detail in the recorded shape (os: RHEL unless given), its active CVEs those its updates fix unless
+    cves is given."""
+    os_detail = RHEL if os_detail == 'rhel' else os_detail
     codes = cves if cves is not None else sorted(set(c for u in updates for c in u['cve_announcements']))
     entries = [{'cve_code': code, 'ignored': False, 'comment': None, 'detected_at': '2030-06-01T10:00:00.000+02:00',
                 'fixed_at': None, 'prioritized': True} for code in codes]

@@ -9,7 +9,7 @@ __metaclass__ = type
 from ansible_collections.secops.vulnmgmt.plugins.filter.remediation import (
     remediation_package_args, remediation_plan, remediation_summary, remediation_verify,
 )
-from ansible_collections.secops.vulnmgmt.tests.simulator import packages as sim
+from ansible_collections.secops.vulnmgmt.tests.simulator.cyberwatch import packages as sim
 from ansible_collections.secops.vulnmgmt.tests.unit.plugins.filter.test_remediation_plan import RHEL, catalogue
 
 DEBIAN = {'key': 'debian_12_64', 'name': 'Debian GNU/Linux 12 (bookworm)', 'type': 'Os::Debian'}
