@@ -78,7 +78,7 @@ def fleet(simulator, collection_on_path):
     return {'servers': servers, 'outside': outside, 'hosts': hosts, 'lab': lab}
 
 
-def run(ansible, tmp_path, name, extra_args=(), **role_vars):
+def run(ansible, tmp_path, name, extra_args=(), env=None, **role_vars):
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'children': {'fleet': {'hosts': {
         host: dict({'ansible_connection': 'local'}, **hostvars) for host, hostvars in role_vars.pop('hosts').items()}}},
@@ -89,7 +89,7 @@ def run(ansible, tmp_path, name, extra_args=(), **role_vars):
             'vulnmgmt_coverage_report_dir': str(tmp_path / name)}, **role_vars)}]}]
     path = tmp_path / ('%s.yml' % name)
     path.write_text(json.dumps(play))
-    return ansible.run('ansible-playbook', ['-i', inventory, path] + list(extra_args), check=False)
+    return ansible.run('ansible-playbook', ['-i', inventory, path] + list(extra_args), env=env, check=False)
 
 
 def task_output(output, name):
@@ -108,13 +108,13 @@ def test_every_category_then_orphans_removed_in_check_mode_then_for_real(simulat
     servers = fleet['servers']
     orphans = sorted(servers[key]['id'] for key in ('orphan_1', 'orphan_2', 'orphan_hostile'))
 
-    # 1. Check mode with --diff: every category, the orphans "removed", no DELETE sent.
+    # 1. Check mode with --diff, with a read-only key: every category, the orphans "removed", no DELETE sent.
     sim.clear_requests()
-    proc = run(ansible, tmp_path, 'check', ['--check', '--diff'], hosts=fleet['hosts'],
+    proc = run(ansible, tmp_path, 'check', ['--check', '--diff'], env=sim.env(readonly=True), hosts=fleet['hosts'],
                vulnmgmt_coverage_remove_orphans=True)
     output = proc.stdout
     assert proc.returncode == 2, output[-6000:]                     # the failing hosts fail
-    assert writes(sim) == []
+    assert writes(sim) == [] and {r['auth'] for r in sim.requests()} == {'hmac-readonly', 'bearer-readonly'}
     assert not (tmp_path / MARKER).exists() and JINJA in output
     for server_id in orphans:
         assert re.search(r'changed: \[[^\]]+\] => \(item=cyberwatch server %d ' % server_id, output), output[-6000:]
