@@ -17,7 +17,6 @@ import datetime
 import hashlib
 import html
 import re
-from collections.abc import Mapping
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -29,10 +28,11 @@ from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.gate_rules import 
     SEVERITIES, allowance_for as _allowance_for, canonical_severity as _canonical_severity,
     parse_allow_list as _allow_list, parse_date as _date,
 )
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.matching import SERVER_FIELDS, index, server_match
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import untrusted
 
 TITLES = {'cystack': ('CyStack scan gate', 'Target'), 'cyberwatch': ('Cyberwatch CVE gate', 'Host'),
-          'generic': ('Vulnerability gate', 'Subject')}
+          'generic': ('Vulnerability gate', 'Subject'), 'coverage': ('Coverage reconciliation', 'Subject')}
 EXTRA_THRESHOLDS = ('exploitable', 'reboot_required')
 
 
@@ -176,19 +176,29 @@ def _cyberwatch(data, catalogue, fail_unknown, details=None):
     return findings, subjects, notes, reboot, problems
 
 
-def _generic(data):
+def _generic(data, kind='generic'):
     findings, subjects = [], []
     for item in data or []:
         if not isinstance(item, dict):
-            raise AnsibleFilterError('gate_evaluate(kind=generic) expects a list of findings, got %r' % (_cut(item),))
+            raise AnsibleFilterError('gate_evaluate(kind=%s) expects a list of findings, got %r' % (kind, _cut(item)))
         subject = item.get('subject') or 'all'
         if subject not in subjects:
             subjects.append(subject)
-        findings.append(_finding(subject, item.get('id'), _canonical_severity('generic', item.get('severity')),
+        findings.append(_finding(subject, item.get('id'), _canonical_severity(kind, item.get('severity')),
                                  item.get('title'), item.get('exploitable'), item.get('false_positive'),
                                  tuple(item.get('keys') or ()), rule=item.get('rule'), help_text=item.get('help'),
                                  help_uri=item.get('help_uri'), score=item.get('score')))
     return findings, subjects, [], [], {}
+
+
+def _coverage(data):
+    """A coverage_reconcile result: every host and platform record is a subject (a covered host has no finding), each
+    other category a generic finding whose severity is the category."""
+    if not isinstance(data, dict) or not isinstance(data.get('subjects'), list) or 'findings' not in data:
+        raise AnsibleFilterError('gate_evaluate(kind=coverage) expects the result of coverage_reconcile, got %r'
+                                 % (_cut(data),))
+    findings = _generic(data['findings'], 'coverage')[0]
+    return findings, [to_text(subject) for subject in data['subjects']], list(data.get('notes') or []), [], {}
 
 
 # --- thresholds ---------------------------------------------------------------------------------------------------
@@ -260,6 +270,8 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
         findings, subjects, notes, reboot, problems = _cystack(data, fail_unknown)
     elif kind == 'cyberwatch':
         findings, subjects, notes, reboot, problems = _cyberwatch(data, catalogue, fail_unknown, details)
+    elif kind == 'coverage':
+        findings, subjects, notes, reboot, problems = _coverage(data)
     else:
         findings, subjects, notes, reboot, problems = _generic(data)
 
@@ -553,46 +565,17 @@ def gate_junit(summary):
     return untrusted('<?xml version="1.0" encoding="UTF-8"?>\n%s\n' % xml)
 
 
-MATCHED_FIELDS = ('hostname', 'addresses')     # an exact hostname match wins over any address
-
-
 def cyberwatch_server_index(servers):
-    """{field: {name: servers with that name}} for each field of MATCHED_FIELDS, names without case, servers in
-    listing order; see cyberwatch_server_index.yml."""
-    index = dict((field, {}) for field in MATCHED_FIELDS)
-    for server in servers or []:
-        if not isinstance(server, dict):
-            continue
-        for field in MATCHED_FIELDS:
-            values = server.get(field) if field == 'addresses' else [server.get(field)]
-            if not isinstance(values, list):
-                continue
-            for name in dict.fromkeys(to_text(v).strip().lower() for v in values if v):
-                index[field].setdefault(name, []).append(server)
-    return untrusted(index)
+    """{field: {name: servers with that name}} for the hostname and the addresses, names without case, servers in
+    listing order; see cyberwatch_server_index.yml. The rules are plugin_utils/matching.py's."""
+    return untrusted(index(servers, SERVER_FIELDS))
 
 
 def cyberwatch_server_match(servers, names):
     """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml. servers:
-    a listing, or its cyberwatch_server_index (a play matching many hosts indexes the listing once)."""
-    wanted = []
-    for name in [names] if isinstance(names, str) else names or []:
-        name = to_text(name).strip().lower() if name else ''
-        if name and name not in wanted:
-            wanted.append(name)
-    index = servers if isinstance(servers, Mapping) else cyberwatch_server_index(servers)
-    for field in MATCHED_FIELDS:
-        for name in wanted:                     # the first name wins: the inventory hostname before ansible_host
-            found = index.get(field, {}).get(name)
-            if not found:
-                continue
-            ids = sorted(to_text(server.get('id')) for server in found)
-            if len(found) == 1:
-                return untrusted({'server': found[0], 'server_ids': ids, 'problem': None})
-            return untrusted({'server': None, 'server_ids': ids, 'problem': 'ambiguous: %d Cyberwatch servers have the '
-                              '%s %s (ids %s)' % (len(ids), 'hostname' if field == 'hostname' else 'address', name,
-                                                  ', '.join(ids))})
-    return untrusted({'server': None, 'server_ids': [], 'problem': None})
+    a listing, or its cyberwatch_server_index (a play matching many hosts indexes the listing once). The rules are
+    plugin_utils/matching.py's, shared with coverage_reconcile."""
+    return untrusted(server_match(servers, names))
 
 
 class FilterModule(object):

@@ -16,12 +16,14 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES as CYSTACK_SEVERITIES
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.coverage import CATEGORIES as COVERAGE_CATEGORIES
 
 # Most severe first.
 SEVERITIES = {
     'cystack': list(CYSTACK_SEVERITIES),
     'cyberwatch': ['critical', 'high', 'medium', 'low', 'unknown'],
     'generic': ['critical', 'high', 'medium', 'low', 'info', 'unknown'],
+    'coverage': list(COVERAGE_CATEGORIES),      # a coverage finding's "severity" is its category
 }
 
 
