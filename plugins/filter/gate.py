@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -119,12 +120,17 @@ def _cve_data_problem(server):
     return None
 
 
-def _cyberwatch(data, catalogue, fail_unknown):
+def _cyberwatch(data, catalogue, fail_unknown, details=None):
     """Cyberwatch server details (with `cve_announcements`), matched to the CVE catalogue for level/exploitability.
 
     Items may be bare server details or {"subject": <inventory host>, "server": <detail or null>, "problem": <why the
     host has no server, e.g. an ambiguous match, or null>, "names": <the names it was looked up by>}. A host without a
-    server, with a problem or without CVE data fails (an unknown host only when fail_unknown)."""
+    server, with a problem or without CVE data fails (an unknown host only when fail_unknown). With details (server
+    details read apart), each item's server is replaced by its detail, found by id; a server without one keeps only
+    its id, so has no CVE data."""
+    detail_of = None
+    if details is not None:
+        detail_of = dict((to_text(d.get('id')), d) for d in details if isinstance(d, dict))
     by_code = {}
     for cve in catalogue or []:
         if isinstance(cve, dict):
@@ -135,6 +141,8 @@ def _cyberwatch(data, catalogue, fail_unknown):
             raise AnsibleFilterError('gate_evaluate(kind=cyberwatch) expects server details or {subject, server} '
                                      'records, got %r' % (_cut(item),))
         server = item.get('server') if 'server' in item or 'subject' in item else item
+        if detail_of is not None and server is not item and isinstance(server, dict):
+            server = detail_of.get(to_text(server.get('id')), {'id': server.get('id')})
         subject = to_text(item.get('subject') or (server or {}).get('hostname') or 'unknown host')
         subjects.append(subject)
         if item.get('problem'):
@@ -238,7 +246,7 @@ def _violations(thresholds, counts, reboot_required):
 
 
 def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope='subject', catalogue=None,
-                  today=None, name=None, fail_unknown=True):
+                  today=None, name=None, fail_unknown=True, details=None):
     """Evaluate findings against thresholds and an allow-list; see gate_evaluate.yml."""
     if kind not in SEVERITIES:
         raise AnsibleFilterError('kind must be one of %s, got %r' % (', '.join(sorted(SEVERITIES)), kind))
@@ -251,7 +259,7 @@ def gate_evaluate(data, thresholds=None, allow_list=None, kind='generic', scope=
     if kind == 'cystack':
         findings, subjects, notes, reboot, problems = _cystack(data, fail_unknown)
     elif kind == 'cyberwatch':
-        findings, subjects, notes, reboot, problems = _cyberwatch(data, catalogue, fail_unknown)
+        findings, subjects, notes, reboot, problems = _cyberwatch(data, catalogue, fail_unknown, details)
     else:
         findings, subjects, notes, reboot, problems = _generic(data)
 
@@ -545,33 +553,42 @@ def gate_junit(summary):
     return untrusted('<?xml version="1.0" encoding="UTF-8"?>\n%s\n' % xml)
 
 
-def _matches(servers, names, field):
-    """{name: servers matching it by field ('hostname' or 'addresses')}, for the names that match any."""
-    found = {}
-    for name in names:
-        for server in servers:
+MATCHED_FIELDS = ('hostname', 'addresses')     # an exact hostname match wins over any address
+
+
+def cyberwatch_server_index(servers):
+    """{field: {name: servers with that name}} for each field of MATCHED_FIELDS, names without case, servers in
+    listing order; see cyberwatch_server_index.yml."""
+    index = dict((field, {}) for field in MATCHED_FIELDS)
+    for server in servers or []:
+        if not isinstance(server, dict):
+            continue
+        for field in MATCHED_FIELDS:
             values = server.get(field) if field == 'addresses' else [server.get(field)]
-            if isinstance(values, list) and name in [to_text(v).strip().lower() for v in values if v]:
-                found.setdefault(name, []).append(server)
-    return found
+            if not isinstance(values, list):
+                continue
+            for name in dict.fromkeys(to_text(v).strip().lower() for v in values if v):
+                index[field].setdefault(name, []).append(server)
+    return untrusted(index)
 
 
 def cyberwatch_server_match(servers, names):
-    """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml."""
+    """The Cyberwatch server of a host, or why there is none (ambiguous); see cyberwatch_server_match.yml. servers:
+    a listing, or its cyberwatch_server_index (a play matching many hosts indexes the listing once)."""
     wanted = []
     for name in [names] if isinstance(names, str) else names or []:
         name = to_text(name).strip().lower() if name else ''
         if name and name not in wanted:
             wanted.append(name)
-    servers = [server for server in servers or [] if isinstance(server, dict)]
-    for field in ('hostname', 'addresses'):     # an exact hostname match wins over any address
-        found = _matches(servers, wanted, field)
+    index = servers if isinstance(servers, Mapping) else cyberwatch_server_index(servers)
+    for field in MATCHED_FIELDS:
         for name in wanted:                     # the first name wins: the inventory hostname before ansible_host
-            if name not in found:
+            found = index.get(field, {}).get(name)
+            if not found:
                 continue
-            ids = sorted(to_text(server.get('id')) for server in found[name])
-            if len(found[name]) == 1:
-                return untrusted({'server': found[name][0], 'server_ids': ids, 'problem': None})
+            ids = sorted(to_text(server.get('id')) for server in found)
+            if len(found) == 1:
+                return untrusted({'server': found[0], 'server_ids': ids, 'problem': None})
             return untrusted({'server': None, 'server_ids': ids, 'problem': 'ambiguous: %d Cyberwatch servers have the '
                               '%s %s (ids %s)' % (len(ids), 'hostname' if field == 'hostname' else 'address', name,
                                                   ', '.join(ids))})
@@ -583,4 +600,5 @@ class FilterModule(object):
 
     def filters(self):
         return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report, 'gate_sarif': gate_sarif,
-                'gate_junit': gate_junit, 'cyberwatch_server_match': cyberwatch_server_match}
+                'gate_junit': gate_junit, 'cyberwatch_server_match': cyberwatch_server_match,
+                'cyberwatch_server_index': cyberwatch_server_index}

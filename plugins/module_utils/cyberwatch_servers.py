@@ -10,10 +10,11 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, Lookup, same_key
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import ids_of, query
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration, timestamp
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import malformed
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map, cut
 
 
 def server_listing(module, resource, filters, check=None, with_details=False):
@@ -34,6 +35,24 @@ def server_listing(module, resource, filters, check=None, with_details=False):
 def details(client, resource, items, max_workers):
     """The detail of each item, fetched with bounded concurrency, in the same order; errors propagate."""
     return concurrent_map(lambda item: client.get(resource, item['id']) or item, items, max_workers)
+
+
+def details_by_id(client, resource, ids, max_workers):
+    """(the detail of each id the server knows, in the order of ids, each id read once; the ids it answered 404 for),
+    read with bounded concurrency. A failed or malformed read fails the whole call (ApiError naming method and path),
+    and so does a detail that is not the one asked for: it is never taken as the evidence of another object."""
+    resource = RESOURCES[resource]
+    ids = list(dict.fromkeys(ids))
+
+    def read(object_id):
+        detail = client.get(resource, object_id)
+        if detail is not None and not same_key(detail.get(resource.id_field), object_id):
+            raise malformed('GET', client.path(resource, object_id), 'the answer is the %s with %s %s, not %s' % (
+                resource.name, resource.id_field, cut(str(detail.get(resource.id_field)), 40), object_id))
+        return detail
+
+    found = concurrent_map(read, ids, max_workers)
+    return [d for d in found if d is not None], [i for i, d in zip(ids, found) if d is None]
 
 
 # A server's detail changes with a new analysis (analyzed_at; last_communication where the API does not list

@@ -12,9 +12,11 @@ module: cyberwatch_server_info
 short_description: List Cyberwatch servers (assets) with their vulnerabilities
 version_added: 0.1.0
 description:
-  - Returns Cyberwatch servers by O(id), or filtered by O(hostname), O(group), O(reboot_required),
+  - Returns Cyberwatch servers by O(id), by O(ids), or filtered by O(hostname), O(group), O(reboot_required),
     O(communication_failed) and O(active). Filters are applied by the server and checked again here
     (O(active) by the server only, as servers do not return it). Every page is fetched.
+  - With O(ids), the details of a list of servers are read in one run, O(max_workers) at a time (one request per
+    server, no listing); a play reads the servers of all its hosts this way in one C(run_once) task.
   - With O(details=true), the detail of each server (CVEs, updates, security issues) is fetched too,
     O(max_workers) at a time.
   - Never changes anything.
@@ -31,6 +33,16 @@ options:
     description:
       - Id of one server, returned with its detail. An unknown id returns an empty list.
     type: int
+  ids:
+    description:
+      - Ids of servers (positive integers), each returned with its detail, in the order given; an id given twice
+        is read once. RV(missing_ids) lists the ids the server does not know (HTTP 404).
+      - A detail that cannot be read, or is malformed, fails the task, naming the method and the path: no partial
+        list is returned.
+      - Mutually exclusive with O(id) and the filters. Every server returned is a detail, whatever O(details).
+    type: list
+    elements: int
+    version_added: 0.3.0
   hostname:
     description:
       - Hostname of the server, compared without case.
@@ -54,11 +66,12 @@ options:
   details:
     description:
       - Fetch the detail of each server (one request per server).
+      - The servers of O(id) and O(ids) are always details.
     type: bool
     default: false
   max_workers:
     description:
-      - How many details are fetched at the same time, between 1 and 32.
+      - How many details are fetched at the same time (with O(details) or O(ids)), between 1 and 32.
     type: int
     default: 8
 '''
@@ -84,28 +97,44 @@ EXAMPLES = r'''
         hostname: web-01.prod.example.com
       register: web01
       delegate_to: localhost
+
+    - name: The details of several servers, 16 at a time, in one task
+      secops.vulnmgmt.cyberwatch_server_info:
+        ids: [12, 14, 31]
+        max_workers: 16
+      register: some_details
+      delegate_to: localhost
 '''
 
 RETURN = r'''
 servers:
-  description: The matching servers (their detail with O(details=true) or O(id)), as the API returns them.
+  description: The matching servers (their detail with O(details=true), O(id) or O(ids)), as the API returns them.
   returned: always
   type: list
   elements: dict
   sample: [{"id": 12, "hostname": "web-01.prod.example.com", "status": "server_vulnerable", "category": "server",
             "reboot_required": true, "cve_announcements_count": 14,
             "groups": [{"id": 1, "name": "production", "description": "", "color": "#12afcb"}]}]
+missing_ids:
+  description: The ids of O(ids) the server does not know (HTTP 404), in the order given.
+  returned: with O(ids)
+  type: list
+  elements: int
+  sample: [31]
+  version_added: 0.3.0
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import server_listing
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import details_by_id, server_listing
 
 COMM_FAILED = 'server_update_comm_fail'
+FILTERS = ('hostname', 'group', 'reboot_required', 'communication_failed', 'active')
 
 
 def main():
     module = CyberwatchModule(argument_spec=dict(
         id=dict(type='int'),
+        ids=dict(type='list', elements='int'),
         hostname=dict(type='str'),
         group=dict(type='str'),
         reboot_required=dict(type='bool'),
@@ -113,12 +142,18 @@ def main():
         active=dict(type='bool'),
         details=dict(type='bool', default=False),
         max_workers=dict(type='int', default=8),
-    ), mutually_exclusive=[('id', 'hostname')])
+    ), mutually_exclusive=[('id', 'hostname')] + [('ids', other) for other in ('id',) + FILTERS])
     params = module.params
     if not 1 <= params['max_workers'] <= 32:
         module.fail_json(msg='max_workers must be between 1 and 32, got %s' % params['max_workers'])
+    not_positive = [i for i in params['ids'] or () if i < 1]
+    if not_positive:
+        module.fail_json(msg='ids must be server ids, integers of 1 or more; got %s' % ', '.join(map(str, not_positive)))
 
     def run():
+        if params['ids'] is not None:
+            servers, missing = details_by_id(module.client, 'server', params['ids'], params['max_workers'])
+            return dict(changed=False, servers=servers, missing_ids=missing)
         filters = dict(reboot_required=params['reboot_required'], communication_failed=params['communication_failed'],
                        active=params['active'])
 

@@ -43,8 +43,26 @@ def test_detail_errors_propagate(sim, ansible):
     assert 'GET /api/v3/vulnerabilities/servers/7 failed with HTTP 500' in out.stdout
 
 
+def test_ids_reads_the_details_of_a_list_of_servers_in_one_run(sim, ansible):
+    ansible.playbook([task('server_info', ids=[3, 999, '1', 3], max_workers=4), {'assert': {'that': [
+        "result.servers | map(attribute='id') | list == [3, 1]", 'result.missing_ids == [999]',
+        "result.servers | selectattr('cve_announcements', 'defined') | list | length == 2"]}}])
+    assert sorted(r['path'] for r in sim.requests()) == ['/api/v3/vulnerabilities/servers/%d' % i for i in (1, 3, 999)]
+
+
+def test_ids_fails_on_a_detail_that_fails(sim, ansible):
+    sim.set_faults([{'kind': 'status', 'status': 500, 'match': '^GET /api/v3/vulnerabilities/servers/7$'}])
+    out = ansible.playbook([task('server_info', ids=[1, 7, 9])], check=False)
+    assert out.returncode != 0
+    assert 'GET /api/v3/vulnerabilities/servers/7 failed with HTTP 500' in out.stdout
+
+
 @pytest.mark.parametrize('module,params,message', [
     ('server_info', {'max_workers': 0}, 'max_workers must be between 1 and 32, got 0'),
+    ('server_info', {'ids': [4, 0, -2]}, 'ids must be server ids, integers of 1 or more; got 0, -2'),
+    ('server_info', {'ids': [4], 'hostname': 'web'}, 'parameters are mutually exclusive: ids|hostname'),
+    ('server_info', {'ids': [4], 'id': 4}, 'parameters are mutually exclusive: ids|id'),
+    ('server_info', {'ids': ['web-01']}, "Elements value for option 'ids' is of type "),
     ('cve_info', {'level': ['level_severe']}, 'value of level must be one or more of'),
     ('user_info', {'id': 1, 'login': 'x'}, 'parameters are mutually exclusive: id|login'),
 ])

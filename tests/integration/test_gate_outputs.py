@@ -11,11 +11,13 @@ payload in a server hostname and a CVE text, printed by debug, runs nothing.
 """
 
 import json
+import math
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from harness import CORE
+from harness import CORE, REPO
 
 # The renderings are pure Python (plugins/filter/gate.py, unit-tested on every core); this end-to-end run of both roles
 # costs about 30 s of CPU, so it runs on the newest ansible-core only, like the fleet budgets.
@@ -203,3 +205,78 @@ def test_hosts_without_evidence_fail_with_the_reason_and_api_jinja_never_runs(si
     assert cystack['failed_subjects'] == ['https://never-scanned.example.com']
     assert cystack['subjects']['https://never-scanned.example.com']['violations'] == [
         'no CyStack target matches https://never-scanned.example.com']
+
+
+BEFORE = Path(__file__).resolve().parent / 'before' / 'cyberwatch_cve_gate' / 'tasks' / 'main.yml'
+SERVERS = '/api/v3/vulnerabilities/servers'
+CVES = '/api/v3/vulnerabilities/cve_announcements'
+PER_PAGE = 100
+
+
+def role_before(tmp_path):
+    """The role as it was before its details were read once per play: today's defaults and argument specs, the old
+    tasks (one cyberwatch_server_info run per host)."""
+    role = tmp_path / 'before' / 'cyberwatch_cve_gate'
+    shutil.copytree(REPO / 'roles' / 'cyberwatch_cve_gate', role)
+    shutil.copy(BEFORE, role / 'tasks' / 'main.yml')
+    return role
+
+
+def test_the_gate_reads_the_details_once_per_play_and_reports_as_before(sim, ansible, cyberwatch_api, tmp_path):
+    """The gate of today and the gate before (per-host detail reads) on the same fleet write the same reports, byte for
+    byte (the evaluation date aside). The fleet has each case a detail read decides: a host matched by hostname, by
+    address, two hosts of the same server, a server whose detail answers 404, an unknown and an ambiguous host. Today's
+    gate reads the servers' pages, the active CVEs' pages and one detail per matched server, in one task."""
+    shared = [sim.control('POST', 'cyberwatch/servers', {'hostname': 'shared-%s.example.com' % n, 'addresses': ['10.77.0.5']})
+              for n in 'ab']
+    servers = cyberwatch_api.list('server')
+    addresses = [a for s in servers for a in s.get('addresses') or ()]
+    alone = [s for s in servers if s.get('addresses') and addresses.count(s['addresses'][0]) == 1 and s['cve_announcements_count']]
+    by_name, by_address, gone = alone[:3]
+    hosts = {by_name['hostname']: {}, 'by-address': {'ansible_host': by_address['addresses'][0]},
+             'same-server': {'ansible_host': by_name['addresses'][0]}, gone['hostname']: {},
+             'never-scanned.example.com': {}, 'ambiguous-host': {'ansible_host': '10.77.0.5'}}
+    inventory = tmp_path / 'hosts.yml'
+    gated = dict((name, dict(host, ansible_connection='local')) for name, host in hosts.items())
+    inventory.write_text(json.dumps({'gated': {'hosts': gated}}))
+    allowed = cyberwatch_api.get('server', by_name['id'])['cve_announcements'][0]['cve_code']
+    gate_vars = {'cyberwatch_cve_gate_thresholds': {'critical': 0, 'high': 1, 'exploitable': 0},
+                 'cyberwatch_cve_gate_fail': False, 'cyberwatch_cve_gate_report_name': 'gate',
+                 'cyberwatch_cve_gate_allow_list': [{'match': allowed, 'justification': 'compensating control',
+                                                     'expires': '2099-12-31'}]}
+    sim.set_faults([{'kind': 'status', 'status': 404, 'match': '^GET %s/%d$' % (SERVERS, gone['id'])}])
+    reports = {}
+    for name, role in (('before', str(role_before(tmp_path))), ('after', 'secops.vulnmgmt.cyberwatch_cve_gate')):
+        reports[name] = tmp_path / name / 'reports'
+        path = tmp_path / ('%s.yml' % name)
+        path.write_text(json.dumps([{'hosts': 'gated', 'gather_facts': False, 'roles': [
+            {'role': role, 'vars': dict(gate_vars, cyberwatch_cve_gate_report_dir=str(reports[name]))}]}]))
+        sim.clear_requests()
+        ansible.run('ansible-playbook', ['-i', inventory, path])
+    names = sorted(p.name for p in reports['before'].iterdir())
+    assert names == ['gate.json', 'gate.junit.xml', 'gate.md', 'gate.sarif']
+    assert sorted(p.name for p in reports['after'].iterdir()) == names
+    for report in names:
+        before, after = [undated(reports[name] / report) for name in ('before', 'after')]
+        assert after == before, report
+    summary = json.loads((reports['after'] / 'gate.json').read_text())
+    assert summary['subjects'][gone['hostname']]['violations'] == [
+        'server %s has no CVE data (its detail has no cve_announcements list)' % gone['id']]
+    assert summary['subjects']['same-server']['counts'] == summary['subjects'][by_name['hostname']]['counts']
+    assert summary['suppressed'] and summary['findings'] and summary['failed_subjects']
+    # The requests of today's gate: ceil(N / page) server pages, the CVE pages, one detail per matched server.
+    made = sim.requests()
+    details = sorted(int(r['path'].rsplit('/', 1)[1]) for r in made if r['path'].startswith(SERVERS + '/'))
+    assert details == sorted([by_name['id'], by_address['id'], gone['id']])
+    assert len([r for r in made if r['path'] == SERVERS]) == math.ceil(len(servers) / PER_PAGE)
+    active_cves = len(cyberwatch_api.list('cve_announcement', {'active': True}))
+    assert len([r for r in made if r['path'] == CVES]) == math.ceil(active_cves / PER_PAGE)
+    assert len(made) == math.ceil(len(servers) / PER_PAGE) + math.ceil(active_cves / PER_PAGE) + len(details), made
+    assert {r['method'] for r in made} == {'GET'} and shared
+
+
+def undated(path):
+    """A report's text with the evaluation date of its run replaced (the one value that may differ between runs)."""
+    text = path.read_text()
+    evaluated_on = json.loads((path.parent / 'gate.json').read_text())['evaluated_on']
+    return text.replace(evaluated_on, '<evaluated_on>')

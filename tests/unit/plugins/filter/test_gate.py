@@ -11,7 +11,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.secops.vulnmgmt.plugins.filter.gate import (
-    FilterModule, cyberwatch_server_match, gate_evaluate, gate_report,
+    FilterModule, cyberwatch_server_index, cyberwatch_server_match, gate_evaluate, gate_report,
 )
 
 TODAY = '2030-06-15'
@@ -37,7 +37,7 @@ def allow(match, expires='2030-12-31', **extra):
 
 def test_filters_are_registered():
     assert set(FilterModule().filters()) == {
-        'gate_evaluate', 'gate_report', 'gate_sarif', 'gate_junit', 'cyberwatch_server_match'}
+        'gate_evaluate', 'gate_report', 'gate_sarif', 'gate_junit', 'cyberwatch_server_match', 'cyberwatch_server_index'}
 
 
 def test_cystack_counts_exclude_false_positives_and_pass_within_thresholds():
@@ -247,6 +247,32 @@ def test_an_exact_hostname_decides_over_a_shared_address_and_never_the_lowest_id
     assert cyberwatch_server_match(SHARED, ['10.0.0.5', 'old-web.example.com'])['server']['id'] == 7
     duplicate = cyberwatch_server_match(SHARED, ['web.example.com'])
     assert duplicate['server'] is None and 'hostname web.example.com (ids 12, 2)' in duplicate['problem']
+
+
+def test_a_match_against_the_index_is_the_match_against_the_listing():
+    servers = SHARED + [{'id': 4, 'hostname': 'DB-01', 'addresses': ['10.0.0.4', '192.168.1.4', '10.0.0.4']},
+                        {'id': 5, 'hostname': None, 'addresses': None}, 'not a server', {'id': 6, 'addresses': ['db-01']}]
+    index = cyberwatch_server_index(servers)
+    assert index['addresses']['10.0.0.4'] == [servers[3]]            # one entry per server, however often it lists it
+    for names in (['old-web.example.com', '10.0.0.5'], ['10.0.0.5', 'old-web.example.com'], ['app-1', '10.0.0.5'],
+                  ['web.example.com'], ['db-01'], ['x', '192.168.1.4'], '10.0.0.6', ['nope', None], []):
+        assert cyberwatch_server_match(index, names) == cyberwatch_server_match(servers, names), names
+
+
+def test_details_read_apart_replace_the_listed_servers_and_a_missing_one_has_no_cve_data():
+    listed = [{'subject': 'web-01', 'server': {'id': 1, 'hostname': 'web-01'}, 'problem': None},
+              {'subject': 'gone-1', 'server': {'id': 2, 'hostname': 'gone-1'}, 'problem': None, 'names': ['gone-1']},
+              {'subject': 'new-1', 'server': None, 'problem': None, 'names': ['new-1']}]
+    detail = server('web-01', ['CVE-2030-0001'])
+    summary = gate_evaluate(listed, {'critical': None}, kind='cyberwatch', today=TODAY, details=[detail])
+    expected = gate_evaluate([dict(listed[0], server=detail), dict(listed[1], server={'id': 2}), listed[2]],
+                             {'critical': None}, kind='cyberwatch', today=TODAY)
+    assert summary == expected
+    assert summary['subjects']['gone-1']['violations'] == [
+        'server 2 has no CVE data (its detail has no cve_announcements list)']
+    assert [f['id'] for f in summary['findings']] == ['CVE-2030-0001']
+    # Without details the listed servers are taken as they are (here: no CVE data at all).
+    assert gate_evaluate(listed, {'critical': None}, kind='cyberwatch', today=TODAY)['findings'] == []
 
 
 def test_gate_fails_ambiguous_unknown_and_no_cve_data_hosts_naming_the_reason():
