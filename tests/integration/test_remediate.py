@@ -133,3 +133,173 @@ def test_bad_selection_fails_before_any_request(sim, ansible):
     assert proc.returncode == 2
     assert 'set exactly one of cyberwatch_remediate_min_level' in proc.stdout and 'got min_level "critical" and 1 CVE' in proc.stdout
     assert sim.requests() == []
+
+
+# --- method package, end to end on this machine ---------------------------------------------------------------------
+
+newest_core_only = pytest.mark.skipif(CORE < (2, 21), reason='apt end to end: newest ansible-core only (the '
+                                      'cyberwatch-method test covers the role on every core)')
+POSTINST = """#!/bin/sh
+# A test package: creates the reboot flag of its test when that test asks for it.
+if [ -e '{root}/reboot-on-install' ]; then touch '{root}/reboot-required'; fi
+exit 0
+"""
+
+
+class AptRepository:
+    """vulnmgmt-demo 1.0, 1.1 and 1.2 in a local apt repository, with apt's state, cache and sources private to it."""
+
+    def __init__(self, root):
+        self.root = root
+        self.repo, self.conf = root / 'repo', root / 'apt.conf'
+        self.flag, self.trigger = root / 'reboot-required', root / 'reboot-on-install'
+        self.env = dict(os.environ, APT_CONFIG=str(self.conf))
+
+    def build(self):
+        for sub in ('repo', 'etc', 'state/lists/partial', 'cache/archives/partial'):
+            (self.root / sub).mkdir(parents=True)
+        for version in ('1.0', '1.1', '1.2'):
+            tree = self.root / 'build' / version
+            (tree / 'DEBIAN').mkdir(parents=True)
+            (tree / 'usr/share' / DEMO).mkdir(parents=True)
+            (tree / 'usr/share' / DEMO / 'VERSION').write_text(version + '\n')
+            (tree / 'DEBIAN/control').write_text(
+                'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: secops.vulnmgmt tests <tests@example.com>\n'
+                'Description: remediation end-to-end test package\n' % (DEMO, version))
+            (tree / 'DEBIAN/postinst').write_text(POSTINST.format(root=self.root))
+            (tree / 'DEBIAN/postinst').chmod(0o755)
+            self.sh('dpkg-deb', '--root-owner-group', '--build', tree, self.deb(version))
+        packages = self.sh('dpkg-scanpackages', '.', '/dev/null', cwd=self.repo).stdout
+        (self.repo / 'Packages').write_text(packages)
+        (self.root / 'etc/sources.list').write_text('deb [trusted=yes] file:%s ./\n' % self.repo)
+        self.conf.write_text(''.join('%s "%s";\n' % item for item in (
+            ('Dir::State', self.root / 'state'), ('Dir::State::status', '/var/lib/dpkg/status'),
+            ('Dir::Cache', self.root / 'cache'), ('Dir::Etc::sourcelist', self.root / 'etc/sources.list'),
+            ('Dir::Etc::sourceparts', '-'))))
+        self.sh('apt-get', 'update')
+        return self
+
+    def deb(self, version):
+        return self.repo / ('%s_%s_all.deb' % (DEMO, version))
+
+    def sh(self, *argv, cwd=None):
+        proc = subprocess.run([str(a) for a in argv], cwd=cwd, env=self.env, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, '%s: %s%s' % (' '.join(map(str, argv)), proc.stdout, proc.stderr)
+        return proc
+
+    def installed(self):
+        proc = subprocess.run(['dpkg-query', '-W', '-f', '${Version} ${db:Status-Abbrev}', DEMO], capture_output=True,
+                              text=True, check=False)
+        return proc.stdout.split()[0] if proc.returncode == 0 and proc.stdout.split()[1:2] == ['ii'] else None
+
+    def clean(self):
+        subprocess.run(['apt-mark', 'unhold', DEMO], env=self.env, capture_output=True, check=False)
+        subprocess.run(['dpkg', '--purge', DEMO], capture_output=True, check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def apt_repo(tmp_path_factory):
+    """Fails (never skips) where it cannot run: not root, or the Debian tools missing."""
+    if os.geteuid() != 0:
+        pytest.fail('the apt end-to-end test installs a package with dpkg and apt: run it as root (uid 0), '
+                    'for example in the CI container')
+    missing = [tool for tool in ('dpkg', 'dpkg-deb', 'dpkg-scanpackages', 'apt-get', 'apt-mark')
+               if not shutil.which(tool)]
+    if missing:
+        pytest.fail('the apt end-to-end test needs %s (Debian packages dpkg-dev and apt)' % ', '.join(missing))
+    if subprocess.run(['dpkg-query', '-W', DEMO], capture_output=True, check=False).returncode == 0:
+        pytest.fail('%s is already installed on this machine: remove it first (dpkg --purge %s)' % (DEMO, DEMO))
+    repo = AptRepository(tmp_path_factory.mktemp('remediate-apt'))
+    try:
+        yield repo.build()
+    finally:
+        repo.clean()
+        assert repo.installed() is None and not repo.root.exists()
+
+
+def machine_play(name, tasks=(), roles=(), apt_env=None, **play):
+    return dict({'name': name, 'hosts': MACHINE, 'gather_facts': False, 'environment': apt_env or {},
+                 'vars': {'cyberwatch_airgap_scan_poll_interval': 0.2}, 'tasks': list(tasks), 'roles': list(roles)}, **play)
+
+
+def scan(apt_env):
+    return machine_play('Scan this machine', apt_env=apt_env, roles=[
+        {'role': 'secops.vulnmgmt.cyberwatch_airgap_scan', 'vars': {'cyberwatch_airgap_scan_wait': True}}])
+
+
+def remediate(apt_env, report_dir, name, **role_vars):
+    role_vars = dict({'cyberwatch_remediate_rescan': 'airgap', 'cyberwatch_remediate_report_dir': str(report_dir),
+                      'cyberwatch_remediate_report_name': name}, **role_vars)
+    if 'cyberwatch_remediate_cves' not in role_vars:
+        role_vars['cyberwatch_remediate_min_level'] = 'critical'
+    return machine_play('Remediate (%s)' % name, apt_env=apt_env, roles=[{'role': ROLE, 'vars': role_vars}])
+
+
+def reinstall(apt_repo, *more):
+    """Back to 1.0 (dpkg downgrades), then the case's own set-up."""
+    return [{'name': 'Install %s 1.0' % DEMO, 'ansible.builtin.command': {'argv': ['dpkg', '-i', str(apt_repo.deb('1.0'))]}}] + list(more)
+
+
+@newest_core_only
+def test_apt_end_to_end(sim, ansible, cyberwatch_api, apt_repo, tmp_path):
+    hosts = {MACHINE: {'ansible_connection': 'local'}}
+    env = {'APT_CONFIG': str(apt_repo.conf)}
+    apt_repo.sh('dpkg', '-i', apt_repo.deb('1.0'))
+    assert apt_repo.installed() == '1.0'
+
+    # The scan: the simulator finds the critical CVE fixed in 1.1 (and the high one fixed only in 1.3).
+    run(ansible, [scan(env)], hosts)
+    server = cyberwatch_api.get('server', [s for s in cyberwatch_api.list('server') if s['hostname'] == MACHINE][0]['id'])
+    assert {CRITICAL, LATE} <= set(active(server))
+
+    # Check mode: the plan is shown, no package changes, nothing is written to the API.
+    sim.clear_requests()
+    proc = run(ansible, [remediate(env, tmp_path, 'check')], hosts, '--check')
+    assert sim.writes() == [] and apt_repo.installed() == '1.0'
+    assert re.search(r'"name": "%s"' % DEMO, proc.stdout) and '"target": "1.1"' in proc.stdout
+    assert not (tmp_path / 'check.json').exists()
+
+    # The remediation: upgraded (latest: 1.2), re-scanned over the connection, the critical CVE closed.
+    proc = run(ansible, [remediate(env, tmp_path, 'first')], hosts)
+    assert apt_repo.installed() == '1.2'
+    first = report(tmp_path, 'first')
+    assert first['passed'] and first['subjects'][MACHINE]['closed'] == [CRITICAL]
+    assert first['subjects'][MACHINE]['remaining'] == [] and first['remediation']['reboot_pending'] == []
+    assert (tmp_path / 'first.sarif').exists() and (tmp_path / 'first.junit.xml').exists()
+
+    # Again: nothing to select, nothing changes, no re-scan.
+    sim.clear_requests()
+    proc = run(ansible, [remediate(env, tmp_path, 'second')], hosts)
+    assert sim.writes() == [] and changed_tasks(proc) == {'Write the summary files'}
+    assert report(tmp_path, 'second')['subjects'][MACHINE]['targeted'] == []
+
+    # The negative cases, each from 1.0 and a fresh scan; the host fails in the last play only.
+    plays = [
+        machine_play('Held at 1.0', apt_env=env, tasks=reinstall(apt_repo, {'ansible.builtin.command': {'argv': ['apt-mark', 'hold', DEMO]}})),
+        scan(env), remediate(env, tmp_path, 'held', cyberwatch_remediate_fail=False),
+        machine_play('A postinst that asks for a reboot', apt_env=env, tasks=reinstall(apt_repo, {
+            'ansible.builtin.command': {'argv': ['apt-mark', 'unhold', DEMO]}}, {
+            'ansible.builtin.file': {'path': str(apt_repo.trigger), 'state': 'touch', 'mode': '0644'}})),
+        scan(env), remediate(env, tmp_path, 'reboot', cyberwatch_remediate_reboot='never',
+                             cyberwatch_remediate_reboot_flag=str(apt_repo.flag)),
+        machine_play('Back to 1.0', apt_env=env, tasks=reinstall(apt_repo)), scan(env),
+        remediate(env, tmp_path, 'late', cyberwatch_remediate_cves=[LATE], cyberwatch_remediate_policy='target'),
+    ]
+    proc = run(ansible, plays, hosts, check=False)
+    assert proc.returncode == 2 and recap(proc)[MACHINE]['failed'] == 1, proc.stdout[-5000:]
+
+    held = report(tmp_path, 'held')['subjects'][MACHINE]
+    assert held['remaining'] == [CRITICAL] and held['closed'] == []
+    assert not held['passed']
+
+    reboot = report(tmp_path, 'reboot')
+    assert reboot['subjects'][MACHINE]['closed'] == [CRITICAL] and reboot['remediation']['reboot_pending'] == [MACHINE]
+    assert apt_repo.flag.exists()
+
+    late = report(tmp_path, 'late')
+    assert late['subjects'][MACHINE]['remaining'] == [LATE] and late['failed_subjects'] == [MACHINE]
+    assert any(note.startswith(MACHINE + ': the patch failed: Upgrade the planned Debian packages') for note in late['notes'])
+    assert "%s: 0 closed, 1 remaining (%s: still active after %s 1.3)" % (MACHINE, LATE, DEMO) in proc.stdout
+    assert apt_repo.installed() == '1.0'                    # the pin to 1.3 failed: nothing else was installed
+
