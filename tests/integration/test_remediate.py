@@ -131,7 +131,7 @@ def test_bad_selection_fails_before_any_request(sim, ansible):
     proc = run(ansible, [remediate_play('all', cyberwatch_remediate_min_level='critical', cyberwatch_remediate_cves=[CRITICAL])],
                {'some-host': {'ansible_connection': 'local'}}, check=False)
     assert proc.returncode == 2
-    assert 'set exactly one of cyberwatch_remediate_min_level' in proc.stdout and 'got min_level "critical" and 1 CVE' in proc.stdout
+    assert 'set exactly one of cyberwatch_remediate_min_level' in proc.stdout and 'got min_level critical and 1 CVE code(s)' in proc.stdout
     assert sim.requests() == []
 
 
