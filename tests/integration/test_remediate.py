@@ -302,4 +302,3 @@ def test_apt_end_to_end(sim, ansible, cyberwatch_api, apt_repo, tmp_path):
     assert any(note.startswith(MACHINE + ': the patch failed: Upgrade the planned Debian packages') for note in late['notes'])
     assert "%s: 0 closed, 1 remaining (%s: still active after %s 1.3)" % (MACHINE, LATE, DEMO) in proc.stdout
     assert apt_repo.installed() == '1.0'                    # the pin to 1.3 failed: nothing else was installed
-
