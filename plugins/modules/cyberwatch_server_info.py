@@ -37,7 +37,7 @@ options:
     description:
       - Ids of servers (positive integers), each returned with its detail, in the order given; an id given twice
         is read once. RV(missing_ids) lists the ids the server does not know (HTTP 404).
-      - A detail that cannot be read, or is malformed, fails the task, naming the method and the path: no partial
+      - A detail that cannot be read, or is malformed, fails the task, naming the method and the path; no partial
         list is returned.
       - Mutually exclusive with O(id) and the filters. Every server returned is a detail, whatever O(details).
     type: list

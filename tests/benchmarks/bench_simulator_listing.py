@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator"))
-from auth import sign_headers  # noqa: E402  pylint: disable=wrong-import-position
+from core.auth import sign_headers  # noqa: E402  pylint: disable=wrong-import-position
 from benchlib import Simulator, emit  # noqa: E402  pylint: disable=wrong-import-position
 
 

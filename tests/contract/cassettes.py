@@ -14,7 +14,7 @@ FOLDERS = ("current", "legacy_v3")
 LEGACY = "legacy_v3"
 
 # Out of scope for the simulator, with the reason shown as the skip message (none today: the air-gap script routes
-# are served by tests/simulator/airgap.py).
+# are served by tests/simulator/cyberwatch/airgap.py).
 SKIPPED = {}
 
 

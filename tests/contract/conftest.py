@@ -9,7 +9,7 @@ import requests
 SIM_DIR = Path(__file__).resolve().parents[1] / "simulator"
 sys.path.insert(0, str(SIM_DIR))
 
-from auth import sign_headers  # noqa: E402  pylint: disable=wrong-import-position
+from core.auth import sign_headers  # noqa: E402  pylint: disable=wrong-import-position
 from launcher import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 

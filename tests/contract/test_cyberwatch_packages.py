@@ -1,4 +1,4 @@
-"""The simulator's version-aware analysis: version rules and the package table (tests/simulator/packages.py), then
+"""The simulator's version-aware analysis: version rules and the package table (tests/simulator/cyberwatch/packages.py), then
 through the API the air-gap upload, refresh and install_updates that derive a server's CVEs and updates from its
 packages (analysis.py), with the demo package of the remediation end-to-end test."""
 
@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-import packages
+from cyberwatch import packages
 from cassettes import interactions
-from packages import DEB, DEMO_CRITICAL, DEMO_LATE, DEMO_PACKAGE, RPM, WINAPP, Fix
+from cyberwatch.packages import DEB, DEMO_CRITICAL, DEMO_LATE, DEMO_PACKAGE, RPM, WINAPP, Fix
 
 SERVERS = "/api/v3/vulnerabilities/servers"
 SCRIPTS = "/api/v2/cbw_scans/scripts"

@@ -114,7 +114,7 @@ def test_secrets_never_printed_at_vvvv(sim, ansible):
         assert secret not in text
 
 
-FLEET = 40  # remote accesses in the loop: the budget is per item, so 40 prove it as well as 100 (each is a module run)
+FLEET = 10  # remote accesses in the loop: the budget is per item, so 10 prove it as well as 100 (each is a module run)
 
 
 @pytest.mark.fleet

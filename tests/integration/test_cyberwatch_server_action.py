@@ -4,7 +4,7 @@ The simulator completes each action --test-deploy-delay seconds after the reques
 failed is never analysed again (see tests/simulator/README.md).
 """
 
-import packages  # tests/simulator/packages.py (conftest puts the simulator on the path)
+from cyberwatch import packages  # tests/simulator/cyberwatch/packages.py (conftest puts the simulator on the path)
 import pytest
 from playbook_steps import task_of, that
 

@@ -1,5 +1,5 @@
 """The hostile fleet (issue 19): a simulator whose every free-text string is an injection payload (`serve.py
---hostile`, tests/simulator/fleet.py HOSTILE_KINDS: Jinja lookups, shell metacharacters, path traversal, reserved
+--hostile`, tests/simulator/core/hostile.py HOSTILE_KINDS: Jinja lookups, shell metacharacters, path traversal, reserved
 host names, host patterns, leading dashes, control characters, markup, 100 KB strings), read by both inventory
 plugins, every role, both event sources and the gate reports, on every supported ansible-core.
 
@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import fleet
+from core.hostile import hostile_string
 from harness import Ansible
 from launcher import Simulator, collections_root
 from test_inventory_support import plain
@@ -33,7 +33,7 @@ SOURCES = REPO / 'extensions' / 'eda' / 'plugins' / 'event_source'
 STATIC = {'ANSIBLE_INVENTORY_ENABLED': 'yaml'}     # the JSON inventories the tests write
 FAKE_SSH = '#!/bin/sh\n# Stands for ssh: records that it was called, with its arguments, and connects nowhere.\n' \
            'printf "%%s\\n" "$@" > "%s/ssh-invoked.$$"\necho "ssh stub of test_hostile_fleet: no connection" >&2\nexit 255\n'
-SERVERS = 20    # len(fleet.HOSTILE_KINDS): each payload kind is the hostname of one server, the address of one target
+SERVERS = 20    # len(core/hostile.py HOSTILE_KINDS): each payload kind is the hostname of one server, the address of one target
 TARGETS = 20
 CYBERWATCH_SOURCE = {'plugin': 'secops.vulnmgmt.cyberwatch', 'details': True,
                      'group_by': ['os', 'os_type', 'environment', 'category', 'status'],
@@ -342,6 +342,6 @@ def test_cystack_event_source(hostile, markers, on_path, source_env, tmp_path):
 
 def test_markers_are_detected(tmp_path):
     """The detector works: a shell payload of the fleet, once run by a shell, leaves its marker."""
-    payload = fleet.hostile_string('shell_subst', 'probe', str(tmp_path))
+    payload = hostile_string('shell_subst', 'probe', str(tmp_path))
     subprocess.run(['sh', '-c', 'echo %s' % payload], check=True, capture_output=True)
     assert ran(tmp_path) == ['probe.shell_subst']

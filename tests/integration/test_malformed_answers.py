@@ -1,4 +1,4 @@
-"""Malformed answers (issue 19): every variant of the simulator's `malformed` fault (tests/simulator/malformed.py),
+"""Malformed answers (issue 19): every variant of the simulator's `malformed` fault (tests/simulator/core/malformed.py),
 applied to every API read, through every info module and cyberwatch_ping (one ansible-playbook run for all), both
 inventory plugins (one ansible-inventory run per variant and plugin) and both event sources (their poll, in this
 process). Each case must fail cleanly: no traceback, no success, a message naming the method and the path it read.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from malformed import VARIANTS
+from core.malformed import VARIANTS
 from test_inventory_support import source
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from auth import CYBERWATCH_FORBIDDEN, CYSTACK_FORBIDDEN
+from core.auth import CYBERWATCH_FORBIDDEN, CYSTACK_FORBIDDEN
 from harness import CORE, REPO
 from test_cyberwatch_airgap import WINDOWS_OUTPUT
 from test_cyberwatch_compliance import DEFINITION
