@@ -41,7 +41,7 @@ EVERY_CORE = {
     'test_inventory_hostile.py',                                    # inventory plugins, cache, unsafe hostvars
     'test_gate_outputs.py', 'test_cyberwatch_airgap.py', 'test_runner_roles.py', 'test_hostile_fleet.py',  # roles
     'test_coverage.py',
-    'test_onboard_secrets.py',
+    'test_onboard_secrets.py', 'test_remediate.py',                  # the apt end to end on the newest core only
     'test_eda_rulebook.py',                                         # event sources through ansible-rulebook
     'test_ping.py',                                                 # module_defaults action groups, env credentials
     'test_awx_credentials.py',                                      # AWX-injected env options (ca_path, booleans)
