@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cassettes import LEGACY, interactions, problems, skip_reason
+from recordings import LEGACY, interactions, problems, skip_reason
 
 CASES = interactions()
 # Every recorded interaction (259 of 259, the air-gap script included): a lost cassette or a new SKIPPED entry fails

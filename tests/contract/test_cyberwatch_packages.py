@@ -8,7 +8,7 @@ import time
 import pytest
 
 from cyberwatch import packages
-from cassettes import interactions
+from recordings import interactions
 from cyberwatch.packages import DEB, DEMO_CRITICAL, DEMO_LATE, DEMO_PACKAGE, RPM, WINAPP, Fix
 
 SERVERS = "/api/v3/vulnerabilities/servers"

@@ -5,7 +5,7 @@ import json
 
 import yaml
 
-from ansible_collections.secops.vulnmgmt.tests.contract import cassettes
+from ansible_collections.secops.vulnmgmt.tests.contract import recordings
 
 # (folder, cassette, interaction): what each holds.
 RECORDED = {
@@ -30,7 +30,7 @@ _LOADED = {}
 def _interactions(folder, name):
     key = (folder, name)
     if key not in _LOADED:
-        path = cassettes.ROOT / folder / ('%s.yaml' % name)
+        path = recordings.ROOT / folder / ('%s.yaml' % name)
         loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
         _LOADED[key] = yaml.load(path.read_text(encoding='utf-8'), Loader=loader)['interactions']
     return _LOADED[key]
@@ -40,4 +40,4 @@ def server(label):
     """A fresh copy of the recorded server detail called label (see RECORDED)."""
     folder, name, index = RECORDED[label]
     body = _interactions(folder, name)[index]['response']['body']
-    return json.loads(cassettes._text(body))  # pylint: disable=protected-access
+    return json.loads(recordings._text(body))  # pylint: disable=protected-access
