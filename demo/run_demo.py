@@ -30,9 +30,21 @@ STEPS = [
      'run on the host, output uploaded, analysis awaited', ['ansible-playbook', DEMO / 'playbooks' / 'airgap_scan.yml'], False),
     ('The scanned machine is now a server of the Cyberwatch inventory',
      ['ansible-inventory', '-i', DEMO / 'inventory' / 'demo.cyberwatch.yml', '--host', os.uname().nodename], False),
+    ('Scan patch-demo-01: Cyberwatch analyses it and lists its CVEs and the updates that fix them',
+     ['ansible-playbook', DEMO / 'playbooks' / 'scan_server.yml'], False),
+    ('Remediation in check mode: the plan per host (the update that fixes the critical CVE), no write',
+     ['ansible-playbook', '--check', '-i', DEMO / 'inventory' / 'patch.yml', DEMO / 'playbooks' / 'remediate.yml'], False),
+    ('Remediate with the cyberwatch_remediate role: Cyberwatch installs exactly the planned update, analyses the '
+     'server again, and CVE-2099-1001 is reported closed',
+     ['ansible-playbook', '-i', DEMO / 'inventory' / 'patch.yml', DEMO / 'playbooks' / 'remediate.yml'], False),
     ('CyStack scan gate: scan three targets, fail on purpose with a readable summary',
      ['ansible-playbook', DEMO / 'playbooks' / 'scan_gate.yml'], True),
 ]
+
+# A server whose package the simulator's package table knows (tests/simulator/cyberwatch/packages.py).
+PATCH_DEMO = {'hostname': 'patch-demo-01.example.com', 'addresses': ['192.0.2.41'],
+              'os': {'key': 'debian_12_64', 'type': 'Os::Debian', 'name': 'Debian 12', 'arch': 'x86_64'},
+              'packages': [{'vendor': None, 'product': 'vulnmgmt-demo', 'type': 'Packages::Deb', 'version': '1.0'}]}
 
 
 def main():
@@ -44,7 +56,10 @@ def main():
                     'ANSIBLE_LOCALHOST_WARNING': '0', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
                     'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(Path(tmp) / 'cache'),
                     'DEMO_SIM_URL': sim.url, 'DEMO_REPORT_DIR': str(Path(tmp) / 'reports')})
-        print('Simulator up at %s (TLS, private CA): 200 Cyberwatch servers, 15 CyStack targets (seed 7)\n' % sim.url)
+        print('Simulator up at %s (TLS, private CA): 200 Cyberwatch servers, 15 CyStack targets (seed 7)' % sim.url)
+        sim.control('POST', '/_sim/cyberwatch/servers', PATCH_DEMO)
+        print('Plus patch-demo-01.example.com with vulnmgmt-demo 1.0: CVE-2099-1001 (critical) is fixed in 1.1, '
+              'CVE-2099-1003 (high) only in 1.3\n')
         failures = 0
         for number, (title, cmd, expect_failure) in enumerate(STEPS, 1):
             print('=' * 100)
