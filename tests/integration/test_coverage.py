@@ -163,7 +163,7 @@ def test_every_category_then_orphans_removed_in_check_mode_then_for_real(simulat
     assert proc.returncode == 2 and writes(sim) == [], proc.stdout[-4000:]
     again = json.loads((tmp_path / 'real' / 'vulnmgmt_coverage.json').read_text())['coverage']
     assert [o for o in again['orphans'] if o['platform'] == 'cyberwatch'] == []
-    assert {k: v for k, v in again['hosts'].items()} == coverage['hosts']
+    assert again['hosts'] == coverage['hosts']
     changed = [task for task, printed in re.findall(r'^TASK \[([^\]]+)\][^\n]*\n(.*?)(?=^TASK \[|^PLAY RECAP)',
                                                     proc.stdout, re.M | re.S) if re.search('^changed:', printed, re.M)]
     assert changed == ['secops.vulnmgmt.gate_report : Write the summary files'], changed
