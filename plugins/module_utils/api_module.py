@@ -46,12 +46,12 @@ class ApiModule(AnsibleModule):
     connection_spec = staticmethod(dict)
     client_factory = None
 
-    def __init__(self, spec=None, argument_spec=None, **kwargs):
+    def __init__(self, spec, **kwargs):
         """spec: the module's OptionSpec (options.py), which gives its argument spec, its rules between options and
-        the checks of each value; or argument_spec and AnsibleModule's keyword arguments as they are."""
+        the checks of each value."""
         arguments = self.connection_spec()
-        arguments.update(spec.argument_spec() if spec is not None else argument_spec or {})
-        kwargs.update(spec.rules if spec is not None else {})
+        arguments.update(spec.argument_spec())
+        kwargs.update(spec.rules)
         kwargs.setdefault('supports_check_mode', True)
         super(ApiModule, self).__init__(argument_spec=arguments, **kwargs)
         # A password written inside api_url is a secret like api_key: masked in every result, warning and message.
@@ -59,7 +59,7 @@ class ApiModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         check_transport_options(self.params, lambda msg: self.fail_json(msg=msg))
-        problems = spec.problems(self.params) if spec is not None else []
+        problems = spec.problems(self.params)
         if problems:
             self.fail_json(msg='; '.join(problems))
         for warning in connection_warnings(self.params):

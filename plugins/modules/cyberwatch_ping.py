@@ -57,10 +57,11 @@ auth_method:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import OptionSpec
 
 
 def main():
-    module = CyberwatchModule()
+    module = CyberwatchModule(OptionSpec())  # the connection options only
 
     def ping():
         answer = module.client.ping() or {}

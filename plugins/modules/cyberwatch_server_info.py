@@ -126,29 +126,27 @@ missing_ids:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import details_by_id, server_listing
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
 
 COMM_FAILED = 'server_update_comm_fail'
 FILTERS = ('hostname', 'group', 'reboot_required', 'communication_failed', 'active')
 
+SPEC = OptionSpec((
+    Option('id', type='int'),
+    Option('ids', type='list', elements='int', minimum=1),
+    Option('hostname'),
+    Option('group'),
+    Option('reboot_required', type='bool'),
+    Option('communication_failed', type='bool'),
+    Option('active', type='bool'),
+    Option('details', type='bool', default=False),
+    max_workers(8),
+), mutually_exclusive=[('id', 'hostname')] + [('ids', other) for other in ('id',) + FILTERS])
+
 
 def main():
-    module = CyberwatchModule(argument_spec=dict(
-        id=dict(type='int'),
-        ids=dict(type='list', elements='int'),
-        hostname=dict(type='str'),
-        group=dict(type='str'),
-        reboot_required=dict(type='bool'),
-        communication_failed=dict(type='bool'),
-        active=dict(type='bool'),
-        details=dict(type='bool', default=False),
-        max_workers=dict(type='int', default=8),
-    ), mutually_exclusive=[('id', 'hostname')] + [('ids', other) for other in ('id',) + FILTERS])
+    module = CyberwatchModule(SPEC)
     params = module.params
-    if not 1 <= params['max_workers'] <= 32:
-        module.fail_json(msg='max_workers must be between 1 and 32, got %s' % params['max_workers'])
-    not_positive = [i for i in params['ids'] or () if i < 1]
-    if not_positive:
-        module.fail_json(msg='ids must be server ids, integers of 1 or more; got %s' % ', '.join(map(str, not_positive)))
 
     def run():
         if params['ids'] is not None:

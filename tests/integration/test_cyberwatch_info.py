@@ -58,8 +58,8 @@ def test_ids_fails_on_a_detail_that_fails(sim, ansible):
 
 
 @pytest.mark.parametrize('module,params,message', [
-    ('server_info', {'max_workers': 0}, 'max_workers must be between 1 and 32, got 0'),
-    ('server_info', {'ids': [4, 0, -2]}, 'ids must be server ids, integers of 1 or more; got 0, -2'),
+    ('server_info', {'max_workers': 0}, 'max_workers must be an integer between 1 and 32, got 0'),
+    ('server_info', {'ids': [4, 0, -2]}, 'ids must be an integer of 1 or more, got 0, -2'),
     ('server_info', {'ids': [4], 'hostname': 'web'}, 'parameters are mutually exclusive: ids|hostname'),
     ('server_info', {'ids': [4], 'id': 4}, 'parameters are mutually exclusive: ids|id'),
     ('server_info', {'ids': ['web-01']}, "Elements value for option 'ids' is of type "),
