@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options of Cyberwatch, its client built from them, and CyberwatchModule (the modules' base)."""
+"""The connection options of Cyberwatch, its client built from them, CyberwatchModule (the modules' base) and the
+main() of the info modules that read one kind of object."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,6 +10,8 @@ __metaclass__ = type
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import ApiModule, env, transport_options
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import AUTH_METHODS, ROUTE_SETS, CyberwatchClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 
 def cyberwatch_argument_spec():
@@ -34,3 +37,21 @@ def cyberwatch_client(options):
 class CyberwatchModule(ApiModule):
     connection_spec = staticmethod(cyberwatch_argument_spec)
     client_factory = staticmethod(cyberwatch_client)
+
+
+def id_or_key_spec(key_option):
+    """The options of an info module that reads one object by id or by its natural key (never both), or all of them."""
+    return OptionSpec((Option('id', type='int'), Option(key_option)), mutually_exclusive=[('id', key_option)])
+
+
+def run_info_module(spec, resource, plural, key_option, filters=(), check=None):
+    """main() of an info module: the objects of resource selected by the id and key_option options, under plural.
+
+    filters names the options sent as server-side filters; check(item, params) keeps the items the options select.
+    """
+    module = CyberwatchModule(spec)
+    params = module.params
+    server_filters = dict((name, params[name]) for name in filters)
+    selected = None if check is None else (lambda item: check(item, params))
+    module.run(lambda: {'changed': False, plural: query(module.client, resource, params.get('id'), params[key_option],
+                                                        server_filters, selected)})

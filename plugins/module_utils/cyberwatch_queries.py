@@ -31,10 +31,3 @@ def query(client, resource, object_id=None, key_value=None, filters=None, check=
     filters = dict((k, v) for k, v in (filters or {}).items() if v is not None)
     items = client.list(resource, filters) if key_value is None else client.find(resource, key_value, filters)
     return [i for i in items if check(i)] if check else items
-
-
-def info_module(module, resource, plural, key_option=None, filters=None, check=None):
-    """The result of an info module: the objects selected by id, key_option and filters under plural."""
-    params = module.params
-    return {'changed': False, plural: query(module.client, resource, params.get('id'),
-                                            params.get(key_option) if key_option else None, filters, check)}

@@ -70,8 +70,7 @@ security_issues:
             "title": "Weak TLS ciphers accepted", "description": "TLS 1.0 and RC4 ciphers are accepted."}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 SPEC = OptionSpec((
@@ -82,10 +81,8 @@ SPEC = OptionSpec((
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    level = module.params['level'] and 'level_' + module.params['level']
-    module.run(lambda: info_module(module, 'security_issue', 'security_issues', 'sid',
-                                   check=lambda issue: level in (None, issue.get('level'))))
+    run_info_module(SPEC, 'security_issue', 'security_issues', 'sid',
+                    check=lambda issue, params: params['level'] is None or issue.get('level') == 'level_' + params['level'])
 
 
 if __name__ == '__main__':
