@@ -18,7 +18,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
     SCALAR, Page, checked_object, checked_records, last_page, read_consistently, read_pages,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import HttpClient, unless_missing
 
 try:
     from requests.auth import AuthBase, HTTPBasicAuth
@@ -248,13 +248,9 @@ class CyberwatchClient:
         if not resource.read_by_id:
             return next((item for item in self.list(resource) if same_key(item.get('id'), object_id)), None)
         path = self.path(resource, object_id)
-        try:
-            status, body = self.http.request('GET', path)[:2]
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return checked_object(body, 'GET', path, resource.shape, resource.id_field, status)
+        answer = unless_missing(lambda: self.http.request('GET', path))
+        return None if answer is None else checked_object(answer[1], 'GET', path, resource.shape, resource.id_field,
+                                                          answer[0])
 
     def create(self, resource, body):
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
@@ -267,12 +263,7 @@ class CyberwatchClient:
     def delete(self, resource, object_id, body=None):
         """Delete; returns the deleted object, or None when it was already absent (404)."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
-        try:
-            return self.request('DELETE', self.path(resource, object_id), json_body=body)
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return unless_missing(lambda: self.request('DELETE', self.path(resource, object_id), json_body=body))
 
     # -- resource-specific routes ------------------------------------------------------------------------
     def test_deploy(self, remote_access_id):

@@ -65,21 +65,14 @@ def url_credentials(url):
         return None, None
 
 
-def mask_url(url):
-    """url with the credentials written inside it (user:pass@) replaced by the mask, for messages and warnings."""
+def mask_url(url, mask=REDACTED + '@'):
+    """url with the credentials written inside it (user:pass@) replaced by mask, for messages and warnings; mask=''
+    strips them: the clients authenticate with their own credentials, never these."""
     text = str(url or '')
     parts = urlsplit(text)
     if '@' not in parts.netloc:
         return text
-    return urlunsplit(parts._replace(netloc='%s@%s' % (REDACTED, parts.netloc.rpartition('@')[2])))
-
-
-def strip_url_credentials(url):
-    """url without the user:pass@ part: the clients authenticate with their own credentials, never these."""
-    parts = urlsplit(str(url or ''))
-    if '@' not in parts.netloc:
-        return str(url or '')
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition('@')[2]))
+    return urlunsplit(parts._replace(netloc=mask + parts.netloc.rpartition('@')[2]))
 
 
 def connection_warnings(options):
@@ -214,7 +207,7 @@ class HttpClient:
         if not HAS_REQUESTS:
             raise ApiError('the Python library "requests" is required: %s' % REQUESTS_IMPORT_ERROR)
         # Credentials written inside the URL are never sent (each client has its own auth) and never shown.
-        self.base_url = strip_url_credentials(base_url).rstrip('/')
+        self.base_url = mask_url(base_url, mask='').rstrip('/')
         self.timeout = float(request_timeout)
         self.max_retries = int(max_retries)
         self._secrets = tuple(s for s in tuple(secrets) + url_credentials(base_url)[1:] if s)
@@ -393,6 +386,16 @@ def found_after(exc, lookup):
     if found is None:
         raise exc
     return found
+
+
+def unless_missing(call):
+    """call(), or None when it fails with HTTP 404 (the object is absent)."""
+    try:
+        return call()
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 def transient(exc):
