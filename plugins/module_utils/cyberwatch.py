@@ -353,9 +353,6 @@ class Lookup:
             return int(value)
         return self.one(collection, value)['id']
 
-    def group_ids(self, names):
-        return None if names is None else [self.id_of('group', name) for name in names]
-
 
 class CyberwatchBackend:
     """find/create/update/delete of one Cyberwatch object, found by id or by its natural key."""

@@ -16,10 +16,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_cvss im
 
 
 CVE_CODE = re.compile(r'^CVE-\d{4}-\d{4,}$', re.I)
-
-
 CVE_CODE_WORDS = 'a CVE code such as CVE-2021-44228'
-
 
 # The customisation of a CVE announcement: what DELETE resets.
 CVE_CUSTOM_FIELDS = ('score_custom', 'cvss_custom', 'note_custom')

@@ -182,8 +182,7 @@ class Reconciler:
                 if self.update_password == 'always':
                     changed[api_name] = value
                 continue
-            current_value = field.current(current) if field is not None else current.get(api_name)
-            if not (field.compare if field is not None else equal)(current_value, value):
+            if not (field.compare if field is not None else equal)(self._current(current, api_name), value):
                 changed[api_name] = value
         return changed
 

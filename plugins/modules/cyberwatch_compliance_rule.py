@@ -161,10 +161,8 @@ CHECK_KEYS = ('order', 'content', 'success', 'failure')
 def checks_to_api(checks, params=None):
     """The checks as sent: each with its order (its position in the list unless given)."""
     del params
-    return [dict((key, value) for key, value in (
-        ('order', check.get('order') or position), ('content', check.get('content')),
-        ('success', check.get('success')), ('failure', check.get('failure'))))
-        for position, check in enumerate(checks, start=1)]
+    return [dict(((key, check.get(key)) for key in CHECK_KEYS), order=check.get('order') or position)
+            for position, check in enumerate(checks, start=1)]
 
 
 def checks_from_api(checks):
