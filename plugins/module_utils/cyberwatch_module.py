@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options of Cyberwatch, its client built from them, CyberwatchModule (the modules' base) and the
-main() of the info modules that read one kind of object."""
+"""The connection options of Cyberwatch, its client built from them, CyberwatchModule (the modules' base), and the
+main() of the info modules that read one kind of object and of the state modules that reconcile one object."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +12,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import AUTH_METHODS, ROUTE_SETS, CyberwatchClient
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import query
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import reconcile
 
 
 def cyberwatch_argument_spec():
@@ -55,3 +56,9 @@ def run_info_module(spec, resource, plural, key_option, filters=(), check=None):
     selected = None if check is None else (lambda item: check(item, params))
     module.run(lambda: {'changed': False, plural: query(module.client, resource, params.get('id'), params[key_option],
                                                         server_filters, selected)})
+
+
+def run_state_module(spec, backend):
+    """main() of a state module: the reconcile engine drives the object of backend(client, params) to spec."""
+    module = CyberwatchModule(spec)
+    module.run(lambda: reconcile(module, spec, backend(module.client, module.params)))

@@ -151,9 +151,9 @@ diff:
   sample: {"before": {"level": "minimal"}, "after": {"level": "medium"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec
 
 CHECK_KEYS = ('order', 'content', 'success', 'failure')
 
@@ -203,9 +203,7 @@ SPEC = ResourceSpec('compliance_rule', fields=(
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    backend = CyberwatchBackend(module.client, 'compliance_rule', key_value=module.params['code'])
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: CyberwatchBackend(client, 'compliance_rule', key_value=params['code']))
 
 
 if __name__ == '__main__':
