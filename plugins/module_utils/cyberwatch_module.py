@@ -40,9 +40,10 @@ class CyberwatchModule(ApiModule):
     client_factory = staticmethod(cyberwatch_client)
 
 
-def id_or_key_spec(key_option):
-    """The options of an info module that reads one object by id or by its natural key (never both), or all of them."""
-    return OptionSpec((Option('id', type='int'), Option(key_option)), mutually_exclusive=[('id', key_option)])
+def id_or_key_spec(key_option, *options):
+    """The options of an info module that reads one object by id or by its natural key (never both), or all of them,
+    and its other options."""
+    return OptionSpec((Option('id', type='int'), Option(key_option)) + options, mutually_exclusive=[('id', key_option)])
 
 
 def run_info_module(spec, resource, plural, key_option, filters=(), check=None):

@@ -71,16 +71,12 @@ compliance_rules:
                         "success": "regex success", "failure": "regex failure"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 
 CUSTOM = 'CbwCompliance::Rules::Custom'
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('code'),
-    Option('custom', type='bool'),
-), mutually_exclusive=[('id', 'code')])
+SPEC = id_or_key_spec('code', Option('custom', type='bool'))
 
 
 def main():

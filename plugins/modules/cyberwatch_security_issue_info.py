@@ -70,14 +70,10 @@ security_issues:
             "title": "Weak TLS ciphers accepted", "description": "TLS 1.0 and RC4 ciphers are accepted."}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('sid'),
-    Option('level', choices=['info', 'low', 'medium', 'high', 'critical']),
-), mutually_exclusive=[('id', 'sid')])
+SPEC = id_or_key_spec('sid', Option('level', choices=['info', 'low', 'medium', 'high', 'critical']))
 
 
 def main():

@@ -75,14 +75,10 @@ users:
             "server_groups": []}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('login'),
-    Option('auth_provider'),
-), mutually_exclusive=[('id', 'login')])
+SPEC = id_or_key_spec('login', Option('auth_provider'))
 
 
 def main():
