@@ -224,7 +224,7 @@ class CyberwatchClient:
             if name not in resource.filters:
                 raise ValueError('%s cannot be filtered by %r on the server; accepted: %s' % (
                     resource.collection, name, ', '.join(resource.filters) or 'none'))
-            params[name] = _query_value(value)
+            params[name] = ('true' if value else 'false') if isinstance(value, bool) else value
         path = self.path(resource)
         return read_consistently(lambda: self.iter_pages(path, params, per_page, max_workers, resource), path)
 
@@ -301,12 +301,6 @@ def _int(value, default):
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _query_value(value):
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return value
 
 
 def same_key(actual, wanted, casefold=False):

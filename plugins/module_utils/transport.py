@@ -131,9 +131,6 @@ class ApiError(Exception):
         return '%s %s failed (%s)' % (self.method, self.path, reason or (
             'HTTP %s' % self.status if self.status else 'no answer'))
 
-    def __str__(self):
-        return self.message
-
     def __repr__(self):
         return 'ApiError(status=%r, method=%r, path=%r, message=%r)' % (self.status, self.method, self.path, self.message)
 
@@ -338,7 +335,9 @@ class HttpClient:
         """The body an ApiError keeps: the parsed JSON when the answer is small, else its text cut; secrets masked."""
         if isinstance(body, (dict, list)) and len(text) > MAX_ERROR_BODY:
             body = cut(text)
-        return _redact_body(body, self._secrets)
+        if isinstance(body, (dict, list)):
+            return json.loads(redact(json.dumps(body), self._secrets))
+        return redact(body, self._secrets)
 
 
 @contextlib.contextmanager
@@ -346,12 +345,6 @@ def warnings_silenced():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         yield
-
-
-def _redact_body(body, secrets):
-    if isinstance(body, (dict, list)):
-        return json.loads(redact(json.dumps(body), secrets))
-    return redact(body, secrets)
 
 
 def concurrent_map(func, items, max_workers):
