@@ -118,13 +118,8 @@ class ResourceSpec(OptionSpec):
 
     def desired(self, params):
         """API field -> value for every option the user set (None means 'not managed')."""
-        wanted = {}
-        for field in self.fields:
-            value = params.get(field.name)
-            if value is None:
-                continue
-            wanted[field.api_name] = field.to_api(value, params) if field.to_api else value
-        return wanted
+        return dict((f.api_name, f.to_api(params[f.name], params) if f.to_api else params[f.name]) for f in self.fields
+                    if params.get(f.name) is not None)
 
     def create_defaults(self, params):
         """API field -> value sent on create for the unset options that have a create_default."""
