@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination, resource descriptions and
-CyberwatchBackend (one object of a resource, for the reconcile engine of resource.py)."""
+"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination, resource descriptions, the
+comparison of keys and ids and CyberwatchBackend (one object of a resource, for the reconcile engine of resource.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -242,6 +242,18 @@ class CyberwatchClient:
                        if same_key(item.get(resource.key), value, True)]
         return matches
 
+    def query(self, resource, object_id=None, key_value=None, filters=None, check=None):
+        """Objects by id (404 -> []), by natural key, or all of them, filtered on the server where possible.
+
+        check(item) re-applies the server-side filters client-side.
+        """
+        if object_id is not None:
+            obj = self.get(resource, object_id)
+            return [obj] if obj else []
+        filters = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+        items = self.list(resource, filters) if key_value is None else self.find(resource, key_value, filters)
+        return [i for i in items if check(i)] if check else items
+
     def get(self, resource, object_id):
         """One object by id, or None when the server says 404 (or its list lacks it, where the API has no GET by id)."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
@@ -313,6 +325,15 @@ def same_key(actual, wanted, casefold=False):
 
 def is_id(value):
     return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+
+
+def ids_of(objects):
+    """Ids of a list of objects (or ids) as ints: server groups are returned as {id, name, ...}."""
+    return sorted(int(o['id'] if isinstance(o, dict) else o) for o in objects or () if o not in (None, ''))
+
+
+def equal_ids(current, desired):
+    return ids_of(current) == ids_of(desired)
 
 
 class Lookup:

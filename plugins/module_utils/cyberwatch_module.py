@@ -10,7 +10,6 @@ __metaclass__ = type
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import ApiModule, env, transport_options
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import AUTH_METHODS, ROUTE_SETS, CyberwatchClient
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import query
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import reconcile
 
@@ -55,8 +54,8 @@ def run_info_module(spec, resource, plural, key_option, filters=(), check=None):
     params = module.params
     server_filters = dict((name, params[name]) for name in filters)
     selected = None if check is None else (lambda item: check(item, params))
-    module.run(lambda: {'changed': False, plural: query(module.client, resource, params.get('id'), params[key_option],
-                                                        server_filters, selected)})
+    module.run(lambda: {'changed': False, plural: module.client.query(resource, params.get('id'), params[key_option],
+                                                                      server_filters, selected)})
 
 
 def run_state_module(spec, backend):

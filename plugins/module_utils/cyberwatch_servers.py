@@ -10,8 +10,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, Lookup, same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import ids_of, query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, Lookup, ids_of, same_key
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration, timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import malformed
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
@@ -27,7 +26,7 @@ def server_listing(module, resource, filters, check=None, with_details=False):
     def selected(server):
         return (group_id is None or group_id in ids_of(server.get('groups'))) and (check is None or check(server))
 
-    servers = query(client, resource, params['id'], params['hostname'], dict(filters, group_id=group_id), selected)
+    servers = client.query(resource, params['id'], params['hostname'], dict(filters, group_id=group_id), selected)
     if with_details and params['id'] is None:  # each detail, read with bounded concurrency, in the same order
         servers = concurrent_map(lambda server: client.get(resource, server['id']) or server, servers, params['max_workers'])
     return servers

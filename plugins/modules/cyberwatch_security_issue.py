@@ -143,7 +143,7 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import equal_ids, ids_of
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import (
     CVE_CODE, CVE_CODE_WORDS, codes_from_api, DetailBackend,
 )
