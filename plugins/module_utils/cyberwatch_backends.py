@@ -22,10 +22,6 @@ CVE_CODE_WORDS = 'a CVE code such as CVE-2021-44228'
 CVE_CUSTOM_FIELDS = ('score_custom', 'cvss_custom', 'note_custom')
 
 
-def customised(cve):
-    return any(cve.get(field) is not None for field in CVE_CUSTOM_FIELDS)
-
-
 class CveCustomisationBackend(CyberwatchBackend):
     """The customisation of one CVE announcement: the CVE always exists (this module cannot create one); updates
     are PUTs of the changed fields; state=absent deletes the customisation, and finds nothing to delete when the CVE
@@ -41,7 +37,7 @@ class CveCustomisationBackend(CyberwatchBackend):
 
     def find(self):
         cve = self.client.get(self.resource, self.object_id)
-        if cve is None or self.present or customised(cve):
+        if cve is None or self.present or any(cve.get(field) is not None for field in CVE_CUSTOM_FIELDS):
             return cve
         return None
 

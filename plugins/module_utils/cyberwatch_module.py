@@ -15,16 +15,15 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import re
 
 
 def cyberwatch_argument_spec():
-    spec = dict(
+    return dict(
         api_url=dict(type='str', required=True, **env('CYBERWATCH_API_URL', 'CBW_API_URL')),
         api_key=dict(type='str', required=True, no_log=True, **env('CYBERWATCH_API_KEY', 'CBW_API_KEY')),
         secret_key=dict(type='str', required=True, no_log=True,
                         **env('CYBERWATCH_SECRET_KEY', 'CBW_SECRET_KEY')),
         auth_method=dict(type='str', default='hmac', choices=list(AUTH_METHODS), **env('CYBERWATCH_AUTH_METHOD')),
         api_routes=dict(type='str', default='current', choices=list(ROUTE_SETS), **env('CYBERWATCH_API_ROUTES')),
+        **transport_options('CYBERWATCH')
     )
-    spec.update(transport_options('CYBERWATCH'))
-    return spec
 
 
 def cyberwatch_client(options):

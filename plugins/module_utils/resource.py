@@ -132,10 +132,7 @@ class ResourceSpec(OptionSpec):
         return defaults
 
     def field(self, api_name):
-        for field in self.fields:
-            if field.api_name == api_name:
-                return field
-        return None
+        return next((field for field in self.fields if field.api_name == api_name), None)
 
     def view(self, obj):
         """The object as modules return it: a copy without secrets or hidden fields."""
