@@ -209,7 +209,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
-    ApiInventory, MalformedAnswer, Record, sanitize, shorten,
+    ApiInventory, MalformedAnswer, Record, listing, sanitize, shorten,
 )
 
 SERVER_FILTERS = RESOURCES['server'].filters
@@ -337,9 +337,7 @@ class InventoryModule(ApiInventory):
         filters = self.get_option('filters') or {}
         include = set(self.get_option('include_groups') or ())
         exclude = set(self.get_option('exclude_groups') or ())
-        servers = payload.get('servers')
-        if not isinstance(servers, list):
-            raise MalformedAnswer(self.request('servers'), 'the servers are %s, expected a list' % kind(servers))
+        servers = listing(payload, 'servers', self.request('servers'))
         details = payload.get('details')
         if details is not None and (not isinstance(details, list) or len(details) != len(servers)):
             raise MalformedAnswer(self.request('servers'), 'the server details do not match the listing')

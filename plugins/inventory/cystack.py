@@ -126,9 +126,8 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module imp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
     SEVERITIES, normalize_scan, normalize_target,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
-    ApiInventory, MalformedAnswer, Record, sanitize, shorten,
+    ApiInventory, Record, listing, sanitize, shorten,
 )
 
 # The request each part of the payload comes from, for the messages (paths as the client names them).
@@ -207,14 +206,6 @@ class InventoryModule(ApiInventory):
             fields = {'host': host, 'address': target.get('address'), 'id': target_id}
             hosts.append((target_id, hostvars, groups, fields))
         return hosts
-
-
-def listing(payload, key, request):
-    """payload[key], the records of one listing, when it is a list; else MalformedAnswer."""
-    records = payload.get(key)
-    if not isinstance(records, list):
-        raise MalformedAnswer(request, 'the %s are %s, expected a list' % (key, kind(records)))
-    return records
 
 
 def last_scan_by_target(scans):

@@ -72,11 +72,6 @@ class ApiModule(AnsibleModule):
             self._client = type(self).client_factory(self.params)
         return self._client
 
-    def fail_api(self, exc, **result):
-        """fail_json for an ApiError: the message names method, path and server message."""
-        result.update(exc.to_result())
-        self.fail_json(msg=exc.message, **result)
-
     def run(self, action):
         """Call action() -> result dict and exit; ApiError and bad values become a clean failure."""
         # The failure is reported outside the except clause: ansible-core 2.19+ adds the traceback of the exception
@@ -86,8 +81,8 @@ class ApiModule(AnsibleModule):
             result = action()
         except (ApiError, ValueError) as exc:
             failure = exc
-        if isinstance(failure, ApiError):
-            self.fail_api(failure)
+        if isinstance(failure, ApiError):  # the message names method, path and server message
+            self.fail_json(msg=failure.message, **failure.to_result())
         if failure is not None:
             self.fail_json(msg=str(failure))
         # The engine's note about a create it recovered from (lost race or lost answer) is worth a warning.

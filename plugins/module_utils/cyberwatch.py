@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination, resource descriptions and
-CyberwatchBackend (one object of a resource, for the reconcile engine of resource.py)."""
+"""Cyberwatch API client: auth (HMAC or Basic), the two route tables, pagination, resource descriptions, the
+comparison of keys and ids and CyberwatchBackend (one object of a resource, for the reconcile engine of resource.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -18,7 +18,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
     SCALAR, Page, checked_object, checked_records, last_page, read_consistently, read_pages,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import ResourceNotUnique
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import HttpClient, unless_missing
 
 try:
     from requests.auth import AuthBase, HTTPBasicAuth
@@ -224,7 +224,7 @@ class CyberwatchClient:
             if name not in resource.filters:
                 raise ValueError('%s cannot be filtered by %r on the server; accepted: %s' % (
                     resource.collection, name, ', '.join(resource.filters) or 'none'))
-            params[name] = _query_value(value)
+            params[name] = ('true' if value else 'false') if isinstance(value, bool) else value
         path = self.path(resource)
         return read_consistently(lambda: self.iter_pages(path, params, per_page, max_workers, resource), path)
 
@@ -242,19 +242,27 @@ class CyberwatchClient:
                        if same_key(item.get(resource.key), value, True)]
         return matches
 
+    def query(self, resource, object_id=None, key_value=None, filters=None, check=None):
+        """Objects by id (404 -> []), by natural key, or all of them, filtered on the server where possible.
+
+        check(item) re-applies the server-side filters client-side.
+        """
+        if object_id is not None:
+            obj = self.get(resource, object_id)
+            return [obj] if obj else []
+        filters = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+        items = self.list(resource, filters) if key_value is None else self.find(resource, key_value, filters)
+        return [i for i in items if check(i)] if check else items
+
     def get(self, resource, object_id):
         """One object by id, or None when the server says 404 (or its list lacks it, where the API has no GET by id)."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
         if not resource.read_by_id:
             return next((item for item in self.list(resource) if same_key(item.get('id'), object_id)), None)
         path = self.path(resource, object_id)
-        try:
-            status, body = self.http.request('GET', path)[:2]
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return checked_object(body, 'GET', path, resource.shape, resource.id_field, status)
+        answer = unless_missing(lambda: self.http.request('GET', path))
+        return None if answer is None else checked_object(answer[1], 'GET', path, resource.shape, resource.id_field,
+                                                          answer[0])
 
     def create(self, resource, body):
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
@@ -267,12 +275,7 @@ class CyberwatchClient:
     def delete(self, resource, object_id, body=None):
         """Delete; returns the deleted object, or None when it was already absent (404)."""
         resource = RESOURCES[resource] if isinstance(resource, str) else resource
-        try:
-            return self.request('DELETE', self.path(resource, object_id), json_body=body)
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return unless_missing(lambda: self.request('DELETE', self.path(resource, object_id), json_body=body))
 
     # -- resource-specific routes ------------------------------------------------------------------------
     def test_deploy(self, remote_access_id):
@@ -312,12 +315,6 @@ def _int(value, default):
         return default
 
 
-def _query_value(value):
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return value
-
-
 def same_key(actual, wanted, casefold=False):
     """Natural-key equality: ids compare as text, DNS names and addresses without case."""
     actual, wanted = str(actual).strip(), str(wanted).strip()
@@ -328,6 +325,15 @@ def same_key(actual, wanted, casefold=False):
 
 def is_id(value):
     return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+
+
+def ids_of(objects):
+    """Ids of a list of objects (or ids) as ints: server groups are returned as {id, name, ...}."""
+    return sorted(int(o['id'] if isinstance(o, dict) else o) for o in objects or () if o not in (None, ''))
+
+
+def equal_ids(current, desired):
+    return ids_of(current) == ids_of(desired)
 
 
 class Lookup:
@@ -361,9 +367,6 @@ class Lookup:
         if collection == 'node' and is_id(value):
             return int(value)
         return self.one(collection, value)['id']
-
-    def group_ids(self, names):
-        return None if names is None else [self.id_of('group', name) for name in names]
 
 
 class CyberwatchBackend:

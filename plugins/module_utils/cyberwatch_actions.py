@@ -32,7 +32,7 @@ def run_action(module, resource, name, method, suffix, current, body=None):
     answer = None
     if not module.check_mode:
         answer = client.request(method, client.path(RESOURCES[resource], current['id'], suffix), json_body=body)
-    return {'changed': True, 'action': name, RESOURCES[resource].name: answer or current}
+    return {'changed': True, 'action': name, resource: answer or current}
 
 
 def recheck_settled(obj):
@@ -44,11 +44,10 @@ def recheck_settled(obj):
 def wait_for(module, resource, obj, done, failure, interval=1.0, clock=time.monotonic, sleep=time.sleep):
     """Read the object every interval seconds until done(it) or module.params['timeout'] seconds passed.
 
-    Returns the last read; when the timeout passes, fails with failure(last read) and the object id (<name>_id).
+    Returns the last read; when the timeout passes, fails with failure(last read) and the object id (<resource>_id).
     """
-    name = RESOURCES[resource].name
     latest, finished = poll(lambda: module.client.get(resource, obj['id']) or obj, done, module.params['timeout'],
                             interval, clock, sleep)
     if not finished:
-        module.fail_json(msg=failure(latest), changed=True, **{name: latest, name + '_id': obj['id']})
+        module.fail_json(msg=failure(latest), changed=True, **{resource: latest, resource + '_id': obj['id']})
     return latest

@@ -16,17 +16,10 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_cvss im
 
 
 CVE_CODE = re.compile(r'^CVE-\d{4}-\d{4,}$', re.I)
-
-
 CVE_CODE_WORDS = 'a CVE code such as CVE-2021-44228'
-
 
 # The customisation of a CVE announcement: what DELETE resets.
 CVE_CUSTOM_FIELDS = ('score_custom', 'cvss_custom', 'note_custom')
-
-
-def customised(cve):
-    return any(cve.get(field) is not None for field in CVE_CUSTOM_FIELDS)
 
 
 class CveCustomisationBackend(CyberwatchBackend):
@@ -44,7 +37,7 @@ class CveCustomisationBackend(CyberwatchBackend):
 
     def find(self):
         cve = self.client.get(self.resource, self.object_id)
-        if cve is None or self.present or customised(cve):
+        if cve is None or self.present or any(cve.get(field) is not None for field in CVE_CUSTOM_FIELDS):
             return cve
         return None
 

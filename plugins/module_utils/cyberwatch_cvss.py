@@ -45,15 +45,6 @@ def cvss_custom(vector):
     return custom
 
 
-def cvss_problem(vector):
-    """Why vector is not a CVSS v3 base vector, in words, or None."""
-    try:
-        cvss_custom(vector)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
 def cvss_from_api(value):
     """cvss_custom as the API returns it, in the current spelling (2019 servers said privilege_required)."""
     if not isinstance(value, dict):

@@ -10,10 +10,10 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, Lookup, same_key
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import ids_of, query
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, Lookup, ids_of, same_key
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration, timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import malformed
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import concurrent_map, cut
 
 
@@ -26,15 +26,10 @@ def server_listing(module, resource, filters, check=None, with_details=False):
     def selected(server):
         return (group_id is None or group_id in ids_of(server.get('groups'))) and (check is None or check(server))
 
-    servers = query(client, resource, params['id'], params['hostname'], dict(filters, group_id=group_id), selected)
-    if with_details and params['id'] is None:
-        servers = details(client, resource, servers, params['max_workers'])
+    servers = client.query(resource, params['id'], params['hostname'], dict(filters, group_id=group_id), selected)
+    if with_details and params['id'] is None:  # each detail, read with bounded concurrency, in the same order
+        servers = concurrent_map(lambda server: client.get(resource, server['id']) or server, servers, params['max_workers'])
     return servers
-
-
-def details(client, resource, items, max_workers):
-    """The detail of each item, fetched with bounded concurrency, in the same order; errors propagate."""
-    return concurrent_map(lambda item: client.get(resource, item['id']) or item, items, max_workers)
 
 
 def details_by_id(client, resource, ids, max_workers):
@@ -92,9 +87,9 @@ def counts(server):
 
 def server_groups(lookup, current, names, purge):
     """The full id list a server PATCH must send: the wanted groups, plus the current ones unless purge."""
-    wanted = lookup.group_ids(names)
-    if wanted is None:
+    if names is None:
         return None
+    wanted = [lookup.id_of('group', name) for name in names]
     ids = sorted(set(wanted) | (set() if purge else set(ids_of(current.get('groups')))))
     return ids or [None]  # the recorded way to clear a server's groups
 
@@ -162,6 +157,11 @@ def analysed_after(server, previous, requested_at):
     if analysed is None:
         return False
     return (previous is None or analysed > previous) and (requested_at is None or analysed >= requested_at)
+
+
+# The options that select agents: cyberwatch_agent_info returns what they select, cyberwatch_agent removes it.
+AGENT_OPTIONS = (Option('id', type='int'), Option('server'), Option('stale_after'))
+AGENT_EXCLUSIONS = [('id', 'server'), ('id', 'stale_after')]
 
 
 def select_agents(client, agent_id=None, server=None, stale_after=None, clock=time.time):

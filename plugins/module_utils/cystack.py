@@ -15,7 +15,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import (
     SCALAR, Page, checked_object, checked_records, kind, last_page, malformed, read_consistently, read_pages,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, HttpClient, unless_missing
 
 try:
     from requests.auth import AuthBase
@@ -160,13 +160,8 @@ class CyStackClient:
     def get(self, path, missing_ok=True, shape=None):
         """One object (an object with the field types of shape), or None on 404 (missing_ok=False lets the 404
         ApiError through)."""
-        try:
-            status, body = self.request('GET', path)[:2]
-        except ApiError as exc:
-            if exc.status == 404 and missing_ok:
-                return None
-            raise
-        return checked_object(body, 'GET', path, shape, status=status)
+        answer = unless_missing(lambda: self.request('GET', path)) if missing_ok else self.request('GET', path)
+        return None if answer is None else checked_object(answer[1], 'GET', path, shape, status=answer[0])
 
     # -- targets -----------------------------------------------------------------------------------------
     def targets(self, q=None, ordering=None):
@@ -207,13 +202,7 @@ class CyStackClient:
 
     def delete_scan(self, scan_id):
         """True when deleted, False when it was already absent (404)."""
-        try:
-            self.request('DELETE', '/scans/%s' % quote(str(scan_id), safe=''), json_body=None)
-        except ApiError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
+        return unless_missing(lambda: self.request('DELETE', '/scans/%s' % quote(str(scan_id), safe=''))) is not None
 
     # -- vulnerabilities ---------------------------------------------------------------------------------
     def vulnerabilities(self, q=None, ordering=None, severity=None):

@@ -12,12 +12,11 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import DEF
 
 
 def cystack_argument_spec():
-    spec = dict(
+    return dict(
         api_url=dict(type='str', default=DEFAULT_API_URL, **env('CYSTACK_API_URL')),
         api_key=dict(type='str', required=True, no_log=True, **env('CYSTACK_API_KEY')),
+        **transport_options('CYSTACK')
     )
-    spec.update(transport_options('CYSTACK'))
-    return spec
 
 
 def cystack_client(options):

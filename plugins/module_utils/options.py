@@ -88,6 +88,17 @@ class Option:
         return '%s between %s and %s' % (kind, self.minimum, self.maximum)
 
 
+def problem_of(convert):
+    """An Option check from a function that reads a value or raises ValueError saying why it cannot."""
+    def check(value):
+        try:
+            convert(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+    return check
+
+
 def max_workers(default):
     """The max_workers option of a module that fetches concurrently: 1 to 32 everywhere (the inventory plugins too)."""
     return Option('max_workers', type='int', default=default, minimum=1, maximum=32)

@@ -61,8 +61,11 @@ def apply(client, lookup, params, check_mode, update_password, current=None, fou
     return reconciler.present(SPEC.desired(params), current, found, defaults=SPEC.create_defaults(params))
 
 
-def deployment_test(client, result, timeout):
-    """Run the deployment test of a created or changed remote access; adds is_valid and last_error to result."""
-    obj = wait_test_deploy(client, result['remote_access']['id'], timeout)
+def deployment_test(module, result, state):
+    """Run the deployment test of a remote access the task created or changed, when module.params['test_deploy'] asks
+    for it (never in check mode); adds is_valid and last_error to result. Returns whether the test ran."""
+    if not (result['changed'] and state == 'present' and module.params['test_deploy'] and not module.check_mode):
+        return False
+    obj = wait_test_deploy(module.client, result['remote_access']['id'], module.params['test_deploy_timeout'])
     result.update(remote_access=SPEC.view(obj), is_valid=obj.get('is_valid'), last_error=obj.get('last_error'))
-    return result
+    return True

@@ -74,7 +74,6 @@ class Field(Option):
                  exposed=True, **declaration):
         no_log = declaration.pop('no_log', True if write_only else None)
         super(Field, self).__init__(option, no_log=no_log, **declaration)
-        self.option = option
         self.api_name = api_name or option
         self.to_api = to_api
         self.lookup = lookup
@@ -92,10 +91,6 @@ class Field(Option):
         value = (obj or {}).get(self.api_name)
         return self.from_api(value) if self.from_api and value is not None else value
 
-    @property
-    def secret(self):
-        return self.write_only
-
 
 UPDATE_PASSWORD = Option('update_password', default='on_create', choices=['on_create', 'always'], no_log=False)
 
@@ -110,7 +105,7 @@ class ResourceSpec(OptionSpec):
         self.name = name
         self.fields = tuple(fields)
         self.hidden = tuple(hidden)  # API fields removed from returned objects
-        self.secret_fields = tuple(f.api_name for f in self.fields if f.secret)
+        self.secret_fields = tuple(f.api_name for f in self.fields if f.write_only)
 
     def all_options(self):
         return tuple(f for f in self.fields if f.exposed) + self.options + (
@@ -118,34 +113,26 @@ class ResourceSpec(OptionSpec):
 
     def resolved(self, params, backend):
         """params with each lookup field's name replaced by the id the backend finds for it."""
-        return dict(params, **dict((f.option, backend.lookup(f.lookup, params[f.option])) for f in self.fields
-                                   if f.lookup and params.get(f.option) is not None))
+        return dict(params, **dict((f.name, backend.lookup(f.lookup, params[f.name])) for f in self.fields
+                                   if f.lookup and params.get(f.name) is not None))
 
     def desired(self, params):
         """API field -> value for every option the user set (None means 'not managed')."""
-        wanted = {}
-        for field in self.fields:
-            value = params.get(field.option)
-            if value is None:
-                continue
-            wanted[field.api_name] = field.to_api(value, params) if field.to_api else value
-        return wanted
+        return dict((f.api_name, f.to_api(params[f.name], params) if f.to_api else params[f.name]) for f in self.fields
+                    if params.get(f.name) is not None)
 
     def create_defaults(self, params):
         """API field -> value sent on create for the unset options that have a create_default."""
         defaults = {}
         for field in self.fields:
-            if field.create_default is not None and params.get(field.option) is None:
+            if field.create_default is not None and params.get(field.name) is None:
                 value = field.create_default(params)
                 if value is not None:
                     defaults[field.api_name] = value
         return defaults
 
     def field(self, api_name):
-        for field in self.fields:
-            if field.api_name == api_name:
-                return field
-        return None
+        return next((field for field in self.fields if field.api_name == api_name), None)
 
     def view(self, obj):
         """The object as modules return it: a copy without secrets or hidden fields."""
@@ -182,8 +169,7 @@ class Reconciler:
                 if self.update_password == 'always':
                     changed[api_name] = value
                 continue
-            current_value = field.current(current) if field is not None else current.get(api_name)
-            if not (field.compare if field is not None else equal)(current_value, value):
+            if not (field.compare if field is not None else equal)(self._current(current, api_name), value):
                 changed[api_name] = value
         return changed
 
@@ -224,7 +210,7 @@ class Reconciler:
         return result
 
     def _create(self, body, before):
-        missing = [f.option for f in self.spec.fields if f.required_on_create and body.get(f.api_name) is None]
+        missing = [f.name for f in self.spec.fields if f.required_on_create and body.get(f.api_name) is None]
         if missing:
             raise ValueError('%s is required to create a %s: %s' % (
                 ' and '.join(missing), self.spec.name, getattr(self.backend, 'describe', lambda: 'new one')()))
@@ -237,7 +223,7 @@ class Reconciler:
         The new object keeps the current values of the fields the user did not set.
         """
         kept = dict((f.api_name, f.current(current)) for f in self.spec.fields
-                    if not (f.secret or f.create_only) and f.current(current) is not None)
+                    if not (f.write_only or f.create_only) and f.current(current) is not None)
         kept.update(body)
         body = kept
         if not self.check_mode:

@@ -37,15 +37,6 @@ def duration(value, option, minimum=1, unit_required=False):
     return seconds
 
 
-def duration_problem(value, option, minimum=1, unit_required=False):
-    """Why value is not a duration for option, in words (duration's ValueError), or None."""
-    try:
-        duration(value, option, minimum, unit_required)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
 def timestamp(value, strict=True, local=None):
     """An aware UTC datetime from ISO 8601 ('2021-02-22T10:41:01.000+01:00', 'Z' or an offset; naive is UTC), an HTTP
     date ('Tue, 01 Dec 2026 15:44:37 GMT'), epoch seconds (a number or a string of digits) or, with local=(strptime

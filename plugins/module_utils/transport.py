@@ -65,21 +65,14 @@ def url_credentials(url):
         return None, None
 
 
-def mask_url(url):
-    """url with the credentials written inside it (user:pass@) replaced by the mask, for messages and warnings."""
+def mask_url(url, mask=REDACTED + '@'):
+    """url with the credentials written inside it (user:pass@) replaced by mask, for messages and warnings; mask=''
+    strips them: the clients authenticate with their own credentials, never these."""
     text = str(url or '')
     parts = urlsplit(text)
     if '@' not in parts.netloc:
         return text
-    return urlunsplit(parts._replace(netloc='%s@%s' % (REDACTED, parts.netloc.rpartition('@')[2])))
-
-
-def strip_url_credentials(url):
-    """url without the user:pass@ part: the clients authenticate with their own credentials, never these."""
-    parts = urlsplit(str(url or ''))
-    if '@' not in parts.netloc:
-        return str(url or '')
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition('@')[2]))
+    return urlunsplit(parts._replace(netloc=mask + parts.netloc.rpartition('@')[2]))
 
 
 def connection_warnings(options):
@@ -137,9 +130,6 @@ class ApiError(Exception):
         """'POST /path failed (HTTP 502)' for the warnings of a recovery."""
         return '%s %s failed (%s)' % (self.method, self.path, reason or (
             'HTTP %s' % self.status if self.status else 'no answer'))
-
-    def __str__(self):
-        return self.message
 
     def __repr__(self):
         return 'ApiError(status=%r, method=%r, path=%r, message=%r)' % (self.status, self.method, self.path, self.message)
@@ -214,7 +204,7 @@ class HttpClient:
         if not HAS_REQUESTS:
             raise ApiError('the Python library "requests" is required: %s' % REQUESTS_IMPORT_ERROR)
         # Credentials written inside the URL are never sent (each client has its own auth) and never shown.
-        self.base_url = strip_url_credentials(base_url).rstrip('/')
+        self.base_url = mask_url(base_url, mask='').rstrip('/')
         self.timeout = float(request_timeout)
         self.max_retries = int(max_retries)
         self._secrets = tuple(s for s in tuple(secrets) + url_credentials(base_url)[1:] if s)
@@ -345,7 +335,9 @@ class HttpClient:
         """The body an ApiError keeps: the parsed JSON when the answer is small, else its text cut; secrets masked."""
         if isinstance(body, (dict, list)) and len(text) > MAX_ERROR_BODY:
             body = cut(text)
-        return _redact_body(body, self._secrets)
+        if isinstance(body, (dict, list)):
+            return json.loads(redact(json.dumps(body), self._secrets))
+        return redact(body, self._secrets)
 
 
 @contextlib.contextmanager
@@ -353,12 +345,6 @@ def warnings_silenced():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         yield
-
-
-def _redact_body(body, secrets):
-    if isinstance(body, (dict, list)):
-        return json.loads(redact(json.dumps(body), secrets))
-    return redact(body, secrets)
 
 
 def concurrent_map(func, items, max_workers):
@@ -393,6 +379,16 @@ def found_after(exc, lookup):
     if found is None:
         raise exc
     return found
+
+
+def unless_missing(call):
+    """call(), or None when it fails with HTTP 404 (the object is absent)."""
+    try:
+        return call()
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 def transient(exc):

@@ -95,17 +95,14 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import select_agents
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (
+    AGENT_EXCLUSIONS, AGENT_OPTIONS, select_agents,
+)
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
 
-SPEC = ResourceSpec('agent', fields=(), options=(
-    Option('id', type='int'),
-    Option('server'),
-    Option('stale_after'),
-), states=('absent',), mutually_exclusive=[('id', 'server'), ('id', 'stale_after')],
-    required_one_of=[('id', 'server', 'stale_after')])
+SPEC = ResourceSpec('agent', fields=(), options=AGENT_OPTIONS, states=('absent',), mutually_exclusive=AGENT_EXCLUSIONS,
+                    required_one_of=[('id', 'server', 'stale_after')])
 
 
 def main():

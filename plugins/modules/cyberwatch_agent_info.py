@@ -73,14 +73,12 @@ agents:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import select_agents
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (
+    AGENT_EXCLUSIONS, AGENT_OPTIONS, select_agents,
+)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import OptionSpec
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('server'),
-    Option('stale_after'),
-), mutually_exclusive=[('id', 'server'), ('id', 'stale_after')])
+SPEC = OptionSpec(AGENT_OPTIONS, mutually_exclusive=AGENT_EXCLUSIONS)
 
 
 def main():

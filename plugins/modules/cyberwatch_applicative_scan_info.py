@@ -56,19 +56,13 @@ applicative_scans:
   sample: [{"id": 1, "node_id": 1, "target": "www.example.com", "server_id": null}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('target'),
-), mutually_exclusive=[('id', 'target')])
+SPEC = id_or_key_spec('target')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'applicative_scan', 'applicative_scans', 'target'))
+    run_info_module(SPEC, 'applicative_scan', 'applicative_scans', 'target')
 
 
 if __name__ == '__main__':

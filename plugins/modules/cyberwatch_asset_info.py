@@ -78,8 +78,7 @@ assets:
             "environment": {"id": 2, "name": "Medium"}, "groups": [{"id": 1, "name": "prod"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 SPEC = OptionSpec((
@@ -91,10 +90,7 @@ SPEC = OptionSpec((
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    params = module.params
-    module.run(lambda: info_module(module, 'asset', 'assets', 'hostname', filters=dict(
-        service_name=params['service_name'], service_status=params['service_status'])))
+    run_info_module(SPEC, 'asset', 'assets', 'hostname', filters=('service_name', 'service_status'))
 
 
 if __name__ == '__main__':

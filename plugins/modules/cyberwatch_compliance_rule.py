@@ -151,9 +151,9 @@ diff:
   sample: {"before": {"level": "minimal"}, "after": {"level": "medium"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec
 
 CHECK_KEYS = ('order', 'content', 'success', 'failure')
 
@@ -161,10 +161,8 @@ CHECK_KEYS = ('order', 'content', 'success', 'failure')
 def checks_to_api(checks, params=None):
     """The checks as sent: each with its order (its position in the list unless given)."""
     del params
-    return [dict((key, value) for key, value in (
-        ('order', check.get('order') or position), ('content', check.get('content')),
-        ('success', check.get('success')), ('failure', check.get('failure'))))
-        for position, check in enumerate(checks, start=1)]
+    return [dict(((key, check.get(key)) for key in CHECK_KEYS), order=check.get('order') or position)
+            for position, check in enumerate(checks, start=1)]
 
 
 def checks_from_api(checks):
@@ -205,9 +203,7 @@ SPEC = ResourceSpec('compliance_rule', fields=(
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    backend = CyberwatchBackend(module.client, 'compliance_rule', key_value=module.params['code'])
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: CyberwatchBackend(client, 'compliance_rule', key_value=params['code']))
 
 
 if __name__ == '__main__':

@@ -71,24 +71,17 @@ compliance_rules:
                         "success": "regex success", "failure": "regex failure"}]}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 
 CUSTOM = 'CbwCompliance::Rules::Custom'
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('code'),
-    Option('custom', type='bool'),
-), mutually_exclusive=[('id', 'code')])
+SPEC = id_or_key_spec('code', Option('custom', type='bool'))
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    custom = module.params['custom']
-    module.run(lambda: info_module(module, 'compliance_rule', 'compliance_rules', 'code',
-                                   check=lambda rule: custom in (None, rule.get('type') == CUSTOM)))
+    run_info_module(SPEC, 'compliance_rule', 'compliance_rules', 'code',
+                    check=lambda rule, params: params['custom'] in (None, rule.get('type') == CUSTOM))
 
 
 if __name__ == '__main__':

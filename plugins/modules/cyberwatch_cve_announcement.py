@@ -106,29 +106,25 @@ diff:
   sample: {"before": {"score_custom": null}, "after": {"score_custom": 3.1}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import (
     CVE_CODE, CVE_CODE_WORDS, CveCustomisationBackend,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_cvss import (
-    cvss_custom, cvss_from_api, cvss_problem,
-)
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_cvss import cvss_custom, cvss_from_api
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, problem_of
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec
 
 SPEC = ResourceSpec('cve_announcement', fields=(
     Field('score', type='float', api_name='score_custom', minimum=0, maximum=10),
     Field('cvss_vector', api_name='cvss_custom', to_api=lambda value, params: cvss_custom(value),
-          from_api=cvss_from_api, check=cvss_problem),
+          from_api=cvss_from_api, check=problem_of(cvss_custom)),
     Field('note', api_name='note_custom'),
 ), options=(Option('cve_code', required=True, pattern=CVE_CODE, accepted=CVE_CODE_WORDS),))
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    params = module.params
-    backend = CveCustomisationBackend(module.client, params['cve_code'].strip(), present=params['state'] == 'present')
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: CveCustomisationBackend(
+        client, params['cve_code'].strip(), present=params['state'] == 'present'))
 
 
 if __name__ == '__main__':

@@ -86,7 +86,6 @@ cve_announcements:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import query
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 LEVELS = ['critical', 'high', 'medium', 'low']
@@ -121,8 +120,8 @@ def main():
     def run():
         filters = dict(level=levels[0] if levels and len(levels) == 1 else None, exploitable=params['exploitable'],
                        active=params['active'], technology_product=product)
-        return dict(changed=False, cve_announcements=query(module.client, 'cve_announcement', params['cve_code'],
-                                                           filters=filters, check=check))
+        return dict(changed=False, cve_announcements=module.client.query('cve_announcement', params['cve_code'],
+                                                                         filters=filters, check=check))
 
     module.run(run)
 

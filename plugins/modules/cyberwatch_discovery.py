@@ -86,7 +86,7 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import run_action
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_actions import find_target, run_action
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Reconciler, ResourceSpec
@@ -101,12 +101,10 @@ def main():
     params = module.params
 
     def run():
-        backend = CyberwatchBackend(module.client, 'discovery', params['name'], params['id'], can_create=False)
-        current = backend.find()
         if params['state'] == 'absent':
-            return Reconciler(SPEC, backend, check_mode=module.check_mode).absent(current, found=True)
-        if current is None:
-            raise ValueError('no %s exists' % backend.describe())
+            backend = CyberwatchBackend(module.client, 'discovery', params['name'], params['id'], can_create=False)
+            return Reconciler(SPEC, backend, check_mode=module.check_mode).absent()
+        current = find_target(module.client, 'discovery', params['id'], params['name'])
         return dict(run_action(module, 'discovery', 'relaunch', 'PUT', 'relaunch', current),
                     diff={'before': {}, 'after': {}})
 

@@ -58,19 +58,13 @@ discoveries:
             "target": "10.0.0.0/24", "status": "finished", "last_launched_at": "2026-11-30T10:00:00.000+00:00"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('name'),
-), mutually_exclusive=[('id', 'name')])
+SPEC = id_or_key_spec('name')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'discovery', 'discoveries', 'name'))
+    run_info_module(SPEC, 'discovery', 'discoveries', 'name')
 
 
 if __name__ == '__main__':

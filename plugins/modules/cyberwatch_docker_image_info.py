@@ -63,8 +63,7 @@ docker_images:
             "docker_engine_id": 4, "node_id": 1, "server_id": null}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 SPEC = OptionSpec((
@@ -75,10 +74,8 @@ SPEC = OptionSpec((
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    tag = module.params['image_tag']
-    module.run(lambda: info_module(module, 'docker_image', 'docker_images', 'image_name',
-                                   check=lambda image: tag is None or image.get('image_tag') == tag))
+    run_info_module(SPEC, 'docker_image', 'docker_images', 'image_name',
+                    check=lambda image, params: params['image_tag'] in (None, image.get('image_tag')))
 
 
 if __name__ == '__main__':

@@ -99,11 +99,9 @@ diff:
 
 import re
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    Field, ResourceSpec, equal_casefold, reconcile,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, equal_casefold
 
 SPEC = ResourceSpec('group', fields=(
     Field('name', required=True, nonempty=True),
@@ -113,9 +111,7 @@ SPEC = ResourceSpec('group', fields=(
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    backend = CyberwatchBackend(module.client, 'group', key_value=module.params['name'])
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: CyberwatchBackend(client, 'group', key_value=params['name']))
 
 
 if __name__ == '__main__':

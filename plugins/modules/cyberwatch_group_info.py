@@ -62,19 +62,13 @@ groups:
   sample: [{"id": 1, "name": "production", "description": "Production servers", "color": "#12afcb"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('name'),
-), mutually_exclusive=[('id', 'name')])
+SPEC = id_or_key_spec('name')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'group', 'groups', 'name'))
+    run_info_module(SPEC, 'group', 'groups', 'name')
 
 
 if __name__ == '__main__':

@@ -133,12 +133,10 @@ diff:
   sample: {"before": {"category": "unknown"}, "after": {"category": "other"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
-    Field, ResourceSpec, equal_casefold, reconcile,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, equal_casefold
 
 SPEC = ResourceSpec('host', fields=(
     Field('target', compare=equal_casefold, replace=True, required_on_create=True),
@@ -149,10 +147,8 @@ SPEC = ResourceSpec('host', fields=(
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    params = module.params
-    backend = CyberwatchBackend(module.client, 'host', params['target'], params['id'], can_create=params['id'] is None)
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: CyberwatchBackend(
+        client, 'host', params['target'], params['id'], can_create=params['id'] is None))
 
 
 if __name__ == '__main__':

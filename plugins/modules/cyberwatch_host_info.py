@@ -63,19 +63,13 @@ hosts:
             "server_id": null}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('target'),
-), mutually_exclusive=[('id', 'target')])
+SPEC = id_or_key_spec('target')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'host', 'hosts', 'target'))
+    run_info_module(SPEC, 'host', 'hosts', 'target')
 
 
 if __name__ == '__main__':

@@ -63,19 +63,13 @@ nodes:
             "updated_at": "2025-01-02T10:00:00.000+01:00"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('name'),
-), mutually_exclusive=[('id', 'name')])
+SPEC = id_or_key_spec('name')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'node', 'nodes', 'name'))
+    run_info_module(SPEC, 'node', 'nodes', 'name')
 
 
 if __name__ == '__main__':

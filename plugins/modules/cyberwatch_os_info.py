@@ -58,8 +58,7 @@ operating_systems:
             "type": "Os::Ubuntu", "eol": "2027-04-01T02:00:00.000+02:00"}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_info_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
 
 SPEC = OptionSpec((
@@ -68,8 +67,7 @@ SPEC = OptionSpec((
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'os', 'operating_systems', 'key'))
+    run_info_module(SPEC, 'os', 'operating_systems', 'key')
 
 
 if __name__ == '__main__':

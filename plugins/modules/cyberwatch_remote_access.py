@@ -245,11 +245,9 @@ def main():
     def run():
         params = module.params
         result = apply(module.client, Lookup(module.client), params, module.check_mode, params['update_password'])
-        if result['changed'] and params['test_deploy'] and params['state'] == 'present' and not module.check_mode:
-            deployment_test(module.client, result, params['test_deploy_timeout'])
-            if params['fail_on_invalid'] and result['is_valid'] is False:
-                module.fail_json(msg='the deployment test of %s failed: %s' % (params['address'], result['last_error']),
-                                 **result)
+        if deployment_test(module, result, params['state']) and params['fail_on_invalid'] and result['is_valid'] is False:
+            module.fail_json(msg='the deployment test of %s failed: %s' % (params['address'], result['last_error']),
+                             **result)
         return result
 
     module.run(run)

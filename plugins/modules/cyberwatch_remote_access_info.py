@@ -63,19 +63,13 @@ remote_accesses:
             "is_valid": true, "last_error": null, "server_id": 7, "node_id": 1}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('address'),
-), mutually_exclusive=[('id', 'address')])
+SPEC = id_or_key_spec('address')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'remote_access', 'remote_accesses', 'address'))
+    run_info_module(SPEC, 'remote_access', 'remote_accesses', 'address')
 
 
 if __name__ == '__main__':

@@ -262,11 +262,8 @@ def main():
             params['state'] = item.get('state') or 'present'
             result = apply(client, lookup, params, module.check_mode, module.params['update_password'],
                            current=current, found=True)
-            if result['changed'] and params['state'] == 'present' and module.params['test_deploy'] \
-                    and not module.check_mode:
-                deployment_test(client, result, module.params['test_deploy_timeout'])
-                if result['is_valid'] is False:
-                    out['invalid'].append(dict(address=params['address'], last_error=result['last_error']))
+            if deployment_test(module, result, params['state']) and result['is_valid'] is False:
+                out['invalid'].append(dict(address=params['address'], last_error=result['last_error']))
             out['changed'] |= result['changed']
             if result.get('recovered'):
                 out.setdefault('recovered', []).append(result['recovered'])

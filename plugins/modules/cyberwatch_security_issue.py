@@ -142,12 +142,12 @@ diff:
   sample: {"before": {"level": "level_medium"}, "after": {"level": "level_high"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import equal_ids, ids_of
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_backends import (
     CVE_CODE, CVE_CODE_WORDS, codes_from_api, DetailBackend,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec
 
 SPEC = ResourceSpec('security_issue', fields=(
     Field('sid', required=True, nonempty=True),
@@ -163,9 +163,7 @@ SPEC = ResourceSpec('security_issue', fields=(
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    backend = DetailBackend(module.client, 'security_issue', key_value=module.params['sid'])
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: DetailBackend(client, 'security_issue', key_value=params['sid']))
 
 
 if __name__ == '__main__':

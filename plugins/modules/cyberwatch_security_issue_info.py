@@ -70,22 +70,15 @@ security_issues:
             "title": "Weak TLS ciphers accepted", "description": "TLS 1.0 and RC4 ciphers are accepted."}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('sid'),
-    Option('level', choices=['info', 'low', 'medium', 'high', 'critical']),
-), mutually_exclusive=[('id', 'sid')])
+SPEC = id_or_key_spec('sid', Option('level', choices=['info', 'low', 'medium', 'high', 'critical']))
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    level = module.params['level'] and 'level_' + module.params['level']
-    module.run(lambda: info_module(module, 'security_issue', 'security_issues', 'sid',
-                                   check=lambda issue: level in (None, issue.get('level'))))
+    run_info_module(SPEC, 'security_issue', 'security_issues', 'sid',
+                    check=lambda issue, params: params['level'] is None or issue.get('level') == 'level_' + params['level'])
 
 
 if __name__ == '__main__':

@@ -169,9 +169,8 @@ diff:
 '''
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import apply_server_cves, server_groups
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend, equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, Reconciler, ResourceSpec
 

@@ -162,9 +162,9 @@ diff:
   sample: {"before": {"user": "scan"}, "after": {"user": "cyberwatch"}}
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import run_state_module
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import RESOURCES, CyberwatchBackend
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec, reconcile
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import Field, ResourceSpec
 
 SPEC = ResourceSpec('stored_credential', fields=(
     Field('name', required=True, nonempty=True),
@@ -177,9 +177,7 @@ SPEC = ResourceSpec('stored_credential', fields=(
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    backend = CyberwatchBackend(module.client, 'stored_credential', key_value=module.params['name'])
-    module.run(lambda: reconcile(module, SPEC, backend))
+    run_state_module(SPEC, lambda client, params: CyberwatchBackend(client, 'stored_credential', key_value=params['name']))
 
 
 if __name__ == '__main__':

@@ -64,19 +64,13 @@ stored_credentials:
             "endpoint": null, "ca_cert": null, "client_cert": null}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('name'),
-), mutually_exclusive=[('id', 'name')])
+SPEC = id_or_key_spec('name')
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    module.run(lambda: info_module(module, 'stored_credential', 'stored_credentials', 'name'))
+    run_info_module(SPEC, 'stored_credential', 'stored_credentials', 'name')
 
 
 if __name__ == '__main__':

@@ -75,22 +75,15 @@ users:
             "server_groups": []}]
 '''
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import CyberwatchModule
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import info_module
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_module import id_or_key_spec, run_info_module
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option
 
-SPEC = OptionSpec((
-    Option('id', type='int'),
-    Option('login'),
-    Option('auth_provider'),
-), mutually_exclusive=[('id', 'login')])
+SPEC = id_or_key_spec('login', Option('auth_provider'))
 
 
 def main():
-    module = CyberwatchModule(SPEC)
-    provider = module.params['auth_provider']
-    module.run(lambda: info_module(module, 'user', 'users', 'login', filters={'auth_provider': provider},
-                                   check=lambda user: provider in (None, user.get('auth_provider'))))
+    run_info_module(SPEC, 'user', 'users', 'login', filters=('auth_provider',),
+                    check=lambda user, params: params['auth_provider'] in (None, user.get('auth_provider')))
 
 
 if __name__ == '__main__':

@@ -298,8 +298,8 @@ diff:
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import CyStackModule
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import scan_action
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration_problem
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.options import Option, OptionSpec, max_workers, problem_of
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration
 
 AUTHENTICATION = dict(
     authentication_method=dict(type='str', choices=['form', 'cookie', 'basic']),
@@ -327,7 +327,7 @@ SPEC = OptionSpec((
     Option('wait', type='bool', default=False),
     Option('wait_timeout', type='int', default=3600, minimum=0),
     Option('poll_interval', type='int', default=15, minimum=1),
-    Option('max_age', type='raw', check=lambda value: duration_problem(value, 'max_age', minimum=0)),
+    Option('max_age', type='raw', check=problem_of(lambda value: duration(value, 'max_age', minimum=0))),
     max_workers(4),
 ), states=('present', 'stopped', 'absent'), required_if=[
     ('state', 'present', ('target', 'profile')), ('state', 'stopped', ('id',)), ('state', 'absent', ('id',))],

@@ -58,6 +58,14 @@ class MalformedAnswer(ValueError):
         super(MalformedAnswer, self).__init__('malformed answer to %s: %s' % (request, problem))
 
 
+def listing(payload, key, request):
+    """payload[key], the records of one listing, when it is a list; else MalformedAnswer naming request."""
+    records = payload.get(key)
+    if not isinstance(records, list):
+        raise MalformedAnswer(request, 'the %s are %s, expected a list' % (key, kind(records)))
+    return records
+
+
 class Record:
     """One record of an API answer, read with type checks: a wrong type is a MalformedAnswer naming the request, the
     record (where: its position, then its id) and the field. Null is accepted wherever a field is read."""

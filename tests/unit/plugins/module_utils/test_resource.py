@@ -5,13 +5,12 @@ import os
 
 import pytest
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend, Lookup
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import CyberwatchBackend, Lookup, equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils import resource
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.resource import (
     MASK, Field, Reconciler, ResourceNotUnique, ResourceSpec, equal_casefold,
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_queries import equal_ids, ids_of
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers import (
     server_cve_changes, server_groups,
 )
