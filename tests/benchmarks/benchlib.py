@@ -304,7 +304,6 @@ def parse_in_process(source_path, plugin='cyberwatch', trace=False, cache=True, 
     return Parse(whole, sum(fetched, Measure(simulator_cpu_s=0.0 if sim else None)), len(inventory.hosts), peak)
 
 
-def requests_to(sim, pattern=None):
-    """How many API requests the simulator logged (whose path matches the compiled pattern)."""
-    logged = sim.requests()
-    return len([r for r in logged if pattern is None or pattern.search(r['path'])])
+def requests_to(logged, pattern=None):
+    """How many requests a logged_requests Counter holds (those whose path matches the compiled pattern)."""
+    return sum(count for request, count in logged.items() if pattern is None or pattern.search(request[1]))
