@@ -17,11 +17,10 @@ import tempfile
 import time
 from functools import partial
 
-from benchlib import (LATENCY, Simulator, collection_root, concurrent_floor, cyberwatch_details, emit, floor_then_plugin,
-                      latency_fault, logged_requests, parse_in_process, requests_to, write_source)
+from benchlib import (LATENCY, TARGET_TO_CONCURRENT_FLOOR, Simulator, collection_root, concurrent_floor, cyberwatch_details, emit,
+                      floor_then_plugin, latency_fault, logged_requests, parse_in_process, requests_to, write_source)
 
 DETAIL = re.compile(r'/servers/\d+$')
-TARGET_TO_CONCURRENT_FLOOR = 1.1
 
 
 def main():
@@ -43,17 +42,17 @@ def main():
         for workers in (8, 16):
             source = write_source(tmp, 'cold%d' % workers, details=True, page_size=100, max_workers=workers,
                                   **(cache if workers == 16 else {}))
-            floor, cold, logged = floor_then_plugin(sim, partial(concurrent_floor, sim, 'cyberwatch', workers, cyberwatch_details),
-                                                    partial(parse_in_process, source, sim=sim))
+            floor_run = partial(concurrent_floor, sim, 'cyberwatch', workers, cyberwatch_details)
+            (floor, dummy, floor_requests), cold, logged = floor_then_plugin(sim, floor_run, partial(parse_in_process, source, sim=sim))
             limit = args.servers * LATENCY / workers
             emit('details_cold', servers=args.servers, latency_s=LATENCY, workers=workers, seconds=round(cold.seconds, 3),
                  fetch_seconds=round(cold.fetch_seconds, 3), detail_requests=requests_to(logged, DETAIL),
-                 requests=requests_to(logged), concurrent_floor_s=round(floor[0].seconds, 3), concurrent_floor_requests=floor[2],
-                 ratio_to_concurrent_floor=round(cold.fetch_seconds / floor[0].seconds, 3),
-                 parse_ratio_to_concurrent_floor=round(cold.seconds / floor[0].seconds, 3),
+                 requests=requests_to(logged), concurrent_floor_s=round(floor.seconds, 3), concurrent_floor_requests=floor_requests,
+                 ratio_to_concurrent_floor=round(cold.fetch_seconds / floor.seconds, 3),
+                 parse_ratio_to_concurrent_floor=round(cold.seconds / floor.seconds, 3),
                  target_ratio_to_concurrent_floor=TARGET_TO_CONCURRENT_FLOOR, limit_s=round(limit, 3),
                  ratio_to_limit=round(cold.seconds / limit, 3),
-                 cpu_s={'concurrent_floor': floor[0].cpu(), 'plugin_fetch': cold.fetch.cpu(), 'plugin_parse': cold.whole.cpu()})
+                 cpu_s={'concurrent_floor': floor.cpu(), 'plugin_fetch': cold.fetch.cpu(), 'plugin_parse': cold.whole.cpu()})
 
         # 1 % of the servers re-analysed (the simulator's refresh completes after its delay), then the cache is stale.
         client = CyberwatchClient(sim.cyberwatch['api_url'], sim.cyberwatch['api_key'], sim.cyberwatch['secret_key'])

@@ -20,10 +20,9 @@ import os
 import statistics
 import tempfile
 
-from benchlib import (LATENCY, Measure, Simulator, collection_root, concurrent_floor, cyberwatch_floor, cyberwatch_listing,
-                      cystack_floor, cystack_listing, emit, floor_then_plugin, latency_fault, parse_in_process, write_source)
-
-TARGET_TO_CONCURRENT_FLOOR = 1.1
+from benchlib import (LATENCY, TARGET_TO_CONCURRENT_FLOOR, Measure, Simulator, collection_root, concurrent_floor, cyberwatch_floor,
+                      cyberwatch_listing, cystack_floor, cystack_listing, emit, floor_then_plugin, latency_fault, parse_in_process,
+                      write_source)
 
 
 def median_measure(measures):

@@ -27,6 +27,7 @@ import launcher  # noqa: E402  pylint: disable=wrong-import-position
 from launcher import collections_root  # noqa: E402  pylint: disable=wrong-import-position
 
 LATENCY = 0.02
+TARGET_TO_CONCURRENT_FLOOR = 1.1  # issue 23: listings and cold details within 1.10x of the bare concurrent floor
 CBW_SERVERS = '/api/v3/vulnerabilities/servers'
 CBW_CVES = '/api/v3/vulnerabilities/cve_announcements'
 CYSTACK_TARGETS = '/targets'
