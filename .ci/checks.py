@@ -3,9 +3,10 @@
 Run through the Makefile (`make test`, `make sanity`, ...), which first builds the virtualenvs. Each step runs even
 if an earlier one failed, so one run reports everything; the last line is `checks: N passed, N failed`.
 
-Sanity, units and integration run on three ansible-cores (CORES): the newest runs the full route/auth matrix, the
-fleet budgets and the coverage measurement; the older two run the default connection. Lint, docs, molecule and the
-build run once, on the newest core.
+Sanity and integration run on three ansible-cores (CORES), units on the newest and the oldest: the newest runs the full
+route/auth matrix, the fleet budgets and the coverage measurement; the older two run the default connection. Lint, docs,
+molecule and the build run once, on the newest core. `make contract` and `make unit` run as a contributor runs them
+first, in a fresh copy of the tree (fresh-clone).
 
 The steps run in two lanes at once (VULNMGMT_CI_JOBS=1: one after another): the pytest suites that use both cores
 (xdist workers) in one, ansible-test and the one-process tools in the other, each in ORDER. Sanity and units never overlap
@@ -20,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -62,11 +64,16 @@ def env(core=NEWEST, **extra):
 OUTPUT = threading.local()  # the log file of the step this thread runs, when steps run in lanes
 
 
-def run(cmd, cwd=REPO, core=NEWEST, **extra):
+def run(cmd, cwd=REPO, core=NEWEST, environ=None, **extra):
+    """Run cmd; its exit status. The CPU seconds of the command and the descendants it waited for add to the step's."""
     log = getattr(OUTPUT, 'file', None)
     print('$ %s' % ' '.join(str(c) for c in cmd), file=log or sys.stdout, flush=True)
-    return subprocess.call([str(c) for c in cmd], cwd=str(cwd), env=env(core, **extra), stdout=log,
-                           stderr=subprocess.STDOUT if log else None)
+    with subprocess.Popen([str(c) for c in cmd], cwd=str(cwd), env=environ or env(core, **extra), stdout=log,
+                          stderr=subprocess.STDOUT if log else None) as proc:
+        status, usage = os.wait4(proc.pid, 0)[1:]
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    OUTPUT.cpu = getattr(OUTPUT, 'cpu', 0.0) + usage.ru_utime + usage.ru_stime
+    return proc.returncode
 
 
 def prepare_collection():
@@ -90,7 +97,10 @@ def prepare_collection():
 
 
 def ansible_test(core, command):
-    return run([core.bin / 'ansible-test', command, '--local', '--python', core.python, '--color', 'no'],
+    """ansible-test COMMAND on core. pylint reads the collection's code, whatever the core: the older cores' sanity
+    skips it (the newest core's sanity runs it)."""
+    skip = [] if core.newest or command != 'sanity' else ['--skip-test', 'pylint']
+    return run([core.bin / 'ansible-test', command, '--local', '--python', core.python, '--color', 'no'] + skip,
                cwd=COLLECTION, core=core)
 
 
@@ -133,6 +143,34 @@ def coverage_report():
     return run(cov + ['report'] + rc, **data)
 
 
+# What this run adds to the environment of its steps, or make to its own: a nested run starts without them.
+RUN_VARIABLES = {'PYTHONPATH', 'ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_PYTHON_INTERPRETER', 'VULNMGMT_CI_CACHE',
+                 'MAKEFLAGS', 'MFLAGS', 'MAKELEVEL'}
+
+
+def fresh_clone():
+    """`make contract`, then `make unit`, in a copy of the files a clone of this tree has (tracked, and untracked but
+    not ignored), so that what a contributor runs first needs nothing `make test` builds: contract runs with the
+    newest core's virtualenv alone, unit with the three (linked in, as `make` would build them)."""
+    listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split('\0')
+    environ = {k: v for k, v in os.environ.items() if k not in RUN_VARIABLES}
+    environ['VULNMGMT_CI_JOBS'] = '1'
+    with tempfile.TemporaryDirectory(prefix='vulnmgmt-clone-') as clone:
+        for name in listed:
+            if name and os.path.lexists(REPO / name):  # a tracked file deleted in the work tree is not copied
+                (Path(clone) / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / name, Path(clone) / name, follow_symlinks=False)
+        code = 0
+        for target, cores in (('contract', [NEWEST]), ('unit', CORES)):
+            for core in cores:
+                if not os.path.lexists(Path(clone) / core.bin.parent.name):
+                    os.symlink(core.bin.parent, Path(clone) / core.bin.parent.name)
+            stamps = [arg for core in cores for arg in ('-o', '%s/.stamp' % core.bin.parent.name)]
+            code = run(['make', target] + stamps, cwd=clone, environ=environ) or code
+        return code
+
+
 def build_tarball():
     """One tarball in DIST, of this version: an older one left there would be imported too."""
     for old in DIST.glob('*.tar.gz'):
@@ -144,12 +182,16 @@ STEPS = {'collection': prepare_collection}
 for _core in CORES:
     STEPS.update({
         'sanity-%s' % _core.name: (lambda core=_core: ansible_test(core, 'sanity')),
-        'units-%s' % _core.name: (lambda core=_core: ansible_test(core, 'units')),
         'integration-%s' % _core.name: (lambda core=_core: integration(core)),
     })
+# Units on the newest and the oldest core: the module_utils they test do not change with the core between them.
+UNIT_CORES = [NEWEST, CORES[-1]]
+for _core in UNIT_CORES:
+    STEPS['units-%s' % _core.name] = lambda core=_core: ansible_test(core, 'units')
 STEPS.update({
     'unit-coverage': lambda: measured(NEWEST, 'tests/unit', label='unit'),
     'contract': lambda: pytest(NEWEST, '-n', '2', 'tests/contract'),
+    'fresh-clone': fresh_clone,
     # Faults after the write, concurrent runs, listing churn (tests/chaos/README.md); measured, it covers the recovery.
     'chaos': lambda: measured(NEWEST, '-n', '2', '--durations=5', 'tests/chaos', label='chaos'),
     'coverage': coverage_report,
@@ -164,15 +206,17 @@ STEPS.update({
     'docs-site': lambda: run([NEWEST.bin / 'python', 'docs/build_site.py']),
     'browser': lambda: pytest(NEWEST, 'tests/docs'),
     # Every example of the docs against the simulator (tests/examples/runner.py); role README examples on every core.
-    'examples': lambda: pytest(NEWEST, 'tests/examples'),
+    'examples': lambda: pytest(NEWEST, '-n', '3', 'tests/examples'),
     # Stages meta/execution-environment.yml with a fresh tarball; `ansible-builder create` (+ build if an engine runs).
     'ee-create': lambda: run([NEWEST.bin / 'python', REPO / '.ci' / 'ee_build.py', '--collection', COLLECTION,
                               '--stage', CACHE / 'ee']),
     # Every extensions/molecule scenario (converge, idempotence, verify) against one simulator.
     'molecule': lambda: run([NEWEST.bin / 'python', 'extensions/molecule/run_scenarios.py'], cwd=COLLECTION),
 })
-GROUPS = {name: ['%s-%s' % (name, core.name) for core in CORES] for name in ('sanity', 'units', 'integration')}
-ORDER = (['collection'] + GROUPS['sanity'] + GROUPS['units'] + ['unit-coverage', 'contract'] + GROUPS['integration']
+GROUPS = {name: ['%s-%s' % (name, core.name) for core in CORES] for name in ('sanity', 'integration')}
+GROUPS['units'] = ['units-%s' % core.name for core in UNIT_CORES]
+# `make contract` and `make unit` run in a fresh copy (fresh-clone), not again here.
+ORDER = (['collection'] + GROUPS['sanity'] + ['fresh-clone', 'unit-coverage'] + GROUPS['integration']
          + ['chaos', 'coverage', 'lint', 'docs', 'changelog', 'build', 'importer', 'docs-site', 'browser', 'examples', 'ee-create',
             'molecule'])
 
@@ -185,6 +229,7 @@ BOTH_CORES = {'unit-coverage', 'contract', 'chaos', 'coverage'} | set(GROUPS['in
 def run_step(name, results, log_dir=None):
     """Run one step (into its own log file when given), record (rc, seconds), then print the log whole."""
     started = time.time()
+    OUTPUT.cpu = 0.0
     log_path = log_dir / (name + '.log') if log_dir else None
     if log_path:
         OUTPUT.file = open(log_path, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
@@ -195,15 +240,15 @@ def run_step(name, results, log_dir=None):
     except Exception as exc:  # pylint: disable=broad-except
         print('step %s raised %r' % (name, exc), file=getattr(OUTPUT, 'file', None) or sys.stdout, flush=True)
         code = 1
-    took = time.time() - started
-    results[name] = (code, took)
+    took, cpu = time.time() - started, OUTPUT.cpu
+    results[name] = (code, took, cpu)
     with PRINT_LOCK:
         if log_path:
             OUTPUT.file.close()
             OUTPUT.file = None
             print('::group:: %s' % name)
             print(log_path.read_text(encoding='utf-8', errors='replace'), end='')
-        print('::: %s %s (%.0f s)' % (name, 'ok' if code == 0 else 'FAILED rc=%s' % code, took), flush=True)
+        print('::: %s %s (%.0f s, %.0f CPU s)' % (name, 'ok' if code == 0 else 'FAILED rc=%s' % code, took, cpu), flush=True)
 
 
 def run_lanes(names, results):
@@ -281,7 +326,9 @@ def main(names):
     if failed:
         print('failed steps: %s' % ' '.join(failed))
     passed = len(names) + bool(left) - len(failed)
-    print('checks: %d passed, %d failed in %.0f s' % (passed, len(failed), time.time() - started))
+    took, cpu = time.time() - started, sum(result[2] for result in results.values())
+    print('checks: %d passed, %d failed in %.0f s; %.0f CPU s, %.0f %% of %d cores' % (
+        passed, len(failed), took, cpu, 100 * cpu / took / os.cpu_count(), os.cpu_count()))
     return 1 if failed else 0
 
 
