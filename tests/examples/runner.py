@@ -55,7 +55,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / 'tests' / 'simulator'))
 
 from extract import all_examples  # noqa: E402  pylint: disable=wrong-import-position
-from launcher import Simulator, collections_root  # noqa: E402  pylint: disable=wrong-import-position
+from launcher import Simulator, collections_root, machine_packages  # noqa: E402  pylint: disable=wrong-import-position
 
 CONNECTION_OPTIONS = {'api_url', 'api_key', 'secret_key', 'auth_method', 'api_routes', 'validate_certs', 'ca_path'}
 COLLECTION = 'secops.vulnmgmt.'
@@ -228,8 +228,9 @@ def shell_text(example):
 
 
 class Runner:
-    def __init__(self, workdir, cores=('2.21',), verbose=False):
+    def __init__(self, workdir, cores=('2.21',), verbose=False, role_readmes_only=False):
         self.workdir = Path(workdir)
+        self.role_readmes_only = role_readmes_only
         self.docs_dir = self.workdir / 'docs'
         self.docs_dir.mkdir(parents=True, exist_ok=True)
         self.cores = cores
@@ -296,7 +297,7 @@ class Runner:
         return source
 
     def run(self):
-        examples = all_examples()
+        examples = [e for e in all_examples() if e.origin == 'role-readme' or not self.role_readmes_only]
         parsed = []
         for example in examples:
             if example.language == 'shell':
@@ -307,8 +308,10 @@ class Runner:
             except yaml.YAMLError as exc:
                 self.fail(example, 'YAML does not parse: %s' % exc)
                 continue
-            parsed.append((example, data, kind_of(example, data)))
-            self.save_named_file(example)
+            kind = kind_of(example, data)
+            if kind == 'play' or not self.role_readmes_only:
+                parsed.append((example, data, kind))
+                self.save_named_file(example)
         with Simulator(seed=1, servers=30, targets=15, scan_seconds=1) as self.sim:
             self.build_world()
             for index, (example, data, kind) in enumerate(parsed):
@@ -353,7 +356,8 @@ class Runner:
             return False
         script.write_text(without_credentials(text))
         env = self.env()
-        proc = self.call(['bash', '-e', script], cwd=self.docs_dir, env=env)
+        with machine_packages():
+            proc = self.call(['bash', '-e', script], cwd=self.docs_dir, env=env)
         if proc.returncode:
             self.fail(example, 'the snippet failed (rc=%d)' % proc.returncode, proc)
         return True
@@ -441,6 +445,11 @@ class Runner:
                                'example_failures': "{{ example_failures | default({}) | combine({'%s': "
                                                    "ansible_failed_task.name ~ ': ' ~ (ansible_failed_result.msg "
                                                    "| default('')) }) }}" % example.name}}]}]
+        if not tasks or self.run_module_examples(tasks, runnable, extra_vars):
+            self.run_other_plays(runnable, extra_vars)
+
+    def run_module_examples(self, tasks, runnable, extra_vars):
+        """The module examples' tasks in one play; whether it ran to its end."""
         failed_file = self.workdir / 'module-example-failures.json'
         tasks.append({'name': 'Save the failures', 'check_mode': False, 'ansible.builtin.copy': {
             'content': '{{ example_failures | default({}) | to_json }}', 'dest': str(failed_file)}})
@@ -450,18 +459,23 @@ class Runner:
                           '-e', extra_vars], timeout=900)
         if proc.returncode or not failed_file.exists():
             self.fail_all('the module examples play failed', proc)
-            return
+            return False
         failed = json.loads(failed_file.read_text())
-        for example, kind, plays in runnable:
+        for example, kind, dummy in runnable:
             if kind == 'tasks':
                 self.outcome(example, failed.get(example.name))
+        return True
+
+    def run_other_plays(self, runnable, extra_vars):
+        """Each play after a reset: the role README plays on every core, the others on the newest."""
         for core in self.cores:
             for example, kind, play in runnable:
                 if kind == 'play' and (core == '2.21' or example.origin == 'role-readme'):
                     self.reset()
                     real = runs_for_real(play)
-                    proc = self.call(['ansible-playbook', '-i', self.inventory()] + ([] if real else ['--check']) + [
-                        self.write('play.yml', play), '-e', extra_vars], core=core)
+                    with machine_packages():  # an air-gap scan of this machine judges its packages
+                        proc = self.call(['ansible-playbook', '-i', self.inventory()] + ([] if real else ['--check']) + [
+                            self.write('play.yml', play), '-e', extra_vars], core=core)
                     self.outcome(example, proc.returncode and '%s failed on ansible-core %s:\n%s' % (
                         'the run' if real else 'the check-mode run', core, self.failed_lines(proc)))
 
@@ -519,11 +533,14 @@ class Runner:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--cores', default='2.21', help='comma-separated cores for the role README examples')
+    parser.add_argument('--role-readmes-only', action='store_true',
+                        help='only the plays of the role READMEs (the older cores run these, beside the newest)')
     parser.add_argument('-v', '--verbose', action='store_true')
     args = parser.parse_args(argv)
     started = time.time()
     with tempfile.TemporaryDirectory(prefix='vulnmgmt-examples-') as workdir:
-        runner = Runner(workdir, cores=args.cores.split(','), verbose=args.verbose)
+        runner = Runner(workdir, cores=args.cores.split(','), verbose=args.verbose,
+                        role_readmes_only=args.role_readmes_only)
         failures = runner.run()
     for failure in failures:
         print('FAILED %s\n' % failure)

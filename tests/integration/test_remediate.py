@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from harness import CORE
+from launcher import machine_packages
 
 ROLE = 'secops.vulnmgmt.cyberwatch_remediate'
 DEMO = 'vulnmgmt-demo'
@@ -211,11 +212,12 @@ def apt_repo(tmp_path_factory):
     if subprocess.run(['dpkg-query', '-W', DEMO], capture_output=True, check=False).returncode == 0:
         pytest.fail('%s is already installed on this machine: remove it first (dpkg --purge %s)' % (DEMO, DEMO))
     repo = AptRepository(tmp_path_factory.mktemp('remediate-apt'))
-    try:
-        yield repo.build()
-    finally:
-        repo.clean()
-        assert repo.installed() is None and not repo.root.exists()
+    with machine_packages(exclusive=True):
+        try:
+            yield repo.build()
+        finally:
+            repo.clean()
+            assert repo.installed() is None and not repo.root.exists()
 
 
 def machine_play(name, tasks=(), roles=(), apt_env=None, **play):

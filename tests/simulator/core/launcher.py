@@ -5,8 +5,11 @@
         sim.requests()
 """
 
+import contextlib
+import fcntl
 import json as jsonlib
 import os
+import tempfile
 import ssl
 import subprocess
 import sys
@@ -17,6 +20,22 @@ from pathlib import Path
 SERVE = Path(__file__).resolve().parents[1] / "serve.py"  # the documented entry point (a shim of core/serve.py)
 REPO = SERVE.parents[2]
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+# This machine's package set is shared by the tests that change it and those that scan it and judge the findings.
+MACHINE_PACKAGES_LOCK = Path(tempfile.gettempdir()) / "vulnmgmt-machine-packages.lock"
+
+
+@contextlib.contextmanager
+def machine_packages(exclusive=False):
+    """Hold this machine's package set: exclusively while a test has a package of its own installed (the remediation
+    apt end to end), shared while an example scans this machine and judges the findings (CI runs both at once)."""
+    with open(MACHINE_PACKAGES_LOCK, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def collections_root(tmp):
