@@ -222,6 +222,8 @@ def role_before(tmp_path):
     return role
 
 
+# A request budget and a comparison of two role versions on one core: the newest core's leg proves it (fleet).
+@pytest.mark.fleet
 def test_the_gate_reads_the_details_once_per_play_and_reports_as_before(sim, ansible, cyberwatch_api, tmp_path):
     """The gate of today and the gate before (per-host detail reads) on the same fleet write the same reports, byte for
     byte (the evaluation date aside). The fleet has each case a detail read decides: a host matched by hostname, by

@@ -67,7 +67,8 @@ class ScriptedServer:
             self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
             scheme = 'https'
         self.url = '%s://127.0.0.1:%d' % (scheme, self.httpd.server_address[1])
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # shutdown() waits for the next poll: 0.5 s by default, on every test's teardown
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.02}, daemon=True)
         self.thread.start()
 
     def script(self, *replies):
