@@ -44,9 +44,14 @@ class Page:
         self.next = next_page
 
 
+# The exact types of decoded JSON, looked up first: kind() runs on every field an inventory plugin reads.
+KIND_OF_TYPE = dict((one, name) for types, name in JSON_KINDS for one in (types if isinstance(types, tuple) else (types,)))
+
+
 def kind(value):
     """The JSON kind of a value, for messages: 'a list', 'an object', 'a string', ..."""
-    return next((name for types, name in JSON_KINDS if isinstance(value, types)), type(value).__name__)
+    return KIND_OF_TYPE.get(type(value)) or next((name for types, name in JSON_KINDS if isinstance(value, types)),
+                                                 type(value).__name__)
 
 
 def expected(types):
