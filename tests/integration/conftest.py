@@ -34,7 +34,7 @@ def pytest_generate_tests(metafunc):
 
 
 # The files whose behaviour depends on ansible-core (templating and unsafe data, inventory plugins and their cache,
-# roles, argument specs and no_log, action groups): the older-core CI legs run these only (marker every_core). The
+# roles, argument specs and no_log, action groups): the oldest core's CI leg runs these only (marker every_core). The
 # other files exercise the collection's own client and engine code, which no core changes: the newest core runs them.
 EVERY_CORE = {
     'test_inventory_cyberwatch.py', 'test_inventory_cystack.py', 'test_inventory_incremental.py',
@@ -48,17 +48,24 @@ EVERY_CORE = {
     'test_cyberwatch_group.py',                                     # one full life cycle: check mode, diff
     'test_cyberwatch_remote_access.py',                             # no_log secrets at -vvvv
 }
+# API values that must never run as templates: the outcome is ansible-core's templating engine, which changed at 2.19
+# (data tagging). The middle CI leg, 2.19, the first core with data tagging, runs these only (marker hostile); the
+# newest and the oldest run every EVERY_CORE file.
+HOSTILE = {'test_inventory_hostile.py', 'test_hostile_fleet.py'}
 
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'fleet: fleet-scale request budgets; run on the newest ansible-core only')
     config.addinivalue_line('markers', 'every_core: behaviour that depends on ansible-core; run on every core')
+    config.addinivalue_line('markers', 'hostile: hostile API values through ansible-core templating; run on every core')
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name in EVERY_CORE:
             item.add_marker(pytest.mark.every_core)
+        if item.path.name in HOSTILE:
+            item.add_marker(pytest.mark.hostile)
 
 
 @pytest.fixture(scope='session')
