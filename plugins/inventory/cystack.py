@@ -123,9 +123,8 @@ keyed_groups:
 from urllib.parse import urlparse
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import cystack_client
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import (
-    SEVERITIES, normalize_scan, normalize_target,
-)
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import normalize_scan, normalize_target
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_severities import SEVERITIES
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
     ApiInventory, Record, listing, sanitize, shorten,
 )

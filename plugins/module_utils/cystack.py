@@ -24,7 +24,6 @@ except ImportError:  # pragma: no cover - HttpClient reports the missing library
 
 DEFAULT_API_URL = 'https://api.cystack.io/v1'
 SCAN_STATUSES = ('Queued', 'Running', 'Stopping', 'Stopped')
-SEVERITIES = ('High', 'Medium', 'Low', 'Information')
 # The list endpoint prints start_time as '%H:%M:%S %d/%m/%Y' in the service's local time (Vietnam, UTC+7, no DST).
 LIST_TIME_FORMAT = '%H:%M:%S %d/%m/%Y'
 LIST_TIME_ZONE = datetime.timezone(datetime.timedelta(hours=7))

@@ -10,7 +10,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES, id_from_href
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import id_from_href
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_severities import SEVERITIES
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import duration
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, concurrent_map, found_after, poll
 

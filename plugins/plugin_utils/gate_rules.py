@@ -15,7 +15,7 @@ import datetime
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES as CYSTACK_SEVERITIES
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_severities import SEVERITIES as CYSTACK_SEVERITIES
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.coverage import CATEGORIES as COVERAGE_CATEGORIES
 
 # Most severe first.

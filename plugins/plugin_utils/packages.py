@@ -17,13 +17,6 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-try:
-    from univers.debian import Version as DebianVersion
-    from univers.rpm import compare_rpm_versions
-    UNIVERS_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
-    UNIVERS_IMPORT_ERROR = exc
-
 # Cyberwatch package types with a package manager, and the grammar family of each.
 PACKAGE_FAMILIES = {'Packages::Deb': 'deb', 'Packages::Rpm': 'rpm'}
 LONGEST = 255
@@ -45,10 +38,15 @@ RPM_MANAGERS = (('zypper', ('suse', 'sles')),
 
 
 def _univers():
-    if UNIVERS_IMPORT_ERROR is not None:
+    """(univers' Debian Version class, its RPM comparison), imported at first use: Ansible loads every filter file of
+    the collection in each worker that calls one of its filters, and univers would cost each of them about 20 ms."""
+    try:
+        from univers.debian import Version  # pylint: disable=import-outside-toplevel
+        from univers.rpm import compare_rpm_versions  # pylint: disable=import-outside-toplevel
+    except ImportError as exc:
         raise AnsibleFilterError('comparing package versions needs the Python library univers on the controller '
-                                 '(pip install univers; it is in the collection requirements.txt): %s'
-                                 % UNIVERS_IMPORT_ERROR)
+                                 '(pip install univers; it is in the collection requirements.txt): %s' % exc)
+    return Version, compare_rpm_versions
 
 
 def name_problem(family, name):
@@ -73,16 +71,15 @@ def version_problem(family, version, which='target'):
 def _valid_version(family, version):
     if family == 'rpm':
         return bool(RPM_EVR.match(version))
-    _univers()
-    return bool(DebianVersion.is_valid(version))
+    return bool(_univers()[0].is_valid(version))
 
 
 def compare(family, first, second):
     """-1, 0 or 1 as first is older than, equal to or newer than second (valid versions of family)."""
-    _univers()
+    version, compare_rpm_versions = _univers()
     if family == 'rpm':
         return compare_rpm_versions(first, second)
-    first, second = DebianVersion.from_string(first), DebianVersion.from_string(second)
+    first, second = version.from_string(first), version.from_string(second)
     return (first > second) - (first < second)
 
 

@@ -124,7 +124,7 @@ except ImportError:  # pragma: no cover - ansible-rulebook runs this file by pat
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_module import (  # noqa: E402
     cystack_argument_spec, cystack_client,
 )
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack import SEVERITIES  # noqa: E402
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_severities import SEVERITIES  # noqa: E402
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cystack_common import (  # noqa: E402
     FINISHED_STATUS, expand_scans,
 )

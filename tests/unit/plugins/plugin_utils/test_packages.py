@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import sys
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
@@ -81,6 +83,6 @@ def test_installed_version_from_package_facts():
 
 
 def test_without_univers_the_error_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(packages, 'UNIVERS_IMPORT_ERROR', ImportError('No module named univers'))
+    monkeypatch.setitem(sys.modules, 'univers.debian', None)  # import univers.debian raises ImportError
     with pytest.raises(AnsibleFilterError, match='needs the Python library univers on the controller'):
         packages.compare('deb', '1.0', '1.1')
