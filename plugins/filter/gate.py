@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -578,10 +579,21 @@ def cyberwatch_server_match(servers, names):
     return untrusted(server_match(servers, names))
 
 
+def cyberwatch_server_matches(servers, names_by_subject):
+    """[the match of each subject, with its subject and names] in the order of names_by_subject ({subject: names}):
+    a play's hosts matched in one task; see cyberwatch_server_matches.yml."""
+    if not isinstance(names_by_subject, Mapping):
+        raise AnsibleFilterError('cyberwatch_server_matches: expected a mapping of subject to names, got %s'
+                                 % type(names_by_subject).__name__)
+    indexed = servers if isinstance(servers, Mapping) else index(servers, SERVER_FIELDS)
+    return untrusted([dict(server_match(indexed, names), subject=subject, names=names)
+                      for subject, names in names_by_subject.items()])
+
+
 class FilterModule(object):
     """Gate filters."""
 
     def filters(self):
         return {'gate_evaluate': gate_evaluate, 'gate_report': gate_report, 'gate_sarif': gate_sarif,
                 'gate_junit': gate_junit, 'cyberwatch_server_match': cyberwatch_server_match,
-                'cyberwatch_server_index': cyberwatch_server_index}
+                'cyberwatch_server_matches': cyberwatch_server_matches, 'cyberwatch_server_index': cyberwatch_server_index}

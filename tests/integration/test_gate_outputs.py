@@ -168,7 +168,8 @@ def evidence_playbook(report_dir, known):
             {'ansible.builtin.debug': {'var': "hostvars[%r].cyberwatch_cve_gate_summary" % known}},
             {'ansible.builtin.debug': {'msg': "{{ hostvars[%r].cyberwatch_cve_gate_summary.findings | map(attribute='help') "
                                               "| list }}" % known}},
-            {'ansible.builtin.debug': {'msg': "{{ hostvars['hostile-host'].cyberwatch_cve_gate_match.server.hostname }}"}},
+            {'ansible.builtin.debug': {'msg': "{{ (hostvars['hostile-host'].cyberwatch_cve_gate_matches "
+                                              "| selectattr('subject', 'equalto', 'hostile-host') | first).server.hostname }}"}},
         ]},
     ]
 

@@ -11,7 +11,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.secops.vulnmgmt.plugins.filter.gate import (
-    FilterModule, cyberwatch_server_index, cyberwatch_server_match, gate_evaluate, gate_report,
+    FilterModule, cyberwatch_server_index, cyberwatch_server_match, cyberwatch_server_matches, gate_evaluate, gate_report,
 )
 
 TODAY = '2030-06-15'
@@ -37,7 +37,8 @@ def allow(match, expires='2030-12-31', **extra):
 
 def test_filters_are_registered():
     assert set(FilterModule().filters()) == {
-        'gate_evaluate', 'gate_report', 'gate_sarif', 'gate_junit', 'cyberwatch_server_match', 'cyberwatch_server_index'}
+        'gate_evaluate', 'gate_report', 'gate_sarif', 'gate_junit', 'cyberwatch_server_match', 'cyberwatch_server_matches',
+        'cyberwatch_server_index'}
 
 
 def test_cystack_counts_exclude_false_positives_and_pass_within_thresholds():
@@ -257,6 +258,20 @@ def test_a_match_against_the_index_is_the_match_against_the_listing():
     for names in (['old-web.example.com', '10.0.0.5'], ['10.0.0.5', 'old-web.example.com'], ['app-1', '10.0.0.5'],
                   ['web.example.com'], ['db-01'], ['x', '192.168.1.4'], '10.0.0.6', ['nope', None], []):
         assert cyberwatch_server_match(index, names) == cyberwatch_server_match(servers, names), names
+
+
+def test_the_matches_of_a_play_are_each_host_s_match_with_its_subject_and_names_in_order():
+    names = {'web-b': ['web.example.com'], 'app-1': ['app-1', '10.0.0.5'], 'old': ['10.0.0.5', 'old-web.example.com'],
+             'nowhere': []}
+    for servers in (SHARED, cyberwatch_server_index(SHARED)):
+        matches = cyberwatch_server_matches(servers, names)
+        assert [m['subject'] for m in matches] == list(names)
+        for match in matches:
+            assert match == dict(cyberwatch_server_match(SHARED, names[match['subject']]), subject=match['subject'],
+                                 names=names[match['subject']])
+    assert cyberwatch_server_matches(SHARED, {}) == []
+    with pytest.raises(AnsibleFilterError, match='expected a mapping of subject to names, got list'):
+        cyberwatch_server_matches(SHARED, [['web.example.com']])
 
 
 def test_details_read_apart_replace_the_listed_servers_and_a_missing_one_has_no_cve_data():
