@@ -112,13 +112,18 @@ def rows(results):
                     verdict(r['requests'] <= r['target_requests'] and r['writes'] == 0)))
     r = results.get('roles')
     if r:
-        for role, label in (('onboard_noop', 'No-op `cyberwatch_onboard`'), ('cve_gate', '`cyberwatch_cve_gate`'),
-                            ('cystack_gate', '`cystack_scan_gate` (%d targets, scans reused)' % r['targets'])):
+        for role, label, target in (
+                ('onboard_noop', 'No-op `cyberwatch_onboard`', r['target_ratio']),
+                ('cve_gate', '`cyberwatch_cve_gate`', r['target_ratio']),
+                ('cystack_gate', '`cystack_scan_gate` (%d targets, scans reused)' % r['targets'], r['target_ratio']),
+                ('remediation_plan', '`cyberwatch_remediate` plan (check mode)', r.get('plan_target_ratio'))):
+            if role + '_s' not in r:  # a run from before the remediation plan was measured
+                continue
             ratio = r[role.replace('_noop', '') + '_ratio']
             out.append(('%s, %s hosts (forks %d) vs the Ansible floor play' % (label, f"{r['hosts']:,}", r['forks']),
                         '%.1f s (%d requests) vs floor %.1f s: **%.2fx**' % (r[role + '_s'], r[role + '_requests'],
                                                                              r['floor_s'], ratio),
-                        '<= %.1fx' % r['target_ratio'], verdict(ratio <= r['target_ratio'])))
+                        '<= %.1fx' % target, verdict(ratio <= target)))
     r = results.get('inventory_memory')
     if r:
         out.append(('tracemalloc peak, in-process parse of %s servers' % f"{r['servers']:,}",
