@@ -29,7 +29,9 @@ from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.gate_rules import 
     SEVERITIES, allowance_for as _allowance_for, canonical_severity as _canonical_severity,
     parse_allow_list as _allow_list, parse_date as _date,
 )
-from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.matching import SERVER_FIELDS, index, server_match
+from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.matching import (
+    SERVER_FIELDS, index, server_match, server_matches,
+)
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import untrusted
 
 TITLES = {'cystack': ('CyStack scan gate', 'Target'), 'cyberwatch': ('Cyberwatch CVE gate', 'Host'),
@@ -585,9 +587,7 @@ def cyberwatch_server_matches(servers, names_by_subject):
     if not isinstance(names_by_subject, Mapping):
         raise AnsibleFilterError('cyberwatch_server_matches: expected a mapping of subject to names, got %s'
                                  % type(names_by_subject).__name__)
-    indexed = servers if isinstance(servers, Mapping) else index(servers, SERVER_FIELDS)
-    return untrusted([dict(server_match(indexed, names), subject=subject, names=names)
-                      for subject, names in names_by_subject.items()])
+    return untrusted(server_matches(servers, names_by_subject))
 
 
 class FilterModule(object):

@@ -2,7 +2,8 @@
 # Copyright: secops.vulnmgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """How an inventory host is matched to a platform record (a Cyberwatch server, a remote access), one set of rules
-for the gates (cyberwatch_server_index, cyberwatch_server_match) and the coverage reconciliation (controller only):
+for the gates (cyberwatch_server_index, cyberwatch_server_match, cyberwatch_server_matches) and the coverage
+reconciliation (controller only):
 - a host is known by its names, most specific first (inventory hostname, FQDN, short name, ansible_host), compared
   without case;
 - the record's fields are tried in order (a server's exact hostname before its addresses): the first field any name
@@ -72,12 +73,23 @@ def ambiguity(found, label, name, what='Cyberwatch servers'):
     return 'ambiguous: %d %s have the %s %s (ids %s)' % (len(ids), what, label, name, ', '.join(ids))
 
 
+def server_index(servers):
+    """index(servers, SERVER_FIELDS) of a listing; servers themselves when they are that index already."""
+    return servers if isinstance(servers, Mapping) else index(servers, SERVER_FIELDS)
+
+
 def server_match(servers, names):
     """{server, server_ids, problem}: the Cyberwatch server of a host, or none, with why when several match. servers:
-    a listing, or its index(servers, SERVER_FIELDS)."""
-    indexed = servers if isinstance(servers, Mapping) else index(servers, SERVER_FIELDS)
-    found, label, name = match(indexed, names, SERVER_FIELDS)
+    a listing, or its server_index."""
+    found, label, name = match(server_index(servers), names, SERVER_FIELDS)
     ids = sorted(to_text(server.get('id')) for server in found)
     if len(found) > 1:
         return {'server': None, 'server_ids': ids, 'problem': ambiguity(found, label, name)}
     return {'server': found[0] if found else None, 'server_ids': ids, 'problem': None}
+
+
+def server_matches(servers, names_by_subject):
+    """[server_match of each subject's names, with its subject and names] in the order of {subject: names}, the
+    listing indexed once."""
+    indexed = server_index(servers)
+    return [dict(server_match(indexed, names), subject=subject, names=names) for subject, names in names_by_subject.items()]

@@ -217,6 +217,22 @@ def assert_valid_markdown(path, summary):
     assert summary['name'] in text
 
 
+def test_remediation_plan_role_over_the_hostile_hosts_in_check_mode(runner, markers):
+    """cyberwatch_remediate's matching and plans over the hosts of the hostile inventory: each host's plan (its
+    server's hostname, CVE codes and updates from the API) is shown, and check mode sends nothing anywhere."""
+    path = runner.workdir / 'remediate.json'
+    path.write_text(json.dumps([{'name': 'Plan', 'hosts': 'all:!localhost', 'gather_facts': False, 'roles': [
+        {'role': 'secops.vulnmgmt.cyberwatch_remediate', 'vars': {'cyberwatch_remediate_min_level': 'critical'}}]}]))
+    runner.sim.clear_requests()
+    rc, output, dummy = run(runner, 'ansible-playbook', ['-i', 'cyberwatch.cyberwatch.yml', '--check', path])
+    assert_clean(rc, output, markers)
+    recap = output[output.index('PLAY RECAP'):].splitlines()[1:]
+    assert len([line for line in recap if 'failed=0' in line and 'unreachable=0' in line]) == SERVERS, output[-4000:]
+    shown = output.split('TASK [secops.vulnmgmt.cyberwatch_remediate : Show the plan of the host', 1)[1].split('TASK [', 1)[0]
+    assert shown.count('ok: [') == SERVERS and shown.count('"server_id":') > 0, excerpt(output)
+    assert runner.sim.writes() == []
+
+
 def test_onboard_role_with_the_hostile_remote_accesses(runner, markers):
     """A static inventory (the role reads the play's hosts), the hostile remote accesses already in the API; one
     host without ansible_port (the role's 2.16 default)."""
