@@ -209,7 +209,7 @@ from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch_servers
 )
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
-    ApiInventory, MalformedAnswer, Record, listing, sanitize, shorten,
+    ApiInventory, MalformedAnswer, Record, listing, sanitize, shape, shorten,
 )
 
 SERVER_FILTERS = RESOURCES['server'].filters
@@ -228,15 +228,22 @@ LEVELS = ('critical', 'high', 'medium', 'low')
 SERVER_FIELDS = ('id', 'hostname', 'addresses', 'os', 'category', 'status', 'environment', 'groups', 'reboot_required',
                  'last_communication', 'analyzed_at') + COUNT_FIELDS
 
+# The types of what build_hosts, the filter checks and the hostvars read of a listed server.
+SERVER_SHAPE = shape(*([(field, 'a string') for field in ('hostname', 'category', 'status')]
+                       + [(field, 'a number') for field in COUNT_FIELDS]
+                       + [('addresses', 'a list', 'a string'), ('os', 'an object'), ('os.key', 'a string'),
+                          ('os.type', 'a string'), ('environment', 'an object'), ('environment.name', 'a string'),
+                          ('groups', 'a list', 'an object'), ('groups[].name', 'a string')]))
+
 
 def server_summary(server):
     """A listed server with only SERVER_FIELDS (a field the server did not list stays absent)."""
-    summary = dict((field, server[field]) for field in SERVER_FIELDS if field in server)
+    summary = {field: server[field] for field in SERVER_FIELDS if field in server}
     if isinstance(summary.get('environment'), dict):
         summary['environment'] = {'name': summary['environment'].get('name')}
     if isinstance(summary.get('groups'), list):
-        summary['groups'] = [dict((key, group[key]) for key in ('id', 'name') if key in group)
-                             if isinstance(group, dict) else group for group in summary['groups']]
+        summary['groups'] = [{key: group[key] for key in ('id', 'name') if key in group} if isinstance(group, dict)
+                             else group for group in summary['groups']]
     return summary
 
 
@@ -368,22 +375,10 @@ class InventoryModule(ApiInventory):
 
     def check_server(self, index, server):
         """server (the index-th of the listing), when the fields the hostvars, groups and filters read are of their
-        documented types; else MalformedAnswer."""
+        documented types (SERVER_SHAPE); else MalformedAnswer."""
         record = Record(self.request('servers'), server, 'record %d' % index)
         record.identify(server.get('id'))
-        for field in ('hostname', 'category', 'status'):
-            record.get(field, 'a string')
-        for field in COUNT_FIELDS:
-            record.get(field, 'a number')
-        record.get('addresses', 'a list', 'a string')
-        os_info = record.get('os', 'an object') or {}
-        for field in ('key', 'type'):
-            record.check('os.' + field, os_info.get(field), 'a string')
-        environment = record.get('environment', 'an object') or {}
-        record.check('environment.name', environment.get('name'), 'a string')
-        for position, group in enumerate(record.get('groups', 'a list', 'an object') or ()):
-            record.check('groups[%d].name' % position, group.get('name'), 'a string')
-        return server
+        return record.fields(SERVER_SHAPE)
 
     def check_detail(self, server_id, summary):
         """The detail summary of a server (detail_summary, as cached), when it has the shape add_details reads."""

@@ -29,7 +29,7 @@ import zlib
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import kind
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import KIND_OF_TYPE, kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, mask_url
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust
 
@@ -66,40 +66,100 @@ def listing(payload, key, request):
     return records
 
 
+def shape(*fields):
+    """The shape of an API record, for Record.fields: each field is (name, kinds[, kinds of its items]), kinds being
+    listing.kind names. A name reads a field ('os'), a field of an object field ('os.key') or a field of each object
+    of a list field ('groups[].name'); the outer field comes first, declared an object or a list of objects."""
+    table, declared = [], {}
+    for field in fields:
+        name, kinds, items = (tuple(field) + (None,))[:3]
+        outer, dummy, inner = name.partition('.')
+        each = outer.endswith('[]')
+        outer = outer[:-2] if each else outer
+        kinds, items = _kinds(kinds), _kinds(items)
+        if inner and declared.get(outer) != ((('a list',), ('an object',)) if each else (('an object',), ())):
+            raise ValueError('shape: %s needs %s declared before it as %s' % (
+                name, outer, 'a list of objects' if each else 'an object'))
+        if not inner:
+            declared[outer] = (kinds, items)
+        table.append((name, outer, inner or None, each, kinds, items, _types(kinds + ('null',)), _types(items)))
+    return tuple(table)
+
+
+def _kinds(kinds):
+    return (kinds,) if isinstance(kinds, str) else tuple(kinds or ())
+
+
+def _types(kinds):
+    """The exact Python types of decoded JSON values of kinds (a subclass is left to Record.check)."""
+    return frozenset(one for one, name in KIND_OF_TYPE.items() if name in kinds)
+
+
+def _exact(value, types, item_types):
+    """value is of one of types (exact types: shape()) and, when item_types, a list of items of those."""
+    return type(value) in types and (not item_types or value is None or all(type(item) in item_types for item in value))
+
+
 class Record:
     """One record of an API answer, read with type checks: a wrong type is a MalformedAnswer naming the request, the
-    record (where: its position, then its id) and the field. Null is accepted wherever a field is read."""
+    record (where: its position, then its id) and the field. Null is accepted wherever a field is read. Messages are
+    made only on failure: an inventory reads every field of thousands of records this way."""
+
+    __slots__ = ('request', 'record', 'where', 'record_id')
 
     def __init__(self, request, record, where):
         self.request = request
         self.where = where
+        self.record_id = None
         if not isinstance(record, dict):
             raise self.error('it is %s, expected an object' % kind(record))
         self.record = record
 
     def error(self, problem):
-        return MalformedAnswer(self.request, '%s: %s' % (self.where, problem))
+        where = self.where if self.record_id is None else '%s (id %s)' % (self.where, shorten(self.record_id))
+        return MalformedAnswer(self.request, '%s: %s' % (where, problem))
 
     def identify(self, record_id, field='id'):
         """record_id (the value read from the record), when it is an integer or a non-empty string."""
         if isinstance(record_id, bool) or not isinstance(record_id, (int, str)) or record_id == '':
             raise self.error('%s is %s, expected a number or a non-empty string' % (
                 field, 'missing' if field not in self.record else kind(record_id)))
-        self.where = '%s (id %s)' % (self.where, shorten(record_id))
+        self.record_id = record_id
         return record_id
+
+    def fields(self, record_shape):
+        """The record, when each field of record_shape (shape()) is null or of its kinds. Most records are well formed:
+        a field of an exact JSON type is accepted here, any other goes through check(), which accepts or fails it."""
+        record = self.record
+        for name, outer, inner, each, kinds, items, types, item_types in record_shape:
+            value = record.get(outer)
+            if inner is None:  # the common case, inline: _exact(value, types, item_types)
+                if type(value) not in types or (item_types and value is not None
+                                                and not all(type(item) in item_types for item in value)):
+                    self.check(name, value, kinds, items)
+            elif each:
+                for position, item in enumerate(value or ()):
+                    if not _exact(item.get(inner), types, item_types):
+                        self.check('%s[%d].%s' % (outer, position, inner), item.get(inner), kinds, items)
+            elif value is not None and not _exact(value.get(inner), types, item_types):
+                self.check(name, value.get(inner), kinds, items)
+        return record
 
     def get(self, field, kinds, items=None):
         """record[field] when it is null or of kinds (listing.kind names); items: the kinds of each element of a list."""
         return self.check(field, self.record.get(field), kinds, items)
 
     def check(self, name, value, kinds, items=None):
+        if value is None:
+            return None
         kinds = (kinds,) if isinstance(kinds, str) else kinds
-        if value is not None and kind(value) not in kinds:
+        if kind(value) not in kinds:
             raise self.error('%s is %s, expected %s or null' % (name, kind(value), ' or '.join(kinds)))
-        items = (items,) if isinstance(items, str) else items
-        for position, item in enumerate(value if items and value is not None else ()):
-            if kind(item) not in items:
-                raise self.error('%s[%d] is %s, expected %s' % (name, position, kind(item), ' or '.join(items)))
+        if items:
+            items = (items,) if isinstance(items, str) else items
+            for position, item in enumerate(value):
+                if kind(item) not in items:
+                    raise self.error('%s[%d] is %s, expected %s' % (name, position, kind(item), ' or '.join(items)))
         return value
 
 

@@ -1,10 +1,10 @@
-"""plugin_utils/inventory.py: names and duplicates (no network)."""
+"""plugin_utils/inventory.py: names, duplicates and record shapes (no network)."""
 
 
 import pytest
 
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.inventory import (
-    has_template, resolve_duplicates, sanitize,
+    MalformedAnswer, Record, has_template, resolve_duplicates, sanitize, shape,
 )
 
 
@@ -48,3 +48,38 @@ def test_duplicates_suffix_never_collides():
 def test_unknown_policy():
     with pytest.raises(ValueError, match='duplicate_hostnames must be one of suffix, skip, error'):
         resolve_duplicates([], 'rename', None)
+
+
+@pytest.mark.parametrize('fields, outer', [
+    ([('os.key', 'a string')], 'os'),
+    ([('os', 'a string'), ('os.key', 'a string')], 'os'),
+    ([('groups', 'a list'), ('groups[].name', 'a string')], 'groups'),
+    ([('groups', 'an object'), ('groups[].name', 'a string')], 'groups'),
+])
+def test_a_shape_declares_the_field_a_nested_one_is_read_from_first(fields, outer):
+    with pytest.raises(ValueError, match='needs %s declared before it' % outer):
+        shape(*fields)
+
+
+CVE_SHAPE = shape(('code', 'a string'), ('scores', 'a list', ('a number', 'null')), ('vendor', 'an object'),
+                  ('vendor.urls', 'a list', 'a string'), ('products', 'a list', 'an object'),
+                  ('products[].versions', 'a list', 'a string'))
+
+
+@pytest.mark.parametrize('record, problem', [
+    ({'code': 3}, 'code is a number, expected a string or null'),
+    ({'scores': [1, None, '9.8']}, 'scores[2] is a string, expected a number or null'),
+    ({'vendor': {'urls': ['a', 1]}}, 'vendor.urls[1] is a number, expected a string'),
+    ({'products': [{}, {'versions': 'all'}]}, 'products[1].versions is a string, expected a list or null'),
+    ({'products': [{'versions': [None]}]}, 'products[0].versions[0] is null, expected a string'),
+])
+def test_record_fields_name_the_first_field_of_another_kind(record, problem):
+    with pytest.raises(MalformedAnswer) as caught:
+        Record('GET /cves', record, 'record 4').fields(CVE_SHAPE)
+    assert str(caught.value) == 'malformed answer to GET /cves: record 4: ' + problem
+
+
+def test_record_fields_accept_nulls_absent_fields_and_the_documented_kinds():
+    record = {'code': 'CVE-1', 'scores': [9.8, None, 7], 'vendor': {'urls': []}, 'products': [{'versions': None}]}
+    assert Record('GET /cves', record, 'record 0').fields(CVE_SHAPE) is record
+    assert Record('GET /cves', {'vendor': None, 'products': None}, 'record 1').fields(CVE_SHAPE)

@@ -202,6 +202,14 @@ def malformed_servers(case):
     (lambda s: s[1].update(prioritized_cve_announcements_count=[1]), 'record 1 (id 7)',
      'prioritized_cve_announcements_count is a list, expected a number'),
     (lambda s: s[1].update(hostname={'name': 'x'}), 'record 1 (id 7)', 'hostname is an object, expected a string'),
+    (lambda s: s[1].update(updates_count=True), 'record 1 (id 7)', 'updates_count is a boolean, expected a number'),
+    (lambda s: s[1].update(addresses=['10.0.0.1', None]), 'record 1 (id 7)', 'addresses[1] is null, expected a string'),
+    (lambda s: s[1]['os'].update(key=12), 'record 1 (id 7)', 'os.key is a number, expected a string or null'),
+    (lambda s: s[1]['os'].update(type=['Os::Debian']), 'record 1 (id 7)', 'os.type is a list, expected a string'),
+    (lambda s: s[1].update(environment={'name': {'x': 1}}), 'record 1 (id 7)',
+     'environment.name is an object, expected a string or null'),
+    (lambda s: s[1].update(groups=[{'id': 1, 'name': 'ok'}, {'id': 2, 'name': 3}]), 'record 1 (id 7)',
+     'groups[1].name is a number, expected a string or null'),
 ])
 def test_cyberwatch_malformed_servers_fail_naming_the_request_and_the_record(case, where, problem):
     plugin = make(cyberwatch, CBW_DEFAULTS)
@@ -209,6 +217,19 @@ def test_cyberwatch_malformed_servers_fail_naming_the_request_and_the_record(cas
         plugin.build_hosts({'servers': malformed_servers(case)})
     assert str(caught.value).startswith('malformed answer to GET %s: %s: ' % (SERVERS, where))
     assert problem in str(caught.value)
+
+
+class Subclassed(dict):
+    """A JSON object of another type than dict (a cache serializer's): the exact-type fast path leaves it to check()."""
+
+
+def test_cyberwatch_servers_of_the_documented_types_pass_whatever_their_python_types():
+    well_formed = server(7, 'b.example.com', addresses=['10.0.0.7'])
+    well_formed.update(os=Subclassed(well_formed['os']), updates_count=2.0, environment=None,
+                       groups=[Subclassed(id=1, name='prod'), {'id': 2, 'name': None}])
+    plugin = make(cyberwatch, CBW_DEFAULTS)
+    assert plugin.check_server(0, well_formed) is well_formed
+    assert [host[0] for host in plugin.build_hosts({'servers': [well_formed]})] == [7]
 
 
 def test_cyberwatch_legacy_routes_name_their_path():
