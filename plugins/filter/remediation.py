@@ -270,6 +270,46 @@ def remediation_plan(server_detail, selection, catalogue=None, subject=None, met
     })
 
 
+def remediation_plans(matches, details, selections, catalogue=None, methods=None):
+    """{subject: {'plan': its remediation_plan or {}, 'problem': why it has none or ''}} of a play's matches, the
+    details indexed once; see remediation_plans.yml."""
+    where = 'remediation_plans'
+    if not isinstance(matches, list) or not all(isinstance(match, dict) and 'subject' in match for match in matches):
+        raise _error(where, 'expects the matches of cyberwatch_server_matches (a list of records with a subject), got %s'
+                     % _shown(matches))
+    if not isinstance(details, list) or not all(isinstance(detail, dict) for detail in details):
+        raise _error(where, 'details must be the server details of cyberwatch_server_info with ids (a list of '
+                     'records), got %s' % _shown(details))
+    for name, value in (('selections', selections), ('methods', methods or {})):
+        if not isinstance(value, dict):
+            raise _error(where, '%s must be a dictionary of subject: value, got %s' % (name, _shown(value)))
+    by_id = dict((to_text(detail.get('id')), detail) for detail in details)
+    plans = {}
+    for match in matches:
+        subject, server = match['subject'], match.get('server')
+        detail = by_id.get(to_text(server.get('id'))) if isinstance(server, dict) else None
+        if match.get('problem'):
+            problem = match['problem']
+        elif not isinstance(server, dict):
+            problem = 'no Cyberwatch server matches %s' % ' or '.join(_unique(match.get('names') or ()))
+        elif detail is None:
+            problem = 'the detail of server %s could not be read (HTTP 404: deleted since the listing)' % server.get('id')
+        else:
+            try:  # a malformed detail, or a subject's own selection or method, is that subject's problem only
+                plans[subject] = {'plan': remediation_plan(detail, selections.get(subject), catalogue=catalogue,
+                                                           subject=subject, method=(methods or {}).get(subject, 'package')),
+                                  'problem': ''}
+                continue
+            except AnsibleFilterError as error:
+                problem = to_text(error)
+        plans[subject] = {'plan': {}, 'problem': to_text(problem)}
+    return untrusted(plans)
+
+
+def _unique(names):
+    return [to_text(name) for index, name in enumerate(names) if name not in names[:index]]
+
+
 # --- remediation_package_args --------------------------------------------------------------------------------------
 
 def _plan(plan, where, keys=PLAN_KEYS):
@@ -489,5 +529,6 @@ class FilterModule(object):
     """Remediation filters."""
 
     def filters(self):
-        return {'remediation_plan': remediation_plan, 'remediation_package_args': remediation_package_args,
+        return {'remediation_plan': remediation_plan, 'remediation_plans': remediation_plans,
+                'remediation_package_args': remediation_package_args,
                 'remediation_verify': remediation_verify, 'remediation_summary': remediation_summary}

@@ -12,7 +12,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible.utils.unsafe_proxy import AnsibleUnsafe
-from ansible_collections.secops.vulnmgmt.plugins.filter.remediation import remediation_plan
+from ansible_collections.secops.vulnmgmt.plugins.filter.remediation import remediation_plan, remediation_plans
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import DATA_TAGGING
 from ansible_collections.secops.vulnmgmt.tests.unit.plugins.filter.recorded_servers import server
 
@@ -340,3 +340,58 @@ def test_min_level_without_levels_fails_rather_than_selecting_nothing():
 def test_method_must_be_known():
     with pytest.raises(AnsibleFilterError, match="method must be one of package, cyberwatch, got 'ssh'"):
         plan(server('ubuntu_firefox'), method='ssh')
+
+
+# --- remediation_plans: a play's hosts in one call -----------------------------------------------------------------
+
+def match(subject, server_id=None, problem=None, names=None):
+    """A match of cyberwatch_server_matches: its server (a listed server: id and hostname) or its problem."""
+    server_record = None if server_id is None else {'id': server_id, 'hostname': subject}
+    return {'subject': subject, 'names': names or [subject], 'server': server_record,
+            'server_ids': [] if server_id is None else [str(server_id)], 'problem': problem}
+
+
+def test_plans_of_a_play_are_each_host_s_plan_with_its_own_selection_and_method():
+    item = update(10, 'openssl', 'Packages::Deb', '1.0', '1.1', ['CVE-2030-1000'])
+    web, db = detail([item], DEB_OS, id=7, hostname='web1'), detail([item], DEB_OS, id=8, hostname='db1')
+    selections = {'web1': {'min_level': 'unknown', 'today': TODAY}, 'db1': {'cves': ['CVE-2030-1000'], 'today': TODAY}}
+    plans = remediation_plans([match('web1', 7), match('db1', 8)], [db, web], selections, methods={'db1': 'cyberwatch'})
+    assert list(plans) == ['web1', 'db1'] and plans['web1']['problem'] == plans['db1']['problem'] == ''
+    assert plans['web1']['plan'] == remediation_plan(web, selections['web1'], subject='web1')
+    assert plans['db1']['plan'] == remediation_plan(db, selections['db1'], subject='db1', method='cyberwatch')
+    assert plans['web1']['plan']['method'] == 'package' and plans['db1']['plan']['packages'] == []
+
+
+def test_a_host_without_a_plan_says_why_and_never_fails_the_others():
+    item = update(10, 'openssl', 'Packages::Deb', '1.0', '1.1', ['CVE-2030-1000'])
+    good, hostile = detail([item], DEB_OS, id=7), detail([item], DEB_OS, id=9)
+    hostile['updates'] = {'id': 1}
+    matches = [match('web1', 7), match('lost', names=['lost', '10.0.0.9', 'lost']), match('twin', problem='ambiguous: 2 servers'),
+               match('gone', 8), match('hostile', 9), match('odd', 7)]
+    selection = {'min_level': 'unknown', 'today': TODAY}
+    plans = remediation_plans(matches, [good, hostile], dict.fromkeys(['web1', 'lost', 'twin', 'gone', 'hostile', 'odd'],
+                                                                      selection), methods={'odd': 'ssh'})
+    assert plans['web1']['plan']['selected'] == ['CVE-2030-1000']
+    problems = dict((subject, plans[subject]['problem']) for subject in plans if not plans[subject]['plan'])
+    assert problems == {
+        'lost': 'no Cyberwatch server matches lost or 10.0.0.9', 'twin': 'ambiguous: 2 servers',
+        'gone': 'the detail of server 8 could not be read (HTTP 404: deleted since the listing)',
+        'hostile': 'remediation_plan: the server detail of server 9 has a malformed updates list: read it by id with '
+                   'cyberwatch_server_info',
+        'odd': "remediation_plan: method must be one of package, cyberwatch, got 'ssh'"}
+
+
+@pytest.mark.parametrize('args, message', [
+    (({'web1': {}}, [], {}), 'expects the matches of cyberwatch_server_matches'),
+    (([{'server': None}], [], {}), 'expects the matches of cyberwatch_server_matches'),
+    (([], {'id': 7}, {}), 'details must be the server details of cyberwatch_server_info'),
+    (([], [7], {}), 'details must be the server details'),
+    (([], [], ['web1']), "selections must be a dictionary of subject: value, got ['web1']"),
+])
+def test_plans_of_a_play_check_their_arguments(args, message):
+    with pytest.raises(AnsibleFilterError, match='^remediation_plans: ') as caught:
+        remediation_plans(*args)
+    assert message in str(caught.value)
+    with pytest.raises(AnsibleFilterError, match="methods must be a dictionary of subject: value, got 'package'"):
+        remediation_plans([], [], {}, methods='package')
+
