@@ -228,7 +228,7 @@ def test_remediation_plan_role_over_the_hostile_hosts_in_check_mode(runner, mark
     assert_clean(rc, output, markers)
     recap = output[output.index('PLAY RECAP'):].splitlines()[1:]
     assert len([line for line in recap if 'failed=0' in line and 'unreachable=0' in line]) == SERVERS, output[-4000:]
-    shown = output.split('TASK [secops.vulnmgmt.cyberwatch_remediate : Show the plan of the host', 1)[1].split('TASK [', 1)[0]
+    shown = output.split('TASK [secops.vulnmgmt.cyberwatch_remediate : Show the plan of each host', 1)[1].split('TASK [', 1)[0]
     assert shown.count('ok: [') == SERVERS and shown.count('"server_id":') > 0, excerpt(output)
     assert runner.sim.writes() == []
 
