@@ -394,4 +394,3 @@ def test_plans_of_a_play_check_their_arguments(args, message):
     assert message in str(caught.value)
     with pytest.raises(AnsibleFilterError, match="methods must be a dictionary of subject: value, got 'package'"):
         remediation_plans([], [], {}, methods='package')
-
