@@ -392,5 +392,8 @@ def test_plans_of_a_play_check_their_arguments(args, message):
     with pytest.raises(AnsibleFilterError, match='^remediation_plans: ') as caught:
         remediation_plans(*args)
     assert message in str(caught.value)
+
+
+def test_plans_of_a_play_take_the_methods_by_subject():
     with pytest.raises(AnsibleFilterError, match="methods must be a dictionary of subject: value, got 'package'"):
         remediation_plans([], [], {}, methods='package')
