@@ -215,11 +215,17 @@ PER_PAGE = 100
 
 
 def role_before(tmp_path):
-    """The role as it was before its details were read once per play: today's defaults and argument specs, the old
-    tasks (one cyberwatch_server_info run per host)."""
+    """The role as it was before its details were read once per play: today's defaults and argument specs, except the
+    names' default, which the old tasks read as it was (today's tasks resolve a null), and the old tasks (one
+    cyberwatch_server_info run per host)."""
     role = tmp_path / 'before' / 'cyberwatch_cve_gate'
     shutil.copytree(REPO / 'roles' / 'cyberwatch_cve_gate', role)
     shutil.copy(BEFORE, role / 'tasks' / 'main.yml')
+    defaults = role / 'defaults' / 'main.yml'
+    text = defaults.read_text()
+    assert '\ncyberwatch_cve_gate_names: null\n' in text
+    defaults.write_text(text.replace('\ncyberwatch_cve_gate_names: null\n', '\ncyberwatch_cve_gate_names: '
+                                     '"{{ [inventory_hostname, ansible_host | default(inventory_hostname)] }}"\n'))
     return role
 
 
