@@ -141,7 +141,8 @@ def render(results, note):
     last = max(results.values(), key=lambda r: r['date'])
     loads = sorted(float(r['machine'].rsplit('load ', 1)[1]) for r in results.values() if 'load ' in r['machine'])
     lines = ['Run of %s to %s; ansible-core %s, Python %s, %s; 1-minute load average during the benchmarks %s to %s.'
-             % (first['date'], last['date'].split(' ', 1)[1], first['ansible_core'], first['python'],
+             % (first['date'], last['date'].split(' ', 1)[1] if last['date'][:10] == first['date'][:10] else last['date'],
+                first['ansible_core'], first['python'],
                 first['machine'].rsplit(', load', 1)[0], '%.1f' % loads[0], '%.1f' % loads[-1]), '']
     if note:
         lines += [note, '']
