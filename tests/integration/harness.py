@@ -7,13 +7,17 @@ test provokes one on purpose. `warnings=None` leaves the warnings to the test (t
 warn by design).
 """
 
+import contextlib
 import functools
+import importlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 from ansible.release import __version__ as ansible_core_version
 
@@ -154,3 +158,20 @@ class Ansible:
         path = self.workdir / 'empty-play.yml'
         path.write_text(json.dumps([{'hosts': 'all', 'gather_facts': False, 'tasks': []}]))
         return path
+
+
+def run_module_here(name, params, environ=None, check_mode=False):
+    """Run a collection module's main() in this process and return its result; a crash raises here. For many runs of
+    the client code, which no ansible-core changes (newest core only: ansible-core's own test helper, 2.19+, gives the
+    arguments): about 10 ms a run, against about a second through ansible-playbook. environ: variables the module
+    reads (its env-var credentials); the collection must be importable (fixture collection_on_path)."""
+    from ansible.module_utils.testing import patch_module_args
+    main = importlib.import_module('ansible_collections.secops.vulnmgmt.plugins.modules.' + name).main
+    out = io.StringIO()
+    args = dict(params, _ansible_check_mode=check_mode)
+    with mock.patch.dict(os.environ, environ or {}), patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            main()
+        except SystemExit:
+            pass
+    return json.loads(out.getvalue())

@@ -1,8 +1,9 @@
 """Least privilege: what works with a read-only API key (the simulator's cyberwatch_readonly / cystack_readonly, whose
 writes answer 403), and what a write then says.
 
-One ansible-playbook run holds every info module, both gate roles, every state module in check mode and three state
-modules for real (their failures registered); both inventory plugins run once each; both event sources poll in Python.
+Every info module, every state module in check mode and three state modules for real (their failures kept) run in
+this process (harness.run_module_here: the client code, without an ansible-playbook run per module); one
+ansible-playbook run holds both gate roles; both inventory plugins run once each; both event sources poll in Python.
 The request log proves that every request used a read-only key and that the only writes sent, those of the real runs,
 were refused. A last test calls the simulator directly (Basic auth, CyStack's stop). This exercises the collection's
 client code, which no ansible-core changes: newest core only.
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from core.auth import CYBERWATCH_FORBIDDEN, CYSTACK_FORBIDDEN
-from harness import CORE, REPO
+from harness import CORE, REPO, run_module_here
 from test_cyberwatch_airgap import WINDOWS_OUTPUT
 from test_cyberwatch_compliance import DEFINITION
 from test_cyberwatch_cve_announcement import CUSTOM
@@ -95,29 +96,29 @@ def gate_targets(cystack_api):
     return sorted(address for address, seen in statuses.items() if seen == {'Stopped'})[:2]
 
 
-def playbook(report_dir, modules, targets):
-    tasks = [{'name': name, PREFIX + name: params, 'register': 'info_' + name, 'ignore_errors': True}
-             for name, params in INFO_MODULES.items()]
-    tasks += [{'name': name + ' (check mode)', PREFIX + name: params, 'check_mode': True, 'register': 'check_' + name,
-               'ignore_errors': True} for name, params in modules.items()]
-    tasks += [{'name': 'Gate', 'ansible.builtin.include_role': {'name': PREFIX + 'cystack_scan_gate'},
-               'vars': {'cystack_scan_gate_targets': targets, 'cystack_scan_gate_max_age': '3650d',
-                        'cystack_scan_gate_fail': False, 'cystack_scan_gate_report_dir': str(report_dir),
-                        'cystack_scan_gate_report_formats': ['json']}}]
-    tasks += [{'name': name + ' (for real)', PREFIX + name: modules[name], 'register': 'real_' + name,
-               'ignore_errors': True} for name in REAL_RUNS]
-    kinds = (('info', INFO_MODULES), ('check', modules), ('real', REAL_RUNS))
-    registered = ['%s_%s' % (kind, name) for kind, names in kinds for name in names]
-    tasks.append({'name': 'Results', 'ansible.builtin.copy': {
-        'dest': str(report_dir / 'results.json'), 'mode': '0600',
-        'content': '{{ {%s} | to_json }}' % ', '.join('%r: %s' % (name, name) for name in registered)}})
+def gate_playbook(report_dir, targets):
+    """Both gate roles, with the reports in JSON."""
     return [
-        {'name': 'Read-only key', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': tasks},
+        {'name': 'CyStack gate', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'tasks': [
+            {'ansible.builtin.include_role': {'name': PREFIX + 'cystack_scan_gate'},
+             'vars': {'cystack_scan_gate_targets': targets, 'cystack_scan_gate_max_age': '3650d',
+                      'cystack_scan_gate_fail': False, 'cystack_scan_gate_report_dir': str(report_dir),
+                      'cystack_scan_gate_report_formats': ['json']}}]},
         {'name': 'Cyberwatch gate', 'hosts': 'gated', 'gather_facts': False, 'tasks': [
             {'ansible.builtin.include_role': {'name': PREFIX + 'cyberwatch_cve_gate'},
              'vars': {'cyberwatch_cve_gate_fail': False, 'cyberwatch_cve_gate_report_dir': str(report_dir),
                       'cyberwatch_cve_gate_report_formats': ['json']}}]},
     ]
+
+
+def module_results(modules, environ):
+    """Every info module, every state module in check mode, then REAL_RUNS for real, in this process
+    (harness.run_module_here), with the read-only keys in the environment: {'info_NAME': result, ...}."""
+    runs = [('info', name, params, False) for name, params in INFO_MODULES.items()]
+    runs += [('check', name, params, True) for name, params in modules.items()]
+    runs += [('real', name, modules[name], False) for name in REAL_RUNS]
+    return dict(('%s_%s' % (kind, name), run_module_here(name, params, environ, check_mode))
+                for kind, name, params, check_mode in runs)
 
 
 @pytest.fixture(scope='module')
@@ -141,13 +142,13 @@ def readonly_run(simulator, ansible, tmp_path_factory):
     report_dir = tmp_path_factory.mktemp('readonly')
     path = report_dir / 'readonly.yml'
     modules = state_modules(server, vulnerability)
-    path.write_text(json.dumps(playbook(report_dir, modules, targets)))
+    path.write_text(json.dumps(gate_playbook(report_dir, targets)))
     inventory = report_dir / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'hosts': {'localhost': {'ansible_connection': 'local'}}, 'children': {
         'gated': {'hosts': {server['hostname']: {'ansible_connection': 'local'}}}}}}))
     simulator.clear_requests()
+    results = module_results(modules, simulator.env(readonly=True))
     ansible.run('ansible-playbook', ['-i', inventory, path], env=simulator.env(readonly=True))
-    results = json.loads((report_dir / 'results.json').read_text())
     return {'results': results, 'requests': simulator.requests(), 'report_dir': str(report_dir), 'targets': targets,
             'modules': modules}
 
