@@ -74,6 +74,7 @@ def cyberwatch_onboard_remote_access(host):
     address = host.get('address') or _first(host, 'ansible_host', 'host')[1]
     login = host.get('login') or host.get('ansible_user') or ''
     key_path = os.path.expanduser(key_file) if key_file else None
+    key_text = _read(key_path) if key_path and os.path.isfile(key_path) else None
     failure = None
     if not source:
         failure = ("no secret for the Cyberwatch remote access of %s (type %s%s). Set one of: "
@@ -84,6 +85,8 @@ def cyberwatch_onboard_remote_access(host):
                       SCAN_ACCOUNT['ssh_password' if conn_type == 'auto' and windows else conn_type]))
     elif key_path and not os.path.isfile(key_path):
         failure = 'the private key file %s (from %s) is not a file on the controller' % (key_file, source)
+    elif key_path and key_text is None:
+        failure = 'the private key file %s (from %s) cannot be read as text on the controller' % (key_file, source)
     elif kind != 'credential' and not login:
         failure = ('no login for the remote access of %s: set cyberwatch_onboard_login (default: ansible_user, or -u)'
                    % address)
@@ -95,7 +98,7 @@ def cyberwatch_onboard_remote_access(host):
             'credential': host['credential'] if kind == 'credential' else None,
             'login': None if kind == 'credential' else login,
             'password': _password(host, source) if kind == 'password' else None,
-            'key': _key(host, source, key_path) if kind == 'key' else None,
+            'key': (host['key'] if source == 'cyberwatch_onboard_key' else key_text) if kind == 'key' else None,
             'node': host.get('node') or None, 'groups': host.get('groups') or None}
     return untrusted({'source': source, 'item': dict((k, v) for k, v in item.items() if v is not None),
                       'failure': None})
@@ -105,15 +108,14 @@ def _password(host, source):
     return host['password'] if source == 'cyberwatch_onboard_password' else host[source]
 
 
-def _key(host, source, key_path):
-    if source == 'cyberwatch_onboard_key':
-        return host['key']
+def _read(key_path):
+    """The text of a key file, as the file lookup gives it (without the trailing newline); None when it cannot be read
+    as text."""
     try:
-        with open(key_path, 'r') as key_file:  # the file lookup's rstrip: no trailing newline
+        with open(key_path, 'r') as key_file:
             return key_file.read().rstrip()
-    except (IOError, OSError, UnicodeDecodeError) as exc:
-        raise AnsibleFilterError('cyberwatch_onboard_remote_access: cannot read the private key file %s (from %s): %s'
-                                 % (key_path, source, exc))
+    except (IOError, OSError, UnicodeDecodeError):
+        return None
 
 
 class FilterModule(object):

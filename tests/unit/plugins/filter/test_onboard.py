@@ -104,3 +104,12 @@ def test_bad_input_is_a_clear_error():
         describe(['web-1'])
     with pytest.raises(AnsibleFilterError, match='type must be one of auto, ssh_key, ssh_password, winrm_negotiate'):
         describe(host(type='telnet'))
+
+
+def test_a_key_file_that_is_not_text_fails_its_host(tmp_path):
+    path = tmp_path / 'id_binary'
+    path.write_bytes(b'\xff\xfe\x00binary')
+    described = describe(host(key_file=str(path), login='scan'))
+    assert described['item'] is None and described['failure'] == (
+        'web-1: the private key file %s (from cyberwatch_onboard_key_file) cannot be read as text on the controller'
+        % path)
