@@ -25,10 +25,6 @@ SCAN_ACCOUNT = {'ssh_password': 'cyberwatch_onboard_password', 'winrm_negotiate'
                 'auto': 'cyberwatch_onboard_password, cyberwatch_onboard_key or cyberwatch_onboard_key_file'}
 
 
-def _given(value):
-    return bool(value)  # an empty or null variable offers nothing
-
-
 def _first(host, *names):
     """(name, value) of the first of names that host sets (a variable set to null counts as unset)."""
     for name in names:
@@ -38,23 +34,24 @@ def _first(host, *names):
 
 
 def _secrets(host):
-    """The secrets host offers, in the order of precedence: (variable it comes from, kind, key file or None)."""
+    """The secrets host offers, in the order of precedence: (variable it comes from, kind, value, key file). A key
+    file's value is read once it is chosen; an empty or null variable offers nothing."""
     offered = []
-    if _given(host.get('credential')):
-        offered.append(('cyberwatch_onboard_credential', 'credential', None))
-    if _given(host.get('key')):
-        offered.append(('cyberwatch_onboard_key', 'key', None))
-    if _given(host.get('key_file')):
-        offered.append(('cyberwatch_onboard_key_file', 'key', host['key_file']))
-    if _given(host.get('password')):
-        offered.append(('cyberwatch_onboard_password', 'password', None))
+    if host.get('credential'):
+        offered.append(('cyberwatch_onboard_credential', 'credential', host['credential'], None))
+    if host.get('key'):
+        offered.append(('cyberwatch_onboard_key', 'key', host['key'], None))
+    if host.get('key_file'):
+        offered.append(('cyberwatch_onboard_key_file', 'key', None, host['key_file']))
+    if host.get('password'):
+        offered.append(('cyberwatch_onboard_password', 'password', host['password'], None))
     if host.get('use_connection_secret'):
         name, key_file = _first(host, 'ansible_ssh_private_key_file', 'ansible_private_key_file')
-        if _given(key_file):
-            offered.append((name, 'key', key_file))
+        if key_file:
+            offered.append((name, 'key', None, key_file))
         name, password = _first(host, 'ansible_password', 'ansible_ssh_pass')
-        if _given(password):
-            offered.append((name, 'password', None))
+        if password:
+            offered.append((name, 'password', password, None))
     return offered
 
 
@@ -70,11 +67,13 @@ def cyberwatch_onboard_remote_access(host):
                                  % (', '.join(sorted(KINDS)), conn_type))
     windows = (host.get('ansible_connection') or 'ssh') in WINDOWS_CONNECTIONS
     kinds = KINDS.get(conn_type, ('credential', 'password') if windows else ('credential', 'key', 'password'))
-    source, kind, key_file = next((s for s in _secrets(host) if s[1] in kinds), ('', None, None))
+    source, kind, secret, key_file = next((s for s in _secrets(host) if s[1] in kinds), ('', None, None, None))
     address = host.get('address') or _first(host, 'ansible_host', 'host')[1]
     login = host.get('login') or host.get('ansible_user') or ''
     key_path = os.path.expanduser(key_file) if key_file else None
-    key_text = _read(key_path) if key_path and os.path.isfile(key_path) else None
+    key_is_file = bool(key_path) and os.path.isfile(key_path)
+    if key_is_file:
+        secret = _read(key_path)
     failure = None
     if not source:
         failure = ("no secret for the Cyberwatch remote access of %s (type %s%s). Set one of: "
@@ -83,9 +82,9 @@ def cyberwatch_onboard_remote_access(host):
                    "or ansible_ssh_private_key_file (an ssh-agent key cannot be read)."
                    % (address, conn_type, ', WinRM' if windows else '',
                       SCAN_ACCOUNT['ssh_password' if conn_type == 'auto' and windows else conn_type]))
-    elif key_path and not os.path.isfile(key_path):
+    elif key_path and not key_is_file:
         failure = 'the private key file %s (from %s) is not a file on the controller' % (key_file, source)
-    elif key_path and key_text is None:
+    elif key_path and secret is None:
         failure = 'the private key file %s (from %s) cannot be read as text on the controller' % (key_file, source)
     elif kind != 'credential' and not login:
         failure = ('no login for the remote access of %s: set cyberwatch_onboard_login (default: ansible_user, or -u)'
@@ -95,17 +94,12 @@ def cyberwatch_onboard_remote_access(host):
     if conn_type == 'auto':
         conn_type = 'winrm_negotiate' if windows else 'ssh_key' if kind == 'key' else 'ssh_password'
     item = {'address': address, 'type': conn_type, 'port': host.get('port') or host.get('ansible_port'),
-            'credential': host['credential'] if kind == 'credential' else None,
+            'credential': secret if kind == 'credential' else None,
             'login': None if kind == 'credential' else login,
-            'password': _password(host, source) if kind == 'password' else None,
-            'key': (host['key'] if source == 'cyberwatch_onboard_key' else key_text) if kind == 'key' else None,
+            'password': secret if kind == 'password' else None, 'key': secret if kind == 'key' else None,
             'node': host.get('node') or None, 'groups': host.get('groups') or None}
     return untrusted({'source': source, 'item': dict((k, v) for k, v in item.items() if v is not None),
                       'failure': None})
-
-
-def _password(host, source):
-    return host['password'] if source == 'cyberwatch_onboard_password' else host[source]
 
 
 def _read(key_path):

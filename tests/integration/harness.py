@@ -1,5 +1,6 @@
 """The integration harness: real ansible-playbook / ansible-inventory runs against a simulator, with its credentials
-in the environment exactly as AWX injects them. Shared by tests/integration and tests/chaos.
+in the environment exactly as AWX injects them, and module runs in this process (run_module_here) for tests of the
+client code. Shared by tests/integration and tests/chaos.
 
 Every run fails on a `[WARNING]` or `[DEPRECATION WARNING]` in its output that the test did not declare with
 `warnings=(...)`, and on a declared warning that did not appear: the collection's runs must be warning-free unless a
@@ -165,11 +166,15 @@ def run_module_here(name, params, environ=None, check_mode=False):
     the client code, which no ansible-core changes (newest core only: ansible-core's own test helper, 2.19+, gives the
     arguments): about 10 ms a run, against about a second through ansible-playbook. environ: variables the module
     reads (its env-var credentials); the collection must be importable (fixture collection_on_path)."""
+    from ansible.module_utils.common import warnings
     from ansible.module_utils.testing import patch_module_args
     main = importlib.import_module('ansible_collections.secops.vulnmgmt.plugins.modules.' + name).main
     out = io.StringIO()
     args = dict(params, _ansible_check_mode=check_mode)
-    with mock.patch.dict(os.environ, environ or {}), patch_module_args(args), contextlib.redirect_stdout(out):
+    # A module process starts with no warning; in one process, AnsibleModule's registries would carry them over.
+    with mock.patch.dict(warnings._global_warnings, clear=True), \
+            mock.patch.dict(warnings._global_deprecations, clear=True), \
+            mock.patch.dict(os.environ, environ or {}), patch_module_args(args), contextlib.redirect_stdout(out):
         try:
             main()
         except SystemExit:

@@ -119,6 +119,8 @@ def test_modules_fail_cleanly_on_every_malformed_answer(sim, collection_on_path,
         problems += failure_problems('%s / %s' % (case, variant), text, not result.get('failed'), read_paths)
         if 'Traceback' in str(result.get('exception', '')):
             problems.append('%s / %s: result has a traceback' % (case, variant))
+        if str(result.get('warnings', '')).count('uses plain HTTP') > 1:
+            problems.append('%s / %s: warnings of another module run: %s' % (case, variant, result['warnings']))
         if len(json.dumps(result)) > MAX_FAILURE_SIZE:
             problems.append('%s / %s: a %d-byte result' % (case, variant, len(json.dumps(result))))
     print('malformed answers (modules): %d cases, %d problems' % (len(results), len(problems)))
