@@ -1,9 +1,12 @@
 """Faults on every write path: a faulted run, then fault-free runs until stable; no duplicate, nothing lost.
 
-Each (batch, fault) runs the batch's playbook three times: run 1 with one fault rule per write path (each fires once,
-on that path only), runs 2 and 3 without faults. Then:
+Each (batch, fault) runs the batch three times: run 1 with one fault rule per write path (each fires once, on that
+path only), runs 2 and 3 without faults. The batch holding the onboarding role runs as an ansible-playbook process
+(the role, and the -vvvv output of a real run); the module-only batches run each module's main() in this process
+(harness.run_module_here: the recovery is client code, which no ansible-core changes). Then:
 - every rule fired (a cell whose fault never happened proves nothing);
-- a failed task names the method, the path and what to do; nothing at -vvvv shows a secret;
+- a failed task names the method, the path and what to do; no output (-vvvv, or a result with its
+  invocation) shows a secret;
 - no declared object is duplicated or lost, and each path reached its declared state;
 - run 3 reports changed=false and sends no write.
 The cells are written to the results folder; conftest.py turns them into the table of tests/chaos/README.md.
@@ -11,9 +14,11 @@ The cells are written to the results folder; conftest.py turns them into the tab
 
 import json
 import re
+from collections import namedtuple
 
 import pytest
 import yaml
+from harness import run_module_here
 
 from scenarios import (
     FAULTS, FLEET, SECRET_PASSWORD, TIMEOUT, bulk_paths, cyberwatch_paths, cyberwatch_setup, cystack_baseline,
@@ -57,6 +62,9 @@ def secrets_of(sim):
     return [sim.cyberwatch['api_key'], sim.cyberwatch['secret_key'], sim.cystack['api_key'], SECRET_PASSWORD]
 
 
+Run = namedtuple('Run', 'output returncode results requests')
+
+
 class Batch:
     """The three runs of one batch under one fault, against one freshly reset simulator."""
 
@@ -71,6 +79,10 @@ class Batch:
             self.paths, self.client = bulk_paths(), cw
         else:
             self.paths, self.client = cystack_paths(cs, cystack_baseline(cs)), cs
+        # The role needs ansible-playbook; the modules run in this process (module docstring).
+        self.in_process = all(path.task != 'role' for path in self.paths)
+        self.timeouts = {'CYBERWATCH_REQUEST_TIMEOUT': str(TIMEOUT), 'CYSTACK_REQUEST_TIMEOUT': str(TIMEOUT)}
+        self.environ = dict(sim.env(), **self.timeouts)
         self.results_file = tmp_path / 'results.json'
         self.play = tmp_path / 'chaos.yml'
         self.play.write_text(yaml.safe_dump(playbook(self.paths, self.results_file)))
@@ -79,19 +91,25 @@ class Batch:
             'ansible_connection': 'local'}}})))
 
     def run(self, verbose=False):
-        """One run: (process, per-path task results, the requests it sent)."""
+        """One run: its output, return code, per-path task results and the requests it sent."""
         mark = len(self.sim.requests())
+        if self.in_process:
+            results = {}
+            for index, path in enumerate(self.paths):
+                (module, params), = path.task.items()
+                results[str(index)] = run_module_here(module.rsplit('.', 1)[-1], dict(
+                    params, _ansible_inject_invocation=True), self.environ)
+            return Run(json.dumps(results), 0, results, self.sim.requests(mark))
         if self.results_file.exists():
             self.results_file.unlink()
         args = ['-i', self.inventory, self.play] + (['-vvvv'] if verbose else [])
-        proc = self.ansible.run('ansible-playbook', args, check=False, warnings=None, env={
-            'CYBERWATCH_REQUEST_TIMEOUT': str(TIMEOUT), 'CYSTACK_REQUEST_TIMEOUT': str(TIMEOUT)})
+        proc = self.ansible.run('ansible-playbook', args, check=False, warnings=None, env=self.timeouts)
         results = json.loads(self.results_file.read_text()) if self.results_file.exists() else {}
-        return proc, results, self.sim.requests(mark)
+        return Run(proc.stdout + proc.stderr, proc.returncode, results, self.sim.requests(mark))
 
     @staticmethod
-    def role_changed(proc):
-        recap = proc.stdout.split('PLAY RECAP')[-1]
+    def role_changed(run):
+        recap = run.output.split('PLAY RECAP')[-1]
         return any('changed=0 ' not in line for line in recap.splitlines() if line.startswith('chaos-web'))
 
 
@@ -101,32 +119,33 @@ def test_a_fault_on_every_write_path_leaves_no_duplicate_and_nothing_lost(batch,
                                                                           tmp_path, record_cells):
     chaos = Batch(batch, sim, ansible, clients, tmp_path)
     sim.set_faults([path.rule(fault) for path in chaos.paths])
-    faulted, results1, requests1 = chaos.run(verbose=True)
+    faulted = chaos.run(verbose=True)
     fired = [rule['fired'] for rule in sim.control('GET', 'faults')['faults']]
     sim.clear_faults()
-    second, results2, dummy = chaos.run()
-    third, results3, requests3 = chaos.run()
+    second = chaos.run()
+    third = chaos.run()
 
-    output = faulted.stdout + faulted.stderr
     leaked = [name for name, secret in zip(('cyberwatch api_key', 'secret_key', 'cystack api_key', 'password'),
-                                           secrets_of(sim)) if secret in output]
-    assert not leaked, '%s shown at -vvvv' % ', '.join(leaked)
+                                           secrets_of(sim)) if secret in faulted.output]
+    assert not leaked, "%s shown in the faulted run's output" % ', '.join(leaked)
+    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in faulted.output, 'the output must hold the censored arguments'
     assert fired == [1] * len(chaos.paths), 'every rule must fire once: %s' % fired
-    assert second.returncode == 0, second.stdout[-4000:]
-    assert third.returncode == 0, third.stdout[-4000:]
-    writes3 = [r for r in requests3 if r['method'] in WRITE_METHODS]
+    assert second.returncode == 0, second.output[-4000:]
+    assert third.returncode == 0, third.output[-4000:]
+    writes3 = [r for r in third.requests if r['method'] in WRITE_METHODS]
     assert writes3 == [], 'run 3 must send no write: %s' % writes3
 
     cells = []
     for index, path in enumerate(chaos.paths):
         key = str(index)
         if path.task == 'role':
-            failed, message = faulted.returncode != 0 and 'onboard' in faulted.stdout.split('PLAY RECAP')[0], ''
+            failed, message = faulted.returncode != 0 and 'onboard' in faulted.output.split('PLAY RECAP')[0], ''
             changed2, changed3 = chaos.role_changed(second), chaos.role_changed(third)
         else:
-            failed, message = results1[key].get('failed', False), results1[key].get('msg', '')
-            changed2, changed3 = results2[key]['changed'], results3[key]['changed']
-            assert not results2[key].get('failed') and not results3[key].get('failed'), (path.name, results2[key])
+            failed, message = faulted.results[key].get('failed', False), faulted.results[key].get('msg', '')
+            changed2, changed3 = second.results[key]['changed'], third.results[key]['changed']
+            assert not second.results[key].get('failed') and not third.results[key].get('failed'), (
+                path.name, second.results[key])
         assert not changed3, '%s: run 3 changed' % path.name
         if failed and path.task != 'role':
             method, prefix = literal_request(path.route)
@@ -136,7 +155,7 @@ def test_a_fault_on_every_write_path_leaves_no_duplicate_and_nothing_lost(batch,
         assert reached, '%s: declared state not reached' % path.name
         cells.append({'path': path.name, 'fault': fault, 'runs': 3, 'faulted_run': 'failed' if failed else 'ok',
                       'duplicates': duplicates, 'lost': lost, 'converge_runs': int(bool(changed2)),
-                      'writes_faulted_run': len(path.writes(requests1))})
+                      'writes_faulted_run': len(path.writes(faulted.requests))})
     record_cells(cells)
     assert all(c['duplicates'] == 0 and c['lost'] == 0 for c in cells), cells
 
