@@ -1,6 +1,7 @@
 """The integration harness: real ansible-playbook / ansible-inventory runs against a simulator, with its credentials
 in the environment exactly as AWX injects them, and module runs in this process (run_module_here) for tests of the
-client code. Shared by tests/integration and tests/chaos.
+client code, which no ansible-core changes: on 2.19 and later, Ansible.fails runs a lone module task that way. Shared
+by tests/integration and tests/chaos.
 
 Every run fails on a `[WARNING]` or `[DEPRECATION WARNING]` in its output that the test did not declare with
 `warnings=(...)`, and on a declared warning that did not appear: the collection's runs must be warning-free unless a
@@ -125,11 +126,22 @@ class Ansible:
                         warnings=warnings)
 
     def fails(self, tasks, message, extra_args=(), env=None, warnings=()):
-        """Run tasks that must fail with message in the output; returns the CompletedProcess."""
+        """Run tasks that must fail with message in the output. A lone task of a collection module with literal
+        arguments is the module's own checks, which no ansible-core changes: on a core with run_module_here it runs in
+        this process (about 10 ms against 1.7 CPU s), its failure message and warnings checked the same way."""
+        module = lone_module_task(tasks) if IN_PROCESS and not extra_args else None
+        if module:
+            name, params = module
+            if collections_root(self.workdir) not in sys.path:
+                sys.path.insert(0, collections_root(self.workdir))
+            result = run_module_here(name, params, dict(self.sim.env(), **(env or {})))
+            assert result.get('failed') and message in result.get('msg', ''), result
+            problems = check_warnings('\n'.join('[WARNING]: %s' % w for w in result.get('warnings', [])), warnings)
+            assert not problems, (problems, result)
+            return
         proc = self.playbook(tasks, extra_args, env=env, check=False, warnings=warnings)
         assert proc.returncode != 0, proc.stdout[-3000:]
         assert message in proc.stdout, proc.stdout[-3000:]
-        return proc
 
     def target(self, role, extra_args=(), extra_vars=None, env=None, check=True, warnings=()):
         """Apply tests/integration/targets/<role> as a role."""
@@ -159,6 +171,24 @@ class Ansible:
         path = self.workdir / 'empty-play.yml'
         path.write_text(json.dumps([{'hosts': 'all', 'gather_facts': False, 'tasks': []}]))
         return path
+
+
+IN_PROCESS = CORE >= (2, 19)  # run_module_here needs ansible.module_utils.testing.patch_module_args
+COLLECTION_PREFIX = 'secops.vulnmgmt.'
+
+
+def lone_module_task(tasks):
+    """(module name, arguments) when tasks is one task of a collection module with literal arguments and no keyword
+    but `register`, else None."""
+    if len(tasks) != 1:
+        return None
+    keywords = [key for key in tasks[0] if key != 'register']
+    if len(keywords) != 1 or not keywords[0].startswith(COLLECTION_PREFIX):
+        return None
+    params = tasks[0][keywords[0]]
+    if not isinstance(params, dict) or '{{' in json.dumps(params):
+        return None
+    return keywords[0][len(COLLECTION_PREFIX):], params
 
 
 def run_module_here(name, params, environ=None, check_mode=False):
