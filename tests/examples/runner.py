@@ -40,6 +40,7 @@ import copy
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -227,6 +228,11 @@ def shell_text(example):
     return '\n'.join(kept) + '\n'
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Runner:
     def __init__(self, workdir, cores=('2.21',), verbose=False, role_readmes_only=False):
         self.workdir = Path(workdir)
@@ -258,11 +264,12 @@ class Runner:
         return env
 
     def call(self, cmd, core='2.21', cwd=None, env=None, timeout=300):
-        started = time.time()
+        started, cpu = time.time(), children_cpu()
         proc = subprocess.run([str(c) for c in cmd], cwd=str(cwd or self.workdir), env=env or self.env(core),
                               capture_output=True, text=True, timeout=timeout, check=False)
         if self.verbose:
-            print('  %.1fs rc=%d %s' % (time.time() - started, proc.returncode, ' '.join(map(str, cmd))[:150]))
+            print('  %.1f s, %.1f CPU s, rc=%d %s' % (time.time() - started, children_cpu() - cpu, proc.returncode,
+                                                       ' '.join(map(str, cmd))[:150]))
         return proc
 
     def fail(self, example, what, proc=None):
