@@ -268,8 +268,8 @@ class Runner:
         proc = subprocess.run([str(c) for c in cmd], cwd=str(cwd or self.workdir), env=env or self.env(core),
                               capture_output=True, text=True, timeout=timeout, check=False)
         if self.verbose:
-            print('  %.1f s, %.1f CPU s, rc=%d %s' % (time.time() - started, children_cpu() - cpu, proc.returncode,
-                                                       ' '.join(map(str, cmd))[:150]))
+            command = ' '.join(map(str, cmd))[:150]
+            print('  %.1f s, %.1f CPU s, rc=%d %s' % (time.time() - started, children_cpu() - cpu, proc.returncode, command))
         return proc
 
     def fail(self, example, what, proc=None):

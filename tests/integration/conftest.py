@@ -33,9 +33,10 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize('routes,auth', CONNECTION_MATRIX if full else [DEFAULT_CONNECTION])
 
 
-# The files whose behaviour depends on ansible-core (templating and unsafe data, inventory plugins and their cache,
-# roles, argument specs and no_log, action groups): the oldest core's CI leg runs these only (marker every_core). The
-# other files exercise the collection's own client and engine code, which no core changes: the newest core runs them.
+# The files (or `file::test`) whose behaviour depends on ansible-core (templating and unsafe data, inventory plugins and
+# their cache, roles, argument specs and no_log, action groups): the oldest core's CI leg runs these only (marker
+# every_core). The other tests exercise the collection's own client and engine code, which no core changes: the newest
+# core runs them.
 EVERY_CORE = {
     'test_inventory_cyberwatch.py', 'test_inventory_cystack.py', 'test_inventory_incremental.py',
     'test_inventory_hostile.py',                                    # inventory plugins, cache, unsafe hostvars
@@ -46,7 +47,9 @@ EVERY_CORE = {
     'test_ping.py',                                                 # module_defaults action groups, env credentials
     'test_awx_credentials.py',                                      # AWX-injected env options (ca_path, booleans)
     'test_cyberwatch_group.py',                                     # one full life cycle: check mode, diff
-    'test_cyberwatch_remote_access.py',                             # no_log secrets at -vvvv
+    # no_log secrets at -vvvv, and in a diff (the rest of the file is client code)
+    'test_cyberwatch_remote_access.py::test_secrets_never_printed_at_vvvv',
+    'test_cyberwatch_remote_access.py::test_diff_masks_secrets_and_shows_only_the_changed_field',
 }
 # API values that must never run as templates: the outcome is ansible-core's templating engine, which changed at 2.19
 # (data tagging). The middle CI leg, 2.19, the first core with data tagging, runs these only (marker hostile); the
@@ -62,7 +65,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name in EVERY_CORE:
+        if {item.path.name, '%s::%s' % (item.path.name, item.originalname)} & EVERY_CORE:
             item.add_marker(pytest.mark.every_core)
         if item.path.name in HOSTILE:
             item.add_marker(pytest.mark.hostile)
