@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from ansible.release import __version__ as ansible_core_version
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,19 +130,25 @@ class Ansible:
         """Run tasks that must fail with message in the output. A lone task of a collection module with literal
         arguments is the module's own checks, which no ansible-core changes: on a core with run_module_here it runs in
         this process (about 10 ms against 1.7 CPU s), its failure message and warnings checked the same way."""
-        module = lone_module_task(tasks) if IN_PROCESS and not extra_args else None
-        if module:
-            name, params = module
-            if collections_root(self.workdir) not in sys.path:
-                sys.path.insert(0, collections_root(self.workdir))
-            result = run_module_here(name, params, dict(self.sim.env(), **(env or {})))
+        if IN_PROCESS and not extra_args and lone_module_task(tasks):
+            result = self.module_here(tasks[0], env=env, warnings=warnings)
             assert result.get('failed') and message in result.get('msg', ''), result
-            problems = check_warnings('\n'.join('[WARNING]: %s' % w for w in result.get('warnings', [])), warnings)
-            assert not problems, (problems, result)
             return
         proc = self.playbook(tasks, extra_args, env=env, check=False, warnings=warnings)
         assert proc.returncode != 0, proc.stdout[-3000:]
         assert message in proc.stdout, proc.stdout[-3000:]
+
+    def module_here(self, task, check_mode=False, env=None, warnings=()):
+        """The result of a lone module task with literal arguments (lone_module_task), run in this process
+        (run_module_here, ansible-core 2.19 and later) with the simulator's credentials and env in the environment; its
+        warnings are checked as a run's (check_warnings)."""
+        name, params = lone_module_task([task])
+        if collections_root(self.workdir) not in sys.path:
+            sys.path.insert(0, collections_root(self.workdir))
+        result = run_module_here(name, params, dict(self.sim.env(), **(env or {})), check_mode)
+        problems = check_warnings('\n'.join('[WARNING]: %s' % w for w in result.get('warnings', [])), warnings)
+        assert not problems, (problems, result)
+        return result
 
     def target(self, role, extra_args=(), extra_vars=None, env=None, check=True, warnings=()):
         """Apply tests/integration/targets/<role> as a role."""
@@ -174,6 +181,7 @@ class Ansible:
 
 
 IN_PROCESS = CORE >= (2, 19)  # run_module_here needs ansible.module_utils.testing.patch_module_args
+IN_PROCESS_ONLY = pytest.mark.skipif(not IN_PROCESS, reason='runs the module in this process: ansible-core 2.19+')
 COLLECTION_PREFIX = 'secops.vulnmgmt.'
 
 

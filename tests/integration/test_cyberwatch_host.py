@@ -1,6 +1,9 @@
 """cyberwatch_host against the simulator: life cycle with replacement, check mode, diff, bad input, errors."""
 
+import functools
+
 import pytest
+from harness import IN_PROCESS_ONLY
 
 MODULE = 'secops.vulnmgmt.cyberwatch_host'
 HOST = {'target': 'check-host.example.com', 'node': 'master', 'category': 'linux'}
@@ -8,10 +11,6 @@ HOST = {'target': 'check-host.example.com', 'node': 'master', 'category': 'linux
 
 def host_task(**params):
     return {MODULE: params, 'register': 'result'}
-
-
-def assert_task(*that):
-    return {'assert': {'that': list(that)}}
 
 
 def test_life_cycle(sim, ansible, routes, auth):
@@ -22,17 +21,18 @@ def test_life_cycle(sim, ansible, routes, auth):
     assert {r['auth'] for r in sim.requests()} == {auth}
 
 
+@IN_PROCESS_ONLY
 def test_check_mode_predicts_and_sends_no_write(sim, ansible):
-    check = ['--check']
-    ansible.playbook([host_task(**HOST), assert_task('result is changed')], check)
+    check = functools.partial(ansible.module_here, check_mode=True)
+    assert check(host_task(**HOST))['changed']
     assert sim.writes() == []
-    ansible.playbook([host_task(**HOST)])
+    ansible.module_here(host_task(**HOST))
     sim.clear_requests()
-    ansible.playbook([host_task(target=HOST['target'], category='other'),
-                      assert_task('result is changed', "result.diff.after == {'category': 'other'}")], check)
-    ansible.playbook([host_task(id=5, target='moved.example.com'),
-                      assert_task('result is changed', 'result.replaced')], check)
-    ansible.playbook([host_task(target=HOST['target'], state='absent'), assert_task('result is changed')], check)
+    result = check(host_task(target=HOST['target'], category='other'))
+    assert result['changed'] and result['diff']['after'] == {'category': 'other'}, result
+    result = check(host_task(id=5, target='moved.example.com'))
+    assert result['changed'] and result['replaced'], result
+    assert check(host_task(target=HOST['target'], state='absent'))['changed']
     assert sim.writes() == []
 
 

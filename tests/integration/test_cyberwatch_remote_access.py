@@ -1,6 +1,9 @@
 """cyberwatch_remote_access against the simulator: life cycle, check mode, diff, secrets, errors, request budget."""
 
+import functools
+
 import pytest
+from harness import IN_PROCESS_ONLY
 
 PASSWORD = 'it-Secret-Pa55word'
 KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nit-private-key-material-0123456789\n-----END OPENSSH PRIVATE KEY-----\n'
@@ -26,16 +29,18 @@ def test_life_cycle(sim, ansible, routes, auth):
     assert {r['auth'] for r in sim.requests()} == {auth}
 
 
+@IN_PROCESS_ONLY
 def test_check_mode_predicts_and_sends_no_write(sim, ansible):
-    check = ['--check']
-    ansible.playbook([ra_task(**RA), assert_task('result is changed', 'result.remote_access.port == 22')], check)
+    check = functools.partial(ansible.module_here, check_mode=True)
+    result = check(ra_task(**RA))
+    assert result['changed'] and result['remote_access']['port'] == 22, result
     assert sim.writes() == []
-    ansible.playbook([ra_task(**RA)])
+    ansible.module_here(ra_task(**RA))
     sim.clear_requests()
-    ansible.playbook([ra_task(address='check.example.com', port=2200, test_deploy=True),
-                      assert_task('result is changed', "result.diff.after == {'port': 2200}")], check)
-    ansible.playbook([ra_task(address='check.example.com', state='absent'), assert_task('result is changed')], check)
-    ansible.playbook([ra_task(**RA), assert_task('result is not changed')], check)
+    result = check(ra_task(address='check.example.com', port=2200, test_deploy=True))
+    assert result['changed'] and result['diff']['after'] == {'port': 2200}, result
+    assert check(ra_task(address='check.example.com', state='absent'))['changed']
+    assert not check(ra_task(**RA))['changed']
     assert sim.writes() == []
 
 

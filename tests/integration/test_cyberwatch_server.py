@@ -1,6 +1,9 @@
 """cyberwatch_server against the simulator: update/CVE/delete life cycle, check mode, selection, bad input, errors."""
 
+import functools
+
 import pytest
+from harness import IN_PROCESS_ONLY
 
 MODULE = 'secops.vulnmgmt.cyberwatch_server'
 
@@ -22,16 +25,16 @@ def test_life_cycle(sim, ansible, routes, auth):
     assert {r['auth'] for r in sim.requests()} == {auth}
 
 
+@IN_PROCESS_ONLY
 def test_check_mode_predicts_and_sends_no_write(sim, ansible):
-    check = ['--check']
-    ansible.playbook([server_task(id=1, description='x', groups=['web'], ignored_cves=['CVE-2022-28663']),
-                      assert_task('result is changed', "result.diff.after.groups == [2, 6, 8]",
-                                  "result.cve_announcements == {'CVE-2022-28663': {'ignored': true}}"),
-                      server_task(id=1, compliance_groups=[]), assert_task('result is changed'),
-                      server_task(id=1, compliance_groups=[2]), assert_task('result is not changed')], check)
-    ansible.playbook([server_task(id=1, state='absent'), assert_task('result is changed')], check)
-    ansible.playbook([server_task(id=1, groups=['linux'], category='hypervisor'), assert_task('result is not changed')],
-                     check)
+    check = functools.partial(ansible.module_here, check_mode=True)
+    result = check(server_task(id=1, description='x', groups=['web'], ignored_cves=['CVE-2022-28663']))
+    assert result['changed'] and result['diff']['after']['groups'] == [2, 6, 8], result
+    assert result['cve_announcements'] == {'CVE-2022-28663': {'ignored': True}}, result
+    assert check(server_task(id=1, compliance_groups=[]))['changed']
+    assert not check(server_task(id=1, compliance_groups=[2]))['changed']
+    assert check(server_task(id=1, state='absent'))['changed']
+    assert not check(server_task(id=1, groups=['linux'], category='hypervisor'))['changed']
     assert sim.writes() == []
 
 
