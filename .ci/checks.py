@@ -251,8 +251,11 @@ ORDER = (['collection'] + GROUPS['sanity'] + ['fresh-clone', 'unit-coverage'] + 
 
 
 PRINT_LOCK = threading.Lock()
-# Steps that keep both cores busy themselves: the second lane's, one at a time.
+# Steps that keep both cores busy themselves: the second lane's.
 BOTH_CORES = {'unit-coverage', 'contract', 'chaos', 'coverage'} | set(GROUPS['integration'])
+# Steps of which one runs at a time: those that keep both cores busy, and the ansible-test runs (they share the
+# collection copy's tests/output).
+ONE_AT_A_TIME = [BOTH_CORES, {name for name in STEPS if name.startswith(('sanity-', 'units-'))}]
 # What a step reads that other steps make: it starts once they have ended.
 NEEDS = {'coverage': {'unit-coverage', 'integration-%s' % NEWEST.name, 'chaos'}, 'importer': {'build'},
          'browser': {'docs-site'}}
@@ -286,16 +289,16 @@ def run_step(name, results, log_dir=None):
 def run_lanes(names, results):
     """Two threads, one per lane, each starting its lane's steps in order; a thread whose lane has nothing left to
     start takes the other lane's next step, so that both lanes end together (the short steps come last). A step starts
-    once the steps it NEEDS have ended, and never beside another step that keeps both cores busy. Logs go to the cache
-    and are printed as steps end."""
+    once the steps it NEEDS have ended, and never beside another step of its ONE_AT_A_TIME group. Logs go to the
+    cache and are printed as steps end."""
     log_dir = CACHE / 'logs'
     log_dir.mkdir(parents=True, exist_ok=True)
     queued, running = list(names), set()
     changed = threading.Condition()
 
     def startable(name):
-        return not NEEDS.get(name, set()) & (set(queued) | running) and not (
-            name in BOTH_CORES and running & BOTH_CORES)
+        return not NEEDS.get(name, set()) & (set(queued) | running) and not any(
+            name in group and running & group for group in ONE_AT_A_TIME)
 
     def take(second_lane):
         with changed:
