@@ -85,10 +85,11 @@ class Batch:
         self.environ = dict(sim.env(), **self.timeouts)
         self.results_file = tmp_path / 'results.json'
         self.play = tmp_path / 'chaos.yml'
-        self.play.write_text(yaml.safe_dump(playbook(self.paths, self.results_file)))
         self.inventory = tmp_path / 'hosts.yml'
-        self.inventory.write_text(yaml.safe_dump(dict(FLEET_INVENTORY, all={'hosts': {'localhost': {
-            'ansible_connection': 'local'}}})))
+        if not self.in_process:
+            self.play.write_text(yaml.safe_dump(playbook(self.paths, self.results_file)))
+            self.inventory.write_text(yaml.safe_dump(dict(FLEET_INVENTORY, all={'hosts': {'localhost': {
+                'ansible_connection': 'local'}}})))
 
     def run(self, verbose=False):
         """One run: its output, return code, per-path task results and the requests it sent."""
