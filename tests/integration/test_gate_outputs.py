@@ -208,6 +208,26 @@ def test_hosts_without_evidence_fail_with_the_reason_and_api_jinja_never_runs(si
         'no CyStack target matches https://never-scanned.example.com']
 
 
+def test_report_files_in_check_mode_then_written_then_unchanged(ansible, tmp_path):
+    """gate_report_files through ansible-playbook: --check --diff shows each file and writes nothing, a run writes them
+    (the JSON indented, as on every core), and a second run changes nothing."""
+    reports = tmp_path / 'reports'
+    evaluate = "{{ [{'subject': 'shop', 'id': 'CVE-1', 'severity': 'high'}] | secops.vulnmgmt.gate_evaluate({'high': 0}) }}"
+    tasks = [
+        {'name': 'Summary', 'ansible.builtin.set_fact': {'shop_gate': evaluate}},
+        {'name': 'Reports', 'secops.vulnmgmt.gate_report_files': {
+            'summary': '{{ shop_gate }}', 'dir': str(reports), 'name': 'shop', 'formats': ['json', 'markdown']}},
+    ]
+    checked = ansible.playbook(tasks, extra_args=['--check', '--diff'], name='report-files-check').stdout
+    assert 'changed: [localhost]' in checked and '+++ after: %s/shop.md' % reports in checked, checked[-3000:]
+    assert not reports.exists()
+    written = ansible.playbook(tasks, name='report-files').stdout
+    assert 'changed: [localhost]' in written and sorted(p.name for p in reports.iterdir()) == ['shop.json', 'shop.md']
+    assert (reports / 'shop.json').read_text().startswith('{\n    "counts": {\n')
+    again = ansible.playbook(tasks, name='report-files').stdout
+    assert 'changed: [localhost]' not in again and 'ok: [localhost]' in again, again[-3000:]
+
+
 BEFORE = Path(__file__).resolve().parent / 'before' / 'cyberwatch_cve_gate' / 'tasks' / 'main.yml'
 SERVERS = '/api/v3/vulnerabilities/servers'
 CVES = '/api/v3/vulnerabilities/cve_announcements'
