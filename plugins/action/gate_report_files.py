@@ -99,8 +99,8 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         name = args['name']
-        if not name or '/' in name or name in ('.', '..'):
-            raise AnsibleActionFail('name must be a file name without a directory (no /, not . or ..), got %r' % name)
+        if not name or '/' in name or '\x00' in name or name in ('.', '..'):
+            raise AnsibleActionFail('name must be a file name without a directory (no / nor NUL, not . or ..), got %r' % name)
         directory = args['dir']
         files = [(fmt, os.path.join(directory, '%s.%s' % (name, FORMATS[fmt][0])),
                   FORMATS[fmt][1](args['summary']).encode('utf-8')) for fmt in dict.fromkeys(args['formats'])]

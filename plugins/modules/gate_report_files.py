@@ -20,7 +20,7 @@ description:
     (P(secops.vulnmgmt.gate_sarif#filter)); V(junit) C(<name>.junit.xml), a test report for GitLab, Jenkins or Azure
     Pipelines (P(secops.vulnmgmt.gate_junit#filter)).
   - One task writes every file in its own process, without a module run per file (two per file with
-    M(ansible.builtin.copy)).
+    C(ansible.builtin.copy)).
   - A file whose content and mode (V(0644)) are already right is left as it is. A new content is written to a
     temporary file in O(dir), then renamed over the file.
   - The gate roles write their reports with it, through P(secops.vulnmgmt.gate_report#role).
@@ -39,7 +39,7 @@ options:
     type: path
     required: true
   name:
-    description: Base name of the files, without a directory (no C(/); not V(.) nor V(..)).
+    description: Base name of the files, without a directory (no C(/) nor NUL; not V(.) nor V(..)).
     type: str
     default: gate
   formats:

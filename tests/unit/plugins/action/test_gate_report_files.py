@@ -84,7 +84,7 @@ def test_a_large_file_says_its_diff_was_skipped():
                                                 'src_larger': C.MAX_FILE_SIZE_FOR_DIFF}]
 
 
-@pytest.mark.parametrize('name', ['../gate', 'a/b', '.', '..', ''])
+@pytest.mark.parametrize('name', ['../gate', 'a/b', '.', '..', '', 'a\x00b'])
 def test_a_name_with_a_directory_is_refused_before_anything_is_written(tmp_path, name):
     with pytest.raises(AnsibleActionFail, match=r'name must be a file name without a directory .*got'):
         run({'summary': SUMMARY, 'dir': str(tmp_path / 'out'), 'name': name})
