@@ -1,6 +1,7 @@
 """The gate_report_files action: its option spec (read from the module's docs), what it writes, when it changes
-nothing, check mode, diffs and its errors. The reports' bytes against the copy-based role are checked by
-tests/integration/test_gate_outputs.py (reports_as_before)."""
+nothing, check mode, diffs and its errors. Through ansible-playbook on every core: tests/integration/test_gate_outputs.py
+(test_report_files_in_check_mode_then_written_then_unchanged); the gate roles' reports with hostile data:
+tests/integration/test_hostile_fleet.py."""
 
 from __future__ import absolute_import, division, print_function
 
