@@ -36,6 +36,9 @@ MODULES = {'apt': 'ansible.builtin.apt', 'dnf': 'ansible.builtin.dnf', 'zypper':
 # A target such as "2014-9645" next to CVE-2014-9645 (recorded on Alpine) is the CVE number, not a version.
 CVE_NUMBER = re.compile(r'[0-9]{4}-[0-9]{4,}\Z')
 PLAN_KEYS = ('subject', 'server_id', 'method', 'selected', 'levels', 'updates', 'packages', 'manual', 'no_update')
+# What a plan decides, without its update records: what the role shows of each host's plan.
+BRIEF_KEYS = ('server_id', 'method', 'selected', 'packages', 'update_ids', 'manual', 'no_update', 'allowed',
+              'not_present', 'notes')
 VERIFY_KEYS = ('subject', 'problem', 'targeted', 'closed', 'remaining', 'not_patchable')
 
 
@@ -306,6 +309,23 @@ def remediation_plans(matches, details, selections, catalogue=None, methods=None
     return untrusted(plans)
 
 
+def remediation_plans_brief(plans):
+    """{subject: what its plan decides, or {'problem': why it has none}} of remediation_plans; see
+    remediation_plans_brief.yml."""
+    where = 'remediation_plans_brief'
+    if not isinstance(plans, dict) or not all(isinstance(planned, dict) and 'plan' in planned and 'problem' in planned
+                                              for planned in plans.values()):
+        raise _error(where, 'expects the result of remediation_plans ({subject: {plan, problem}}), got %s' % _shown(plans))
+    brief = {}
+    for subject, planned in plans.items():
+        if not planned['plan']:
+            brief[subject] = {'problem': planned['problem']}
+            continue
+        plan = _plan(planned['plan'], '%s: the plan of %s' % (where, _shown(subject)), BRIEF_KEYS)
+        brief[subject] = dict((key, plan[key]) for key in BRIEF_KEYS)
+    return untrusted(brief)
+
+
 def _unique(names):
     return [to_text(name) for index, name in enumerate(names) if name not in names[:index]]
 
@@ -530,5 +550,6 @@ class FilterModule(object):
 
     def filters(self):
         return {'remediation_plan': remediation_plan, 'remediation_plans': remediation_plans,
+                'remediation_plans_brief': remediation_plans_brief,
                 'remediation_package_args': remediation_package_args,
                 'remediation_verify': remediation_verify, 'remediation_summary': remediation_summary}

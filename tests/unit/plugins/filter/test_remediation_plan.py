@@ -12,7 +12,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible.utils.unsafe_proxy import AnsibleUnsafe
-from ansible_collections.secops.vulnmgmt.plugins.filter.remediation import remediation_plan, remediation_plans
+from ansible_collections.secops.vulnmgmt.plugins.filter.remediation import (
+    remediation_plan, remediation_plans, remediation_plans_brief)
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils.trust import DATA_TAGGING
 from ansible_collections.secops.vulnmgmt.tests.unit.plugins.filter.recorded_servers import server
 
@@ -397,3 +398,31 @@ def test_plans_of_a_play_check_their_arguments(args, message):
 def test_plans_of_a_play_take_the_methods_by_subject():
     with pytest.raises(AnsibleFilterError, match="methods must be a dictionary of subject: value, got 'package'"):
         remediation_plans([], [], {}, methods='package')
+
+
+# --- remediation_plans_brief: what the role shows of each plan ------------------------------------------------------
+
+def test_the_brief_of_the_plans_keeps_what_each_plan_decides_and_each_problem():
+    item = update(10, 'openssl', 'Packages::Deb', '1.0', '1.1', ['CVE-2030-1000'])
+    selection = {'min_level': 'unknown', 'today': TODAY}
+    plans = remediation_plans([match('web1', 7), match('lost')], [detail([item], DEB_OS, id=7, hostname='web1')],
+                              {'web1': selection, 'lost': selection})
+    brief = remediation_plans_brief(plans)
+    assert list(brief) == ['web1', 'lost'] and brief['lost'] == {'problem': 'no Cyberwatch server matches lost'}
+    web = plans['web1']['plan']
+    assert brief['web1'] == {
+        'server_id': 7, 'method': 'package', 'selected': ['CVE-2030-1000'], 'packages': web['packages'],
+        'update_ids': [10], 'manual': [], 'no_update': [], 'allowed': [], 'not_present': [], 'notes': []}
+    assert web['packages'][0]['name'] == 'openssl' and 'updates' in web and 'updates' not in brief['web1']
+
+
+@pytest.mark.parametrize('plans, message', [
+    ([], 'expects the result of remediation_plans'),
+    ({'web1': {'plan': {}}}, 'expects the result of remediation_plans'),
+    ({'web1': {'plan': {'server_id': 7}, 'problem': ''}}, "the plan of 'web1': expects the result of remediation_plan "
+                                                          "(missing method, selected"),
+])
+def test_the_brief_of_the_plans_checks_its_input(plans, message):
+    with pytest.raises(AnsibleFilterError, match='^remediation_plans_brief: ') as caught:
+        remediation_plans_brief(plans)
+    assert message in str(caught.value)
