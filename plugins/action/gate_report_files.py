@@ -10,7 +10,6 @@ __metaclass__ = type
 
 import os
 import stat
-import tempfile
 
 import yaml
 from ansible import constants as C
@@ -19,6 +18,7 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.filter.core import to_nice_json
 
 from ansible_collections.secops.vulnmgmt.plugins.filter.gate import gate_junit, gate_report, gate_sarif
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.files import replace_file
 from ansible_collections.secops.vulnmgmt.plugins.modules.gate_report_files import DOCUMENTATION
 
 FILE_MODE = 0o644
@@ -56,20 +56,6 @@ def current(path):
         return None, None
 
 
-def replace(path, content):
-    """Write content to a temporary file beside path, then rename it over path."""
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or '.', prefix='.%s.' % os.path.basename(path))
-    try:
-        with os.fdopen(handle, 'wb') as out:
-            out.write(content)
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def write_files(directory, files, check_mode, with_diff):
     """files: [(format, path, content bytes)]. Returns (the files' records, their diffs)."""
     records, diffs = [], []
@@ -82,7 +68,7 @@ def write_files(directory, files, check_mode, with_diff):
             if before == content:
                 os.chmod(path, FILE_MODE)
             else:
-                replace(path, content)
+                replace_file(path, content, FILE_MODE)
         if changed and with_diff and before != content:
             diffs.append(file_diff(path, before, content))
         records.append({'format': fmt, 'path': path, 'changed': changed})

@@ -15,9 +15,9 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.cyberwatch import same_key
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.files import replace_file
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.times import timestamp
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError
 
@@ -197,15 +197,9 @@ def save_scripts(scripts, dest):
         path = script['path'] = os.path.join(dest, script['filename'])
         if _saved_text(path) == script['contents']:
             continue
-        handle, temporary = tempfile.mkstemp(dir=dest, prefix='.%s.' % script['filename'])  # O_EXCL, mode 0600
         try:
-            with os.fdopen(handle, 'wb') as stream:
-                stream.write(script['contents'].encode('utf-8'))
-                os.fchmod(stream.fileno(), 0o700)
-            os.replace(temporary, path)
+            replace_file(path, script['contents'].encode('utf-8'), 0o700)
         except OSError as exc:
-            if os.path.lexists(temporary):
-                os.unlink(temporary)
             raise ValueError('dest %r: cannot write %s: %s' % (dest, script['filename'], exc.strerror or exc))
         changed = True
     return changed

@@ -28,11 +28,11 @@ import asyncio
 import json
 import logging
 import os
-import tempfile
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.api_module import check_transport_options
+from ansible_collections.secops.vulnmgmt.plugins.module_utils.files import replace_file
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.listing import expected, kind
 from ansible_collections.secops.vulnmgmt.plugins.module_utils.transport import ApiError, connection_warnings, transient
 from ansible_collections.secops.vulnmgmt.plugins.plugin_utils import trust
@@ -152,10 +152,8 @@ class StateFile:
         folder = os.path.dirname(os.path.abspath(self.path))
         try:
             os.makedirs(folder, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix='.state-', dir=folder)
-            with os.fdopen(handle, 'w') as out:
-                json.dump({'source': self.source, 'version': STATE_VERSION, 'state': state}, out, sort_keys=True)
-            os.replace(temp, self.path)
+            replace_file(self.path, json.dumps(
+                {'source': self.source, 'version': STATE_VERSION, 'state': state}, sort_keys=True).encode('utf-8'), 0o600)
         except OSError as exc:
             raise SourceError('%s: cannot write state_file %s: %s' % (self.source, self.path, exc))
 
